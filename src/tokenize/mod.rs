@@ -1,0 +1,126 @@
+//! Tokenizers: which encodings exist, how a model's count is derived from them, and the
+//! exact counting of a `&str`.
+//!
+//! Owns: the mapping from an [`Encoding`] to its implementation and the [`Counting`] rule
+//! (exact, or an estimate derived from an exact count with a stated error bound).
+//! Never: knows about documents, prices or the protocol.
+
+pub mod chunks;
+
+use std::fmt;
+
+/// A tokenizer that promptcost implements exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Encoding {
+    /// OpenAI `o200k_base` (GPT-4o, GPT-4.1, o-series, GPT-5 family).
+    O200kBase,
+    /// OpenAI `cl100k_base` (GPT-4, GPT-3.5).
+    Cl100kBase,
+}
+
+impl Encoding {
+    pub const ALL: [Encoding; 2] = [Encoding::O200kBase, Encoding::Cl100kBase];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::O200kBase => "o200k_base",
+            Encoding::Cl100kBase => "cl100k_base",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Encoding> {
+        Encoding::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// Exact token count of `text` (plain text: no special tokens, no chat framing).
+    ///
+    /// The tokenizer tables load lazily on first use, once per process, and are shared
+    /// across threads (`bpe-openai` keeps them in a `LazyLock`).
+    pub fn count(self, text: &str) -> usize {
+        if text.is_empty() {
+            return 0;
+        }
+        match self {
+            Encoding::O200kBase => bpe_openai::o200k_base().count(text),
+            Encoding::Cl100kBase => bpe_openai::cl100k_base().count(text),
+        }
+    }
+
+    /// Loads the tokenizer tables now (used to warm up in the background).
+    pub fn warm_up(self) {
+        self.count("warm up");
+    }
+
+    /// Whether a count of `text` can be split at byte `p` (a char boundary, 0 < p < len)
+    /// so that `count(text[..p]) + count(text[p..]) == count(text)` whatever surrounds it.
+    ///
+    /// Both OpenAI encodings pre-tokenize with a regex and apply BPE to each piece, so a
+    /// split is exact exactly where every left context ends a piece. Two local rules
+    /// guarantee that (proved against both patterns in ARCHITECTURE.md, checked by
+    /// property tests against a from-scratch count):
+    /// 1. after `\n`, before a character that is neither whitespace nor `/`
+    ///    (o200k's punctuation rule `[^\s\p{L}\p{N}]+[\r\n/]*` swallows `;\n//`);
+    /// 2. after a non-whitespace character, before a space or a tab (no piece continues
+    ///    from a non-whitespace character into a space or tab).
+    #[inline]
+    pub fn is_cut(self, prev: char, next: char) -> bool {
+        match self {
+            Encoding::O200kBase | Encoding::Cl100kBase => {
+                (prev == '\n' && next != '/' && !next.is_whitespace())
+                    || ((next == ' ' || next == '\t') && !prev.is_whitespace())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a model's token count is obtained.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Counting {
+    /// The model's own tokenizer, implemented exactly.
+    Exact(Encoding),
+    /// No public tokenizer: `base` count times `factor`, within ± `error_pct` percent.
+    Estimate {
+        base: Encoding,
+        factor: f64,
+        error_pct: f64,
+    },
+}
+
+impl Counting {
+    pub fn encoding(&self) -> Encoding {
+        match *self {
+            Counting::Exact(e) => e,
+            Counting::Estimate { base, .. } => base,
+        }
+    }
+
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Counting::Exact(_))
+    }
+
+    pub fn error_pct(&self) -> Option<f64> {
+        match *self {
+            Counting::Exact(_) => None,
+            Counting::Estimate { error_pct, .. } => Some(error_pct),
+        }
+    }
+
+    /// The model's count, given the count of the same text in [`Counting::encoding`].
+    pub fn from_base(&self, base_tokens: u64) -> u64 {
+        match *self {
+            Counting::Exact(_) => base_tokens,
+            Counting::Estimate { factor, .. } => (base_tokens as f64 * factor).round() as u64,
+        }
+    }
+
+    /// Counts `text` directly.
+    pub fn count(&self, text: &str) -> u64 {
+        self.from_base(self.encoding().count(text) as u64)
+    }
+}
