@@ -2,4 +2,5 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod tokenize;
+pub mod config;
 pub mod pricing;

@@ -225,6 +225,12 @@ impl PriceTable {
     }
 
     fn suggest(&self, name: &str) -> Vec<String> {
+        // A name that differs only in punctuation or case ("gpt4o", "GPT 4o") has one answer.
+        let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
+        let key = squash(name);
+        if let Some(m) = self.models.iter().find(|m| squash(&m.id) == key || m.aliases.iter().any(|a| squash(a) == key)) {
+            return vec![m.id.clone()];
+        }
         let lower = name.to_ascii_lowercase();
         let mut scored: Vec<(f64, &str)> = self
             .models

@@ -1,0 +1,435 @@
+//! Configuration: `promptcost.toml` (found by searching upward), editor settings and command
+//! line flags, merged with a documented precedence into one [`Settings`].
+//!
+//! Precedence, lowest first: built-in defaults < `promptcost.toml` < editor settings that
+//! are set (LSP) < command-line flags (`check`, `count`). Invalid configuration is an error
+//! naming the file, line, column and key; nothing is silently ignored.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::pricing::{Model, PriceTable};
+
+pub const CONFIG_FILE: &str = "promptcost.toml";
+
+/// The default models: a current OpenAI model first (exact counts out of the box), then a
+/// current Claude and a current Gemini model.
+pub const DEFAULT_MODELS: [&str; 3] = ["gpt-5.5", "claude-sonnet-4-6", "gemini-3.5-flash"];
+pub const DEFAULT_EXPECTED_OUTPUT_TOKENS: u64 = 500;
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
+pub const DEFAULT_NAME_PATTERN: &str = "prompt|template|instructions?|system_message";
+
+/// Prompt files recognised by default (matched against the path relative to the root).
+pub const DEFAULT_INCLUDE: &[&str] = &[
+    "**/*.prompt",
+    "**/*.prompty",
+    "**/*.prompt.md",
+    "**/*.instructions.md",
+    "**/*.chatmode.md",
+    "**/*.mdc",
+    "**/prompts/**/*.{md,txt,j2,jinja,jinja2,hbs,mustache,prompt,prompty}",
+    "**/AGENTS.md",
+    "**/CLAUDE.md",
+    "**/GEMINI.md",
+    "**/.github/copilot-instructions.md",
+    "**/.cursorrules",
+];
+
+/// `promptcost.toml` as written. Every key is documented in the README.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub models: Option<Spanned<Vec<Spanned<String>>>>,
+    pub budget: Option<Spanned<u64>>,
+    pub expected_output_tokens: Option<u64>,
+    pub prices: Option<Spanned<String>>,
+    pub include: Option<Vec<Spanned<String>>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    /// Per-glob budgets: `"prompts/**" = 1500`.
+    pub budgets: Option<BTreeMap<String, Spanned<u64>>>,
+    pub max_file_size: Option<u64>,
+    pub code: Option<CodeSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeSection {
+    pub enabled: Option<bool>,
+    pub name_pattern: Option<Spanned<String>>,
+    pub sdk_calls: Option<bool>,
+}
+
+/// A configuration error, located in its file where possible.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub path: Option<PathBuf>,
+    /// Byte range in the file.
+    pub span: Option<Range<usize>>,
+    /// 1-based line and column of the span's start.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(path: Option<&Path>, text: &str, span: Option<Range<usize>>, message: String) -> ConfigError {
+        let (line, column) = span.as_ref().map_or((0, 0), |s| line_col(text, s.start));
+        ConfigError { path: path.map(Path::to_path_buf), span, line, column, message }
+    }
+
+    fn plain(message: String) -> ConfigError {
+        ConfigError { path: None, span: None, line: 0, column: 0, message }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.path, self.line) {
+            (Some(p), 0) => write!(f, "{}: {}", p.display(), self.message),
+            (Some(p), l) => write!(f, "{}:{}:{}: {}", p.display(), l, self.column, self.message),
+            (None, _) => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Editor or command-line settings: each `Some` overrides the project file.
+#[derive(Debug, Default, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Overrides {
+    pub models: Option<Vec<String>>,
+    pub budget: Option<u64>,
+    pub expected_output_tokens: Option<u64>,
+    pub prices_file: Option<String>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub max_file_size: Option<u64>,
+    pub code: Option<CodeOverrides>,
+    pub log_level: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CodeOverrides {
+    pub enabled: Option<bool>,
+    pub name_pattern: Option<String>,
+    pub sdk_calls: Option<bool>,
+}
+
+impl Overrides {
+    /// Editor settings as JSON (`{"models": [...], ...}`); empty lists and nulls mean "not set",
+    /// unknown keys are ignored (editors send their own), wrong types are an error.
+    pub fn from_json(value: &serde_json::Value) -> Result<Overrides, String> {
+        let mut o: Overrides = serde_json::from_value(value.clone()).map_err(|e| format!("invalid promptcost settings: {e}"))?;
+        if o.models.as_ref().is_some_and(Vec::is_empty) {
+            o.models = None;
+        }
+        if o.prices_file.as_ref().is_some_and(String::is_empty) {
+            o.prices_file = None;
+        }
+        Ok(o)
+    }
+}
+
+/// Everything the engine needs, resolved and validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The directory globs are relative to: the config file's directory, else the workspace.
+    pub root: PathBuf,
+    pub config_path: Option<PathBuf>,
+    pub table: PriceTable,
+    pub models: Vec<Model>,
+    pub budget: Option<u64>,
+    pub budgets: Vec<(String, GlobSet, u64)>,
+    pub expected_output_tokens: u64,
+    pub include: GlobSet,
+    pub exclude: GlobSet,
+    pub max_file_size: u64,
+    pub code_enabled: bool,
+    pub code_name_pattern: String,
+    pub code_sdk_calls: bool,
+}
+
+/// Finds `promptcost.toml` in `start` or its ancestors.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    start.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file())
+}
+
+/// Parses and checks a project file's text (errors carry spans for editor diagnostics).
+pub fn parse_file_config(path: Option<&Path>, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str::<FileConfig>(text).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        ConfigError::at(path, text, e.span(), msg)
+    })
+}
+
+impl Settings {
+    /// Built-in defaults only.
+    pub fn defaults(root: &Path) -> Settings {
+        Settings::build(root, None, "", FileConfig::default(), &Overrides::default()).expect("built-in defaults are valid")
+    }
+
+    /// Loads the project file at `config_path` (if any) and applies `overrides`.
+    pub fn load(root: &Path, config_path: Option<&Path>, overrides: &Overrides) -> Result<Settings, ConfigError> {
+        let (text, file) = match config_path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError::at(Some(p), "", None, format!("cannot read configuration: {e}")))?;
+                let file = parse_file_config(Some(p), &text)?;
+                (text, file)
+            }
+            None => (String::new(), FileConfig::default()),
+        };
+        Settings::build(root, config_path, &text, file, overrides)
+    }
+
+    /// Searches upward from `start` for the project file, then loads it.
+    pub fn discover(start: &Path, overrides: &Overrides) -> Result<Settings, ConfigError> {
+        let path = find_config(start);
+        let root = path.as_ref().and_then(|p| p.parent()).unwrap_or(start).to_path_buf();
+        Settings::load(&root, path.as_deref(), overrides)
+    }
+
+    fn build(root: &Path, path: Option<&Path>, text: &str, file: FileConfig, o: &Overrides) -> Result<Settings, ConfigError> {
+        let err = |span: Option<Range<usize>>, msg: String| ConfigError::at(path, text, span, msg);
+        let base_dir = path.and_then(Path::parent).unwrap_or(root);
+
+        // Prices: a file named by the user (flag/editor first, then the project file).
+        let mut table = PriceTable::embedded();
+        if let Some(p) = &o.prices_file {
+            table.merge_file(&absolutize(root, p)).map_err(ConfigError::plain)?;
+        } else if let Some(p) = &file.prices {
+            table.merge_file(&absolutize(base_dir, p.get_ref())).map_err(|m| err(Some(p.span()), format!("key `prices`: {m}")))?;
+        }
+
+        // Models.
+        let mut models = Vec::new();
+        if let Some(names) = &o.models {
+            for n in names {
+                models.push(table.resolve(n).map_err(|e| ConfigError::plain(e.to_string()))?.clone());
+            }
+        } else if let Some(names) = &file.models {
+            if names.get_ref().is_empty() {
+                return Err(err(Some(names.span()), "key `models`: list at least one model".into()));
+            }
+            for n in names.get_ref() {
+                let m = table.resolve(n.get_ref()).map_err(|e| err(Some(n.span()), format!("key `models`: {e}")))?;
+                models.push(m.clone());
+            }
+        } else {
+            for n in DEFAULT_MODELS {
+                models.push(table.resolve(n).expect("default models are in the embedded table").clone());
+            }
+        }
+        models.dedup_by(|a, b| a.id == b.id);
+
+        let budget = match (o.budget, &file.budget) {
+            (Some(b), _) => Some(b),
+            (None, Some(b)) => Some(*b.get_ref()),
+            _ => None,
+        };
+        if let Some(b) = &file.budget {
+            if *b.get_ref() == 0 {
+                return Err(err(Some(b.span()), "key `budget`: a budget is a positive number of tokens".into()));
+            }
+        }
+
+        let mut budgets = Vec::new();
+        for (glob, b) in file.budgets.iter().flatten() {
+            let set = glob_set(&[glob.as_str()]).map_err(|m| err(Some(b.span()), format!("key `budgets.\"{glob}\"`: {m}")))?;
+            if *b.get_ref() == 0 {
+                return Err(err(Some(b.span()), format!("key `budgets.\"{glob}\"`: a budget is a positive number of tokens")));
+            }
+            budgets.push((glob.clone(), set, *b.get_ref()));
+        }
+
+        let globs = |over: &Option<Vec<String>>, file: &Option<Vec<Spanned<String>>>, key: &str| -> Result<Vec<String>, ConfigError> {
+            let mut v: Vec<String> = Vec::new();
+            for g in file.iter().flatten() {
+                Glob::new(g.get_ref()).map_err(|e| err(Some(g.span()), format!("key `{key}`: {e}")))?;
+                v.push(g.get_ref().clone());
+            }
+            if let Some(extra) = over {
+                v.extend(extra.iter().cloned());
+            }
+            Ok(v)
+        };
+        let mut include: Vec<String> = DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect();
+        include.extend(globs(&o.include, &file.include, "include")?);
+        let exclude = globs(&o.exclude, &file.exclude, "exclude")?;
+        let include = glob_set(&include.iter().map(String::as_str).collect::<Vec<_>>()).map_err(ConfigError::plain)?;
+        let exclude = glob_set(&exclude.iter().map(String::as_str).collect::<Vec<_>>()).map_err(ConfigError::plain)?;
+
+        let code = file.code.unwrap_or_default();
+        let oc = o.code.clone().unwrap_or_default();
+        let code_name_pattern = match (&oc.name_pattern, &code.name_pattern) {
+            (Some(p), _) => p.clone(),
+            (None, Some(p)) => p.get_ref().clone(),
+            _ => DEFAULT_NAME_PATTERN.to_string(),
+        };
+        if let Err(e) = regex::Regex::new(&code_name_pattern) {
+            let span = code.name_pattern.as_ref().filter(|_| oc.name_pattern.is_none()).map(|p| p.span());
+            return Err(err(span, format!("key `code.name_pattern`: invalid regular expression: {e}")));
+        }
+
+        Ok(Settings {
+            root: root.to_path_buf(),
+            config_path: path.map(Path::to_path_buf),
+            table,
+            models,
+            budget,
+            budgets,
+            expected_output_tokens: o.expected_output_tokens.or(file.expected_output_tokens).unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
+            include,
+            exclude,
+            max_file_size: o.max_file_size.or(file.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            code_enabled: oc.enabled.or(code.enabled).unwrap_or(true),
+            code_name_pattern,
+            code_sdk_calls: oc.sdk_calls.or(code.sdk_calls).unwrap_or(true),
+        })
+    }
+
+    /// The path as matched by globs: relative to the root when under it.
+    fn rel<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Whether `path` is a prompt file (default globs + `include`, minus `exclude`).
+    pub fn is_prompt_file(&self, path: &Path) -> bool {
+        let rel = self.rel(path);
+        self.include.is_match(rel) && !self.is_excluded(path)
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.exclude.is_match(self.rel(path))
+    }
+
+    /// The file budget for `path`: the most specific per-glob budget, else the default.
+    pub fn budget_for(&self, path: &Path) -> Option<u64> {
+        let rel = self.rel(path);
+        self.budgets
+            .iter()
+            .filter(|(_, set, _)| set.is_match(rel))
+            .max_by_key(|(g, _, _)| g.len())
+            .map(|(_, _, b)| *b)
+            .or(self.budget)
+    }
+
+    pub fn primary(&self) -> &Model {
+        &self.models[0]
+    }
+}
+
+fn absolutize(base: &Path, p: &str) -> PathBuf {
+    let p = Path::new(p);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+fn glob_set(globs: &[&str]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).map_err(|e| e.to_string())?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(CONFIG_FILE);
+        std::fs::write(&p, text).unwrap();
+        Settings::load(dir.path(), Some(&p), &Overrides::default())
+    }
+
+    #[test]
+    fn defaults_put_an_exact_openai_model_first() {
+        let s = Settings::defaults(Path::new("/w"));
+        assert_eq!(s.models.len(), 3);
+        assert!(s.primary().counting.is_exact());
+        assert_eq!(s.models[1].provider, "anthropic");
+        assert_eq!(s.models[2].provider, "gemini");
+    }
+
+    #[test]
+    fn default_globs_match_prompt_files_only() {
+        let s = Settings::defaults(Path::new("/w"));
+        for p in ["/w/a.prompt", "/w/x/b.prompty", "/w/AGENTS.md", "/w/sub/CLAUDE.md", "/w/prompts/x/y.md",
+                  "/w/.github/copilot-instructions.md", "/w/.cursor/rules/r.mdc", "/w/.cursorrules", "/w/s.prompt.md"] {
+            assert!(s.is_prompt_file(Path::new(p)), "{p}");
+        }
+        for p in ["/w/README.md", "/w/src/main.rs", "/w/docs/prompts.md"] {
+            assert!(!s.is_prompt_file(Path::new(p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn full_config_loads() {
+        let s = load(
+            "models = [\"gpt-4o\", \"claude-sonnet-4-5\"]\nbudget = 2000\nexpected_output_tokens = 100\n\
+             include = [\"docs/**/*.md\"]\nexclude = [\"**/vendor/**\"]\n[budgets]\n\"AGENTS.md\" = 3000\n\
+             \"prompts/**\" = 1500\n[code]\nenabled = false\n",
+        )
+        .unwrap();
+        assert_eq!(s.models[0].id, "gpt-4o");
+        assert_eq!(s.budget_for(&s.root.join("AGENTS.md")), Some(3000));
+        assert_eq!(s.budget_for(&s.root.join("prompts/a.md")), Some(1500));
+        assert_eq!(s.budget_for(&s.root.join("x.prompt")), Some(2000));
+        assert!(s.is_prompt_file(&s.root.join("docs/a/b.md")));
+        assert!(!s.is_prompt_file(&s.root.join("vendor/AGENTS.md")));
+        assert!(!s.code_enabled);
+        assert_eq!(s.expected_output_tokens, 100);
+    }
+
+    #[test]
+    fn errors_name_line_column_and_key() {
+        let e = load("budget = 10\nmodles = [\"gpt-4o\"]\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("unknown field `modles`"), "{e}");
+        let e = load("models = [\"gpt-4o\", \"gpt4o\"]\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 21), "{e}");
+        assert!(e.to_string().contains("promptcost.toml:1:21: key `models`: unknown model 'gpt4o'; did you mean 'gpt-4o'?"), "{e}");
+        let e = load("budget = \"lots\"\n").unwrap_err();
+        assert_eq!(e.line, 1, "{e}");
+        let e = load("[budgets]\n\"a/[\" = 5\n").unwrap_err();
+        assert!(e.message.contains("budgets"), "{e}");
+        let e = load("[code]\nname_pattern = \"(\"\n").unwrap_err();
+        assert!(e.message.contains("code.name_pattern") && e.line == 2, "{e}");
+        let e = load("budget = 0\n").unwrap_err();
+        assert!(e.message.contains("positive"), "{e}");
+    }
+
+    #[test]
+    fn overrides_win_and_ignore_unknown_editor_keys() {
+        let o = Overrides::from_json(&serde_json::json!({"models": ["gpt-4o"], "budget": 5, "trace": {"server": "off"}})).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(CONFIG_FILE);
+        std::fs::write(&p, "models = [\"claude-sonnet-4-5\"]\nbudget = 100\n").unwrap();
+        let s = Settings::load(dir.path(), Some(&p), &o).unwrap();
+        assert_eq!(s.models[0].id, "gpt-4o");
+        assert_eq!(s.budget, Some(5));
+        let o = Overrides::from_json(&serde_json::json!({"models": []})).unwrap();
+        assert_eq!(o.models, None, "an empty list means not set");
+        assert!(Overrides::from_json(&serde_json::json!({"budget": "x"})).is_err());
+    }
+}
