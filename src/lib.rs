@@ -2,5 +2,12 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod tokenize;
+pub mod check;
+pub mod cli;
 pub mod config;
+pub mod document;
+pub mod extract;
+pub mod format;
+pub mod position;
 pub mod pricing;
+pub mod server;

@@ -1,0 +1,183 @@
+//! `promptcost count` and `promptcost models`: rendering for the shell (text or JSON).
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::document::ModelCount;
+use crate::format;
+use crate::pricing::{Model, PriceTable};
+
+/// `count --json` output.
+#[derive(Serialize)]
+pub struct CountOutput<'a> {
+    pub source: &'a str,
+    pub bytes: usize,
+    pub chars: usize,
+    pub snapshot_date: &'a str,
+    pub models: Vec<ModelCount>,
+}
+
+pub fn count_models(text: &str, models: &[Model]) -> Vec<ModelCount> {
+    let mut base: Vec<(crate::tokenize::Encoding, u64)> = Vec::new();
+    models
+        .iter()
+        .map(|m| {
+            let e = m.counting.encoding();
+            let n = match base.iter().find(|(x, _)| *x == e) {
+                Some(&(_, n)) => n,
+                None => {
+                    let n = e.count(text) as u64;
+                    base.push((e, n));
+                    n
+                }
+            };
+            ModelCount::new(m, m.counting.from_base(n))
+        })
+        .collect()
+}
+
+pub fn render_count_text(source: &str, text: &str, counts: &[ModelCount], models: &[Model]) -> String {
+    let mut rows = vec![["model".to_string(), "tokens".into(), "count".into(), "input cost".into(), "context window".into()]];
+    for (c, m) in counts.iter().zip(models) {
+        rows.push([
+            c.model.clone(),
+            format::tokens(c.tokens, c.exact),
+            m.accuracy_label(),
+            format::cost(c.input_cost_usd),
+            match (c.context_share, c.context_window) {
+                (Some(s), Some(w)) => format!("{} of {}", format::percent(s), format::window(w)),
+                _ => "unknown".into(),
+            },
+        ]);
+    }
+    format!("{source}: {} bytes, {} chars\n{}", format::thousands(text.len() as u64), format::thousands(text.chars().count() as u64), table(&rows, &[false, true, false, true, false]))
+}
+
+/// Left/right-aligned columns.
+pub fn table<const N: usize>(rows: &[[String; N]], right: &[bool; N]) -> String {
+    let mut widths = [0usize; N];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            if i > 0 {
+                line.push_str("  ");
+            }
+            if right[i] {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                if i + 1 < N {
+                    line.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn per_mtok(v: Option<f64>) -> Option<f64> {
+    v.map(|p| (p * 1_000_000.0 * 1e6).round() / 1e6)
+}
+
+/// One model as JSON (`models --json`, `promptcost/models`).
+pub fn model_json(m: &Model) -> serde_json::Value {
+    let tiers: Vec<_> = m
+        .tiers
+        .iter()
+        .map(|t| {
+            json!({
+                "above_tokens": t.above,
+                "input_cost_per_mtok": per_mtok(t.prices.input),
+                "cached_input_cost_per_mtok": per_mtok(t.prices.cache_read),
+                "cache_write_cost_per_mtok": per_mtok(t.prices.cache_write),
+                "output_cost_per_mtok": per_mtok(t.prices.output),
+            })
+        })
+        .collect();
+    json!({
+        "model": m.id,
+        "provider": m.provider,
+        "display_name": m.display_name,
+        "aliases": m.aliases,
+        "tokenizer": m.tokenizer,
+        "exact": m.counting.is_exact(),
+        "error_pct": m.counting.error_pct(),
+        "accuracy": m.accuracy_label(),
+        "input_cost_per_mtok": per_mtok(m.base.input),
+        "cached_input_cost_per_mtok": per_mtok(m.base.cache_read),
+        "cache_write_cost_per_mtok": per_mtok(m.base.cache_write),
+        "output_cost_per_mtok": per_mtok(m.base.output),
+        "tiers": tiers,
+        "context_window": m.max_input_tokens,
+        "max_output_tokens": m.max_output_tokens,
+        "price_source": m.price_source,
+    })
+}
+
+pub fn models_json(table: &PriceTable) -> serde_json::Value {
+    json!({
+        "snapshot_date": table.snapshot_date,
+        "source": table.source,
+        "models": table.models().iter().map(model_json).collect::<Vec<_>>(),
+    })
+}
+
+pub fn render_models_text(table: &PriceTable) -> String {
+    let money = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("${}", trim_float(p * 1e6)));
+    let mut rows = vec![[
+        "provider".to_string(),
+        "model".into(),
+        "tokenizer".into(),
+        "count".into(),
+        "input/1M".into(),
+        "cached/1M".into(),
+        "cache write/1M".into(),
+        "output/1M".into(),
+        "above".into(),
+        "context".into(),
+        "max out".into(),
+    ]];
+    let mut models: Vec<&Model> = table.models().iter().collect();
+    models.sort_by(|a, b| a.provider.cmp(&b.provider).then(a.id.cmp(&b.id)));
+    for m in models {
+        let above = m
+            .tiers
+            .iter()
+            .map(|t| format!(">{}: {}/{}", format::window(t.above), money(t.prices.input), money(t.prices.output)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        rows.push([
+            m.provider.clone(),
+            m.id.clone(),
+            m.tokenizer.clone(),
+            m.accuracy_label(),
+            money(m.base.input),
+            money(m.base.cache_read),
+            money(m.base.cache_write),
+            money(m.base.output),
+            above,
+            m.max_input_tokens.map_or("-".into(), format::window),
+            m.max_output_tokens.map_or("-".into(), format::window),
+        ]);
+    }
+    let mut out = format!("Prices: {} (snapshot {})\n\n", table.source, table.snapshot_date);
+    out.push_str(&self::table(&rows, &[false, false, false, false, true, true, true, true, false, true, true]));
+    out.push_str("\nAliases: `promptcost models --json` lists every model's aliases.\n");
+    out
+}
+
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}

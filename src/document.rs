@@ -1,0 +1,413 @@
+//! A document: its text (a rope), its structure, and its token counts kept incrementally.
+//! The analysis of a document (per-prompt counts, costs, budgets) is shared by the language
+//! server and `check`, so both always agree.
+//!
+//! Owns: applying edits (byte ranges) to the rope, the structure and the counters, in order.
+//! Never: converts LSP positions (see `position.rs`) or talks to a client.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use ropey::Rope;
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::extract::prompt_file::{placeholders, Directive, Flavor, SectionKind, Structure};
+use crate::format;
+use crate::pricing::Model;
+use crate::tokenize::{chunks::ChunkedCount, Encoding};
+
+/// Per-message framing tokens that OpenAI documents for its chat models ("How to count tokens
+/// with tiktoken": 3 per message, plus 3 priming the reply). Other providers document none.
+pub const OPENAI_TOKENS_PER_MESSAGE: u64 = 3;
+pub const OPENAI_REPLY_PRIMING: u64 = 3;
+
+/// A model's count and cost for one piece of text. Field names are part of the JSON output
+/// of `count --json`, `check --format json` and `promptcost/count`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ModelCount {
+    pub model: String,
+    /// The tokenizer the count was made with (for an estimate: the exact base count).
+    pub encoding: String,
+    /// `o200k_base`, `cl100k_base`, `gemma3`, `claude` or `estimate`: the model's tokenizer.
+    pub tokenizer: String,
+    pub tokens: u64,
+    pub exact: bool,
+    /// For estimates: the stated error bound, in percent.
+    pub error_pct: Option<f64>,
+    /// `null` when the model has no price (never 0).
+    pub input_cost_usd: Option<f64>,
+    pub cached_input_cost_usd: Option<f64>,
+    pub context_window: Option<u64>,
+    pub context_share: Option<f64>,
+}
+
+impl ModelCount {
+    pub fn new(model: &Model, tokens: u64) -> ModelCount {
+        ModelCount {
+            model: model.id.clone(),
+            encoding: model.counting.encoding().name().to_string(),
+            tokenizer: model.tokenizer.clone(),
+            tokens,
+            exact: model.counting.is_exact(),
+            error_pct: model.counting.error_pct(),
+            input_cost_usd: model.input_cost(tokens),
+            cached_input_cost_usd: model.cached_input_cost(tokens),
+            context_window: model.max_input_tokens,
+            context_share: model.context_share(tokens),
+        }
+    }
+
+    /// `412 tok · $0.0010` (estimates: `≈412 tok · $0.0012`).
+    pub fn short_label(&self) -> String {
+        format!("{} tok · {}", format::tokens(self.tokens, self.exact), format::cost(self.input_cost_usd))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PromptKind {
+    File,
+    Section,
+    Message,
+    Literal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+}
+
+/// A problem to show: budget exceeded, context window exceeded, bad directive.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub range: Range<usize>,
+    pub severity: Severity,
+    pub message: String,
+    /// `budget`, `context-window`, `directive`, `model`.
+    pub code: &'static str,
+}
+
+/// One prompt of a document: the file, a section, a chat message or a code literal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub name: String,
+    /// The range shown to the user (a section with its heading, a literal with its quotes).
+    pub range: Range<usize>,
+    /// Where an inlay hint goes (end of the heading line / of the literal's first line).
+    pub hint_at: usize,
+    pub budget: Option<u64>,
+    /// The model the budget is measured in (from a directive or front matter), else primary.
+    pub budget_model: String,
+    pub counts: Vec<ModelCount>,
+    pub placeholders: Vec<String>,
+}
+
+impl Prompt {
+    pub fn count_for(&self, model: &str) -> Option<&ModelCount> {
+        self.counts.iter().find(|c| c.model == model)
+    }
+
+    /// The count the budget is checked against.
+    pub fn budget_count(&self) -> &ModelCount {
+        self.count_for(&self.budget_model).unwrap_or(&self.counts[0])
+    }
+}
+
+/// What a document holds: the file as a whole, then its sections/messages/literals.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub file: Prompt,
+    pub parts: Vec<Prompt>,
+    pub problems: Vec<Problem>,
+    /// `promptcost: ignore` at file level.
+    pub ignored: bool,
+}
+
+impl Analysis {
+    pub fn all(&self) -> impl Iterator<Item = &Prompt> {
+        std::iter::once(&self.file).chain(self.parts.iter())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub path: PathBuf,
+    pub rope: Rope,
+    pub structure: Structure,
+    counters: Vec<ChunkedCount>,
+}
+
+impl Document {
+    pub fn new(path: &Path, text: &str, encodings: &[Encoding]) -> Document {
+        let rope = Rope::from_str(text);
+        let structure = Structure::parse(Flavor::from_path(path), &rope);
+        let mut d = Document { path: path.to_path_buf(), rope, structure, counters: Vec::new() };
+        d.ensure_encodings(encodings);
+        d
+    }
+
+    /// Adds counters for encodings not counted yet (after a configuration change).
+    pub fn ensure_encodings(&mut self, encodings: &[Encoding]) {
+        for &e in encodings {
+            if !self.counters.iter().any(|c| c.encoding() == e) {
+                let anchors = self.anchors();
+                self.counters.push(ChunkedCount::new(e, &self.rope, &anchors));
+            }
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Replaces the bytes `range` (clamped to the text and to char boundaries) with `text`.
+    pub fn replace(&mut self, range: Range<usize>, text: &str) {
+        let len = self.rope.len_bytes();
+        let start = self.floor(range.start.min(len));
+        let end = self.floor(range.end.min(len)).max(start);
+        let (cs, ce) = (self.rope.byte_to_char(start), self.rope.byte_to_char(end));
+        self.rope.remove(cs..ce);
+        self.rope.insert(cs, text);
+        self.structure.apply_edit(&self.rope, start, end, text.len());
+        let anchors = self.anchors();
+        for c in &mut self.counters {
+            c.apply_edit(&self.rope, start, end, text.len(), &anchors);
+        }
+    }
+
+    /// Replaces the whole text (the fast path for full-document sync).
+    pub fn set_text(&mut self, text: &str) {
+        let encodings: Vec<Encoding> = self.counters.iter().map(|c| c.encoding()).collect();
+        *self = Document::new(&self.path, text, &encodings);
+    }
+
+    fn floor(&self, b: usize) -> usize {
+        self.rope.char_to_byte(self.rope.byte_to_char(b))
+    }
+
+    /// Offsets where counted ranges start and end: chunk boundaries there make section counts sums.
+    fn anchors(&self) -> Vec<usize> {
+        let mut a = vec![self.structure.body_start()];
+        a.extend(self.structure.markers.iter().filter(|m| m.heading > 0 || m.role.is_some()).map(|m| m.offset));
+        for m in self.structure.markers.iter().filter(|m| m.role.is_some()) {
+            let l = self.rope.byte_to_line(m.offset);
+            if l + 1 < self.rope.len_lines() {
+                a.push(self.rope.line_to_byte(l + 1));
+            }
+        }
+        a.sort_unstable();
+        a.dedup();
+        a
+    }
+
+    fn counter(&self, e: Encoding) -> Option<&ChunkedCount> {
+        self.counters.iter().find(|c| c.encoding() == e)
+    }
+
+    /// Exact count of `range` in encoding `e`.
+    pub fn count_encoding(&self, e: Encoding, range: Range<usize>) -> u64 {
+        match self.counter(e) {
+            Some(c) => c.count_range(&self.rope, range),
+            None => e.count(&self.rope.byte_slice(self.floor(range.start)..self.floor(range.end)).to_string()) as u64,
+        }
+    }
+
+    /// Counts of `range` for each of `models`.
+    pub fn count_range(&self, range: Range<usize>, models: &[Model]) -> Vec<ModelCount> {
+        let len = self.len();
+        let range = range.start.min(len)..range.end.min(len).max(range.start.min(len));
+        let mut by_enc: Vec<(Encoding, u64)> = Vec::new();
+        models
+            .iter()
+            .map(|m| {
+                let e = m.counting.encoding();
+                let base = match by_enc.iter().find(|(x, _)| *x == e) {
+                    Some(&(_, n)) => n,
+                    None => {
+                        let n = self.count_encoding(e, range.clone());
+                        by_enc.push((e, n));
+                        n
+                    }
+                };
+                ModelCount::new(m, m.counting.from_base(base))
+            })
+            .collect()
+    }
+
+    /// Per-prompt counts, costs and budget problems, for the configured models.
+    pub fn analyze(&self, settings: &Settings) -> Analysis {
+        let rope = &self.rope;
+        let mut problems = Vec::new();
+        let file_directive: Directive = self.structure.file_directive(rope);
+        for e in &file_directive.errors {
+            problems.push(Problem { range: 0..0, severity: Severity::Warning, message: e.clone(), code: "directive" });
+        }
+        let models_for = |extra: Option<&str>, problems: &mut Vec<Problem>, at: usize| -> (Vec<Model>, String) {
+            let mut models = settings.models.clone();
+            let mut budget_model = models[0].id.clone();
+            if let Some(name) = extra {
+                match settings.table.resolve(name) {
+                    Ok(m) => {
+                        budget_model = m.id.clone();
+                        if !models.iter().any(|x| x.id == m.id) {
+                            models.insert(0, m.clone());
+                        }
+                    }
+                    Err(e) => problems.push(Problem { range: at..at, severity: Severity::Warning, message: e.to_string(), code: "model" }),
+                }
+            }
+            (models, budget_model)
+        };
+
+        let sections = self.structure.sections(rope);
+        let n_messages = sections.iter().filter(|s| matches!(s.kind, SectionKind::Message(_))).count() as u64;
+        let (file_models, file_budget_model) = models_for(file_directive.model.as_deref(), &mut problems, 0);
+        let body = self.structure.body_start()..rope.len_bytes();
+        let file_counts = if n_messages > 0 {
+            // A chat file: the messages' contents plus their framing.
+            let mut sum = vec![0u64; file_models.len()];
+            for s in sections.iter().filter(|s| matches!(s.kind, SectionKind::Message(_))) {
+                for (i, c) in self.count_range(s.counted.clone(), &file_models).iter().enumerate() {
+                    sum[i] += c.tokens;
+                }
+            }
+            file_models
+                .iter()
+                .zip(sum)
+                .map(|(m, t)| ModelCount::new(m, t + framing(m, n_messages) + if m.provider == "openai" { OPENAI_REPLY_PRIMING } else { 0 }))
+                .collect()
+        } else {
+            self.count_range(body.clone(), &file_models)
+        };
+        let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let file = Prompt {
+            kind: PromptKind::File,
+            name,
+            range: body.clone(),
+            hint_at: 0,
+            budget: file_directive.budget.or_else(|| settings.budget_for(&self.path)),
+            budget_model: file_budget_model,
+            counts: file_counts,
+            placeholders: Vec::new(),
+        };
+
+        let mut parts = Vec::new();
+        for s in &sections {
+            let (models, budget_model) = models_for(s.model.as_deref(), &mut problems, s.range.start);
+            let (kind, mut counts) = match &s.kind {
+                SectionKind::Heading(_) => (PromptKind::Section, self.count_range(s.counted.clone(), &models)),
+                SectionKind::Message(_) => {
+                    let c = self.count_range(s.counted.clone(), &models);
+                    (PromptKind::Message, c)
+                }
+            };
+            if kind == PromptKind::Message {
+                for (c, m) in counts.iter_mut().zip(&models) {
+                    *c = ModelCount::new(m, c.tokens + framing(m, 1));
+                }
+            }
+            parts.push(Prompt {
+                kind,
+                name: s.title.clone(),
+                range: s.range.clone(),
+                hint_at: s.header_end,
+                budget: s.budget,
+                budget_model,
+                counts,
+                placeholders: Vec::new(),
+            });
+        }
+
+        let mut analysis = Analysis { file, parts, problems, ignored: file_directive.ignore };
+        budget_problems(&mut analysis, rope);
+        analysis
+    }
+
+    /// Template placeholders in `range` (computed on demand: hovers, reports).
+    pub fn placeholders_in(&self, range: Range<usize>) -> Vec<String> {
+        placeholders(&self.rope.byte_slice(self.floor(range.start.min(self.len()))..self.floor(range.end.min(self.len()))).to_string())
+    }
+}
+
+fn framing(m: &Model, messages: u64) -> u64 {
+    if m.provider == "openai" {
+        OPENAI_TOKENS_PER_MESSAGE * messages
+    } else {
+        0
+    }
+}
+
+/// Budget warnings (on the section's range, or the first line for a file) and context-window
+/// errors (the file against every configured model).
+pub fn budget_problems(a: &mut Analysis, rope: &Rope) {
+    let first_line_end = {
+        let end = if rope.len_lines() > 1 { rope.line_to_byte(1) } else { rope.len_bytes() };
+        let mut e = end;
+        while e > 0 && matches!(rope.byte(e - 1), b'\n' | b'\r') {
+            e -= 1;
+        }
+        e
+    };
+    let mut out = Vec::new();
+    for p in a.all() {
+        let Some(budget) = p.budget else { continue };
+        let c = p.budget_count();
+        if c.tokens > budget {
+            let over = (c.tokens - budget) as f64 / budget as f64 * 100.0;
+            let range = if p.kind == PromptKind::File { 0..first_line_end } else { p.range.start..p.hint_at };
+            out.push(Problem {
+                range,
+                severity: Severity::Warning,
+                message: format!(
+                    "{} tokens exceeds budget {} (+{}) for {} ({})",
+                    format::tokens(c.tokens, c.exact),
+                    format::thousands(budget),
+                    if over < 1.0 { format!("{over:.1}%") } else { format!("{over:.0}%") },
+                    if p.kind == PromptKind::File { "this file".to_string() } else { format!("{} '{}'", kind_word(p.kind), p.name) },
+                    c.model,
+                ),
+                code: "budget",
+            });
+        }
+    }
+    for c in &a.file.counts {
+        if let Some(w) = c.context_window {
+            if c.tokens > w {
+                out.push(Problem {
+                    range: 0..first_line_end,
+                    severity: Severity::Error,
+                    message: format!(
+                        "{} tokens exceeds the context window of {} ({})",
+                        format::tokens(c.tokens, c.exact),
+                        c.model,
+                        format::thousands(w)
+                    ),
+                    code: "context-window",
+                });
+            }
+        }
+    }
+    a.problems.extend(out);
+}
+
+fn kind_word(k: PromptKind) -> &'static str {
+    match k {
+        PromptKind::File => "file",
+        PromptKind::Section => "section",
+        PromptKind::Message => "message",
+        PromptKind::Literal => "prompt",
+    }
+}

@@ -1,0 +1,2 @@
+//! Finding prompts: the structure of prompt files and (later) string literals in code.
+pub mod prompt_file;

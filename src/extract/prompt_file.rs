@@ -1,0 +1,515 @@
+//! The structure of a prompt file: front matter, Markdown sections, chat messages, inline
+//! `promptcost:` directives and template placeholders.
+//!
+//! Owns: finding *marker lines* (headings, code fences, role markers, directives) and keeping
+//! them up to date incrementally: an edit rescans only the lines it touches, so a keystroke
+//! in a 10 MB file costs O(markers), not O(bytes).
+//! Never: counts tokens (see `document.rs`).
+
+use std::ops::Range;
+
+use ropey::Rope;
+
+/// How a file's text is structured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// Markdown (and plain text / templates): headings split sections.
+    Markdown,
+    /// Prompty: front matter, then `system:` / `user:` / `assistant:` lines split messages.
+    Prompty,
+    /// Dotprompt: front matter, then `{{role "system"}}` lines split messages.
+    Dotprompt,
+}
+
+impl Flavor {
+    pub fn from_path(path: &std::path::Path) -> Flavor {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+        if name.ends_with(".prompty") {
+            Flavor::Prompty
+        } else if name.ends_with(".prompt") {
+            Flavor::Dotprompt
+        } else {
+            Flavor::Markdown
+        }
+    }
+}
+
+/// A line that matters to the structure. `offset` is the byte offset of the line start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marker {
+    pub offset: usize,
+    /// Heading level 1..=6, or 0.
+    pub heading: u8,
+    /// A code fence line: its character and length.
+    pub fence: Option<(u8, u8)>,
+    /// A chat role marker (Prompty / Dotprompt).
+    pub role: Option<String>,
+    /// The line holds a `promptcost:` directive.
+    pub directive: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatter {
+    /// Byte offset just past the closing delimiter line: where the prompt text starts.
+    pub end: usize,
+    pub model: Option<String>,
+    pub budget: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SectionKind {
+    Heading(u8),
+    Message(String),
+}
+
+/// A section (heading to the next heading of the same or a higher level) or a chat message
+/// (role line to the next role line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub kind: SectionKind,
+    pub title: String,
+    /// The whole section, its header line included.
+    pub range: Range<usize>,
+    /// The text that is counted: a heading section counts its heading; a message counts
+    /// its content (the role line is framing, not text).
+    pub counted: Range<usize>,
+    /// End of the header line (where an inlay hint goes).
+    pub header_end: usize,
+    pub budget: Option<u64>,
+    pub model: Option<String>,
+}
+
+/// A parsed `promptcost:` directive.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Directive {
+    pub budget: Option<u64>,
+    pub model: Option<String>,
+    pub ignore: bool,
+    /// Problems found (unknown keys, bad numbers), for diagnostics.
+    pub errors: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Structure {
+    pub flavor: Flavor,
+    pub markers: Vec<Marker>,
+    pub front_matter: Option<FrontMatter>,
+}
+
+/// How far front matter may extend before we give up looking for its end.
+const FRONT_MATTER_LIMIT: usize = 64 * 1024;
+
+impl Structure {
+    pub fn parse(flavor: Flavor, rope: &Rope) -> Structure {
+        let text = rope.to_string();
+        let mut s = Structure { flavor, markers: Vec::new(), front_matter: None };
+        scan_lines(flavor, &text, 0, &mut s.markers);
+        s.front_matter = parse_front_matter(rope);
+        s
+    }
+
+    /// Updates the markers after bytes `start..old_end` were replaced by `new_len` bytes;
+    /// `rope` is the text after the edit. Rescans only the lines the edit touches.
+    pub fn apply_edit(&mut self, rope: &Rope, start: usize, old_end: usize, new_len: usize) {
+        let removed = old_end - start;
+        let new_end = start + new_len;
+        // Lines touched, in new coordinates: from the start of the line holding `start` to
+        // the end of the line holding `new_end`.
+        let line_start = rope.line_to_byte(rope.byte_to_line(start.min(rope.len_bytes())));
+        let end_line = rope.byte_to_line(new_end.min(rope.len_bytes()));
+        let line_end = if end_line + 1 < rope.len_lines() { rope.line_to_byte(end_line + 1) } else { rope.len_bytes() };
+        // Same lines in old coordinates.
+        let old_line_end = line_end + removed - new_len;
+        let first = self.markers.partition_point(|m| m.offset < line_start);
+        let last = self.markers.partition_point(|m| m.offset < old_line_end);
+        let mut fresh = Vec::new();
+        let text = rope.byte_slice(line_start..line_end).to_string();
+        scan_lines(self.flavor, &text, line_start, &mut fresh);
+        let added = fresh.len();
+        self.markers.splice(first..last, fresh);
+        for m in &mut self.markers[first + added..] {
+            m.offset = m.offset + new_len - removed;
+        }
+        if start <= self.front_matter.as_ref().map_or(0, |f| f.end) || start < 8 {
+            self.front_matter = parse_front_matter(rope);
+        }
+    }
+
+    /// Where the prompt text starts (after front matter).
+    pub fn body_start(&self) -> usize {
+        self.front_matter.as_ref().map_or(0, |f| f.end)
+    }
+
+    /// Sections and messages, in document order, outside code fences and front matter.
+    pub fn sections(&self, rope: &Rope) -> Vec<Section> {
+        let len = rope.len_bytes();
+        let body = self.body_start();
+        let mut fence: Option<(u8, u8)> = None;
+        // Markers that count (outside fences and front matter).
+        let mut live: Vec<&Marker> = Vec::new();
+        for m in &self.markers {
+            if m.offset < body {
+                continue;
+            }
+            if let Some((c, n)) = m.fence {
+                match fence {
+                    None => fence = Some((c, n)),
+                    Some((oc, on)) if oc == c && n >= on => fence = None,
+                    _ => {}
+                }
+                continue;
+            }
+            if fence.is_none() {
+                live.push(m);
+            }
+        }
+        let line_end = |off: usize| -> usize {
+            let l = rope.byte_to_line(off);
+            if l + 1 < rope.len_lines() {
+                rope.line_to_byte(l + 1)
+            } else {
+                len
+            }
+        };
+        let mut out: Vec<Section> = Vec::new();
+        for (i, m) in live.iter().enumerate() {
+            let header_line_end = line_end(m.offset);
+            let header_end = trim_newline(rope, m.offset, header_line_end);
+            if m.heading > 0 {
+                let end = live[i + 1..]
+                    .iter()
+                    .find(|n| (n.heading > 0 && n.heading <= m.heading) || n.role.is_some())
+                    .map_or(len, |n| n.offset);
+                let line = rope.byte_slice(m.offset..header_end).to_string();
+                out.push(Section {
+                    kind: SectionKind::Heading(m.heading),
+                    title: heading_title(&line),
+                    range: m.offset..end,
+                    counted: m.offset..end,
+                    header_end,
+                    budget: None,
+                    model: None,
+                });
+            } else if let Some(role) = &m.role {
+                let end = live[i + 1..].iter().find(|n| n.role.is_some()).map_or(len, |n| n.offset);
+                out.push(Section {
+                    kind: SectionKind::Message(role.clone()),
+                    title: role.clone(),
+                    range: m.offset..end,
+                    counted: header_line_end.min(end)..end,
+                    header_end,
+                    budget: None,
+                    model: None,
+                });
+            }
+        }
+        // Directives apply to the innermost section holding them.
+        for m in live.iter().filter(|m| m.directive) {
+            let line = rope.byte_slice(m.offset..line_end(m.offset)).to_string();
+            let d = parse_directive(&line).unwrap_or_default();
+            if let Some(s) = out.iter_mut().filter(|s| s.range.contains(&m.offset)).next_back() {
+                s.budget = d.budget.or(s.budget);
+                s.model = d.model.or(s.model.take());
+            }
+        }
+        out
+    }
+
+    /// The file-level directive: directives before the first section (or in front matter
+    /// keys `budget` / `model`).
+    pub fn file_directive(&self, rope: &Rope) -> Directive {
+        let mut d = Directive::default();
+        if let Some(fm) = &self.front_matter {
+            d.budget = fm.budget;
+            d.model = fm.model.clone();
+        }
+        let first_section = self
+            .markers
+            .iter()
+            .find(|m| m.offset >= self.body_start() && (m.heading > 0 || m.role.is_some()))
+            .map_or(rope.len_bytes(), |m| m.offset);
+        for m in self.markers.iter().filter(|m| m.directive && m.offset < first_section) {
+            let end = rope.line_to_byte((rope.byte_to_line(m.offset) + 1).min(rope.len_lines()));
+            let line = rope.byte_slice(m.offset..end.max(m.offset)).to_string();
+            if let Some(x) = parse_directive(&line) {
+                d.budget = x.budget.or(d.budget);
+                d.model = x.model.or(d.model);
+                d.ignore |= x.ignore;
+                d.errors.extend(x.errors);
+            }
+        }
+        d
+    }
+}
+
+fn trim_newline(rope: &Rope, start: usize, mut end: usize) -> usize {
+    while end > start {
+        let b = rope.byte(end - 1);
+        if b == b'\n' || b == b'\r' {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+fn heading_title(line: &str) -> String {
+    // Drop inline comments (`<!-- promptcost: ... -->`) from the title.
+    let mut line = line.to_string();
+    while let (Some(a), Some(b)) = (line.find("<!--"), line.find("-->")) {
+        if b < a {
+            break;
+        }
+        line.replace_range(a..b + 3, "");
+    }
+    line.trim_start().trim_start_matches('#').trim().trim_end_matches('#').trim().to_string()
+}
+
+/// Scans complete lines of `text` (which starts at byte `base` of the document).
+fn scan_lines(flavor: Flavor, text: &str, base: usize, out: &mut Vec<Marker>) {
+    let mut off = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(m) = classify(flavor, line, base + off) {
+            out.push(m);
+        }
+        off += line.len();
+    }
+}
+
+fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
+    let content = line.trim_end_matches(['\n', '\r']);
+    let indent = content.len() - content.trim_start_matches(' ').len();
+    let rest = &content[indent..];
+    let mut m = Marker { offset, heading: 0, fence: None, role: None, directive: false };
+    if indent <= 3 {
+        let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+        if (1..=6).contains(&hashes) && rest[hashes..].chars().next().is_none_or(|c| c == ' ' || c == '\t') {
+            m.heading = hashes as u8;
+        }
+        for c in [b'`', b'~'] {
+            let n = rest.bytes().take_while(|&b| b == c).count();
+            if n >= 3 {
+                m.fence = Some((c, n.min(255) as u8));
+            }
+        }
+    }
+    m.role = match flavor {
+        Flavor::Prompty => prompty_role(content),
+        Flavor::Dotprompt => dotprompt_role(content),
+        Flavor::Markdown => None,
+    };
+    m.directive = content.contains("promptcost:");
+    (m.heading > 0 || m.fence.is_some() || m.role.is_some() || m.directive).then_some(m)
+}
+
+const ROLES: &[&str] = &["system", "user", "assistant", "developer", "tool", "function"];
+
+/// Prompty: a line that is just `role:` (any case, optional spaces).
+fn prompty_role(line: &str) -> Option<String> {
+    let t = line.trim();
+    let role = t.strip_suffix(':')?.trim().to_ascii_lowercase();
+    ROLES.contains(&role.as_str()).then_some(role)
+}
+
+/// Dotprompt: `{{role "system"}}` (also `{{ role 'user' }}`) at the start of a line.
+fn dotprompt_role(line: &str) -> Option<String> {
+    let t = line.trim_start().strip_prefix("{{")?.trim_start();
+    let t = t.strip_prefix("role")?.trim_start();
+    let q = t.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let t = &t[1..];
+    let end = t.find(q)?;
+    let role = t[..end].trim().to_ascii_lowercase();
+    (!role.is_empty()).then_some(role)
+}
+
+/// Parses `promptcost: budget=1500 model=claude-sonnet-4-5` (or `promptcost: ignore`) from a
+/// comment line: `<!-- ... -->`, `{{!-- ... --}}`, `{# ... #}`, or any comment in code.
+pub fn parse_directive(line: &str) -> Option<Directive> {
+    let at = line.find("promptcost:")?;
+    let rest = &line[at + "promptcost:".len()..];
+    let end = ["-->", "--}}", "}}", "#}", "*/"].iter().filter_map(|t| rest.find(t)).min().unwrap_or(rest.len());
+    let mut d = Directive::default();
+    for word in rest[..end].split([' ', '\t', ',']).filter(|w| !w.trim().is_empty()) {
+        let word = word.trim();
+        match word.split_once('=') {
+            Some(("budget", v)) => match v.replace('_', "").parse::<u64>() {
+                Ok(n) if n > 0 => d.budget = Some(n),
+                _ => d.errors.push(format!("promptcost directive: budget must be a positive number of tokens, not '{v}'")),
+            },
+            Some(("model", v)) if !v.is_empty() => d.model = Some(v.to_string()),
+            None if word == "ignore" => d.ignore = true,
+            _ => d.errors.push(format!("promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore)")),
+        }
+    }
+    Some(d)
+}
+
+/// Front matter: a first line `---`, then YAML up to a line `---` or `...`.
+///
+/// Only a few keys matter (`model`, `budget`, and Prompty's `model:` block), so this reads
+/// the YAML subset they use (top-level and nested `key: scalar` lines) rather than pulling in
+/// a YAML library; anything else in the block is carried along uncounted.
+pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
+    let head_len = rope.len_bytes().min(FRONT_MATTER_LIMIT);
+    let head = rope.byte_slice(..floor_char(rope, head_len)).to_string();
+    let mut lines = head.split_inclusive('\n');
+    let first = lines.next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let mut off = first.len();
+    let mut fm = FrontMatter::default();
+    let mut in_model_block = false;
+    for line in lines {
+        off += line.len();
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            fm.end = off;
+            return Some(fm);
+        }
+        let indented = line.starts_with([' ', '\t']);
+        let Some((k, v)) = t.trim().split_once(':') else { continue };
+        let (k, v) = (k.trim(), unquote(v.trim()));
+        if !indented {
+            in_model_block = k == "model" && v.is_empty();
+            match k {
+                "model" if !v.is_empty() => fm.model = Some(v.to_string()),
+                "budget" => fm.budget = v.replace('_', "").parse().ok().filter(|&b| b > 0),
+                _ => {}
+            }
+        } else if in_model_block && !v.is_empty() && matches!(k, "name" | "id" | "model" | "azure_deployment" | "deployment") {
+            fm.model.get_or_insert_with(|| v.to_string());
+        }
+    }
+    None
+}
+
+fn unquote(v: &str) -> &str {
+    let v = v.split(" #").next().unwrap_or(v).trim();
+    v.strip_prefix('"').and_then(|x| x.strip_suffix('"')).or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\''))).unwrap_or(v)
+}
+
+fn floor_char(rope: &Rope, b: usize) -> usize {
+    rope.char_to_byte(rope.byte_to_char(b))
+}
+
+/// Template placeholders in `text`: `{{var}}`, `{% ... %}`, `{var}` (as written, in order).
+pub fn placeholders(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'{' {
+            let (open, close) = match bytes.get(i + 1) {
+                Some(b'{') => ("{{", "}}"),
+                Some(b'%') => ("{%", "%}"),
+                _ => ("{", "}"),
+            };
+            if let Some(end) = text[i + open.len()..].find(close) {
+                let inner = &text[i + open.len()..i + open.len() + end];
+                let ok = if open == "{" {
+                    // Python-style fields only: `{name}`, `{obj.attr}`, `{0}` — not JSON.
+                    !inner.is_empty() && inner.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                } else {
+                    !inner.trim().is_empty() && !inner.contains('\n') && !inner.trim_start().starts_with('!')
+                };
+                if ok {
+                    let whole = &text[i..i + open.len() + end + close.len()];
+                    out.push(whole.to_string());
+                    i += whole.len();
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_sections_nest_and_ignore_fences() {
+        let text = "intro\n# A\na\n## B\nb\n```\n# not a heading\n```\n# C\nc";
+        let rope = Rope::from_str(text);
+        let s = Structure::parse(Flavor::Markdown, &rope);
+        let secs = s.sections(&rope);
+        let titles: Vec<_> = secs.iter().map(|s| (s.title.as_str(), &text[s.range.clone()])).collect();
+        assert_eq!(
+            titles,
+            vec![("A", "# A\na\n## B\nb\n```\n# not a heading\n```\n"), ("B", "## B\nb\n```\n# not a heading\n```\n"), ("C", "# C\nc")]
+        );
+        assert_eq!(&text[secs[0].header_end - 3..secs[0].header_end], "# A");
+    }
+
+    #[test]
+    fn front_matter_is_parsed_and_skipped() {
+        let text = "---\nname: x\nmodel:\n  api: chat\n  configuration:\n    azure_deployment: gpt-4o\nbudget: 1_500\n---\nsystem:\nYou are\nuser:\n{{question}}\n";
+        let rope = Rope::from_str(text);
+        let s = Structure::parse(Flavor::Prompty, &rope);
+        let fm = s.front_matter.clone().unwrap();
+        assert_eq!(fm.model.as_deref(), Some("gpt-4o"));
+        assert_eq!(fm.budget, Some(1500));
+        assert_eq!(&text[fm.end..fm.end + 7], "system:");
+        let secs = s.sections(&rope);
+        assert_eq!(secs.len(), 2);
+        assert_eq!(secs[0].kind, SectionKind::Message("system".into()));
+        assert_eq!(&text[secs[0].counted.clone()], "You are\n");
+        assert_eq!(&text[secs[1].counted.clone()], "{{question}}\n");
+    }
+
+    #[test]
+    fn dotprompt_roles_and_model() {
+        let text = "---\nmodel: googleai/gemini-2.5-flash\n---\n{{role \"system\"}}\nBe brief.\n{{ role 'user' }}\nHi {{name}}\n";
+        let rope = Rope::from_str(text);
+        let s = Structure::parse(Flavor::Dotprompt, &rope);
+        assert_eq!(s.front_matter.as_ref().unwrap().model.as_deref(), Some("googleai/gemini-2.5-flash"));
+        let roles: Vec<_> = s.sections(&rope).iter().map(|s| s.title.clone()).collect();
+        assert_eq!(roles, ["system", "user"]);
+    }
+
+    #[test]
+    fn directives_apply_to_their_section_or_file() {
+        let text = "<!-- promptcost: budget=100 model=gpt-4o -->\n# A <!-- promptcost: budget=7 -->\nx\n# B\ny\n";
+        let rope = Rope::from_str(text);
+        let s = Structure::parse(Flavor::Markdown, &rope);
+        let secs = s.sections(&rope);
+        assert_eq!(secs[0].budget, Some(7));
+        assert_eq!(secs[1].budget, None);
+        let d = s.file_directive(&rope);
+        assert_eq!((d.budget, d.model.as_deref()), (Some(100), Some("gpt-4o")));
+        let bad = parse_directive("<!-- promptcost: budget=lots colour=red -->").unwrap();
+        assert_eq!(bad.errors.len(), 2, "{:?}", bad.errors);
+        assert!(parse_directive("// promptcost: ignore").unwrap().ignore);
+    }
+
+    #[test]
+    fn placeholders_are_found_not_json() {
+        let p = placeholders("Hi {{ name }}, {% if x %}y{% endif %} {user_id} {\"json\": 1} {{!-- c --}}");
+        assert_eq!(p, ["{{ name }}", "{% if x %}", "{% endif %}", "{user_id}"]);
+    }
+
+    #[test]
+    fn incremental_markers_equal_a_fresh_scan() {
+        let mut text = String::from("# A\ntext\n## B\n```\n# x\n```\nmore\n");
+        let mut rope = Rope::from_str(&text);
+        let mut s = Structure::parse(Flavor::Markdown, &rope);
+        let edits: &[(usize, usize, &str)] =
+            &[(0, 0, "intro\n"), (6, 6, "#"), (3, 9, ""), (5, 5, "\n# New\n"), (0, 3, ""), (10, 14, "```\n"), (0, 0, "---\nmodel: x\n---\n")];
+        for &(a, b, ins) in edits {
+            let a = a.min(text.len());
+            let b = b.min(text.len()).max(a);
+            text.replace_range(a..b, ins);
+            let (ca, cb) = (rope.byte_to_char(a), rope.byte_to_char(b));
+            rope.remove(ca..cb);
+            rope.insert(ca, ins);
+            s.apply_edit(&rope, a, b, ins.len());
+            let fresh = Structure::parse(Flavor::Markdown, &rope);
+            assert_eq!(s.markers, fresh.markers, "after edit {a}..{b} {ins:?}: {text:?}");
+            assert_eq!(s.front_matter, fresh.front_matter);
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! The worker thread that owns all server state and runs jobs strictly in order.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
+
+use serde_json::{json, Value};
+use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::features;
+use crate::config::{find_config, ConfigError, Overrides, Settings};
+use crate::document::{Analysis, Document};
+use crate::position::{self, PosEncoding};
+use crate::pricing::encodings_of;
+use crate::tokenize::Encoding;
+
+pub type Job = Box<dyn FnOnce(&mut State) + Send>;
+
+/// What the worker sends to the client (through one async task, in order).
+pub enum Outgoing {
+    Diagnostics(Uri, Vec<Diagnostic>, Option<i32>),
+    Log(MessageType, String),
+    Show(MessageType, String),
+    Refresh,
+}
+
+pub fn log_stderr(msg: &str) {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("[promptcost] {msg}");
+    }
+}
+
+/// Loads the tokenizer tables (called on a background thread at `initialize`).
+pub fn warm_up() {
+    for e in Encoding::ALL {
+        e.warm_up();
+    }
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// A prompt file: structure, sections, incremental counts.
+    Prompt,
+    /// Any other open file: text kept for `promptcost/count`, nothing shown.
+    Other,
+    /// Too large or binary: nothing counted (the reason was shown once).
+    Skipped,
+}
+
+struct Doc {
+    version: i32,
+    kind: Kind,
+    doc: Document,
+    settings: Arc<Settings>,
+    analysis: Option<Analysis>,
+}
+
+pub struct State {
+    out: UnboundedSender<Outgoing>,
+    root: Option<PathBuf>,
+    pub enc: PosEncoding,
+    overrides: Overrides,
+    log_level: MessageType,
+    docs: HashMap<Uri, Doc>,
+    settings: HashMap<Option<PathBuf>, Arc<Settings>>,
+    /// Config files with a published error diagnostic.
+    config_errors: HashSet<PathBuf>,
+    dirty: HashSet<Uri>,
+    refresh: bool,
+}
+
+fn level_rank(m: MessageType) -> u8 {
+    match m {
+        MessageType::ERROR => 1,
+        MessageType::WARNING => 2,
+        MessageType::INFO => 3,
+        _ => 4,
+    }
+}
+
+impl State {
+    /// Starts the worker thread; returns the job queue.
+    pub fn spawn(out: UnboundedSender<Outgoing>) -> mpsc::Sender<Job> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let mut st = State {
+            out,
+            root: None,
+            enc: PosEncoding::Utf16,
+            overrides: Overrides::default(),
+            log_level: MessageType::INFO,
+            docs: HashMap::new(),
+            settings: HashMap::new(),
+            config_errors: HashSet::new(),
+            dirty: HashSet::new(),
+            refresh: false,
+        };
+        std::thread::Builder::new()
+            .name("promptcost-worker".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    st.run(job);
+                    // Drain what queued up meanwhile before publishing: results are computed
+                    // only for the newest text.
+                    while let Ok(job) = rx.try_recv() {
+                        st.run(job);
+                    }
+                    st.flush();
+                }
+            })
+            .expect("spawn the worker thread");
+        tx
+    }
+
+    fn run(&mut self, job: Job) {
+        if catch_unwind(AssertUnwindSafe(|| job(self))).is_err() {
+            // The panic message went to stderr through the default hook.
+            self.log(MessageType::ERROR, "internal error while handling a message (see stderr); the server goes on".into());
+        }
+    }
+
+    pub fn log(&self, level: MessageType, text: String) {
+        if level_rank(level) <= level_rank(self.log_level) {
+            log_stderr(&text);
+            let _ = self.out.send(Outgoing::Log(level, text));
+        }
+    }
+
+    pub fn show(&self, level: MessageType, text: String) {
+        log_stderr(&text);
+        let _ = self.out.send(Outgoing::Show(level, text));
+    }
+
+    pub fn initialize(&mut self, root: Option<PathBuf>, enc: PosEncoding, init: Option<Value>) {
+        self.root = root;
+        self.enc = enc;
+        if let Some(v) = init.filter(|v| !v.is_null()) {
+            // Either the settings object itself or `{"promptcost": {...}}`.
+            let v = v.get("promptcost").cloned().unwrap_or(v);
+            match Overrides::from_json(&v) {
+                Ok(o) => self.set_overrides(o),
+                Err(e) => self.show(MessageType::ERROR, format!("promptcost: {e}")),
+            }
+        }
+    }
+
+    pub fn set_overrides(&mut self, o: Overrides) {
+        self.log_level = match o.log_level.as_deref() {
+            Some("error") => MessageType::ERROR,
+            Some("warn") | Some("warning") => MessageType::WARNING,
+            Some("debug") | Some("trace") => MessageType::LOG,
+            _ => MessageType::INFO,
+        };
+        if o != self.overrides {
+            self.overrides = o;
+            self.reload_config();
+        }
+    }
+
+    /// Re-reads configuration (a settings change or a `promptcost.toml` change) and
+    /// re-analyses every open document.
+    pub fn reload_config(&mut self) {
+        self.settings.clear();
+        let uris: Vec<Uri> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            let Some(path) = uri_path(&uri) else { continue };
+            let settings = self.settings_for(&path);
+            if let Some(d) = self.docs.get_mut(&uri) {
+                d.settings = settings;
+                d.analysis = None;
+                if matches!(d.kind, Kind::Prompt) {
+                    d.doc.ensure_encodings(&encodings_of(&d.settings.models));
+                }
+            }
+            self.dirty.insert(uri);
+        }
+        self.refresh = true;
+    }
+
+    /// Settings for a file: its nearest `promptcost.toml` (cached), with editor overrides.
+    /// An invalid file gets a diagnostic at the offending key and the defaults keep working.
+    fn settings_for(&mut self, path: &Path) -> Arc<Settings> {
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        let config = find_config(dir);
+        if let Some(s) = self.settings.get(&config) {
+            return s.clone();
+        }
+        let root = config.as_ref().and_then(|c| c.parent()).map(Path::to_path_buf).or(self.root.clone()).unwrap_or_else(|| dir.to_path_buf());
+        let loaded = match Settings::load(&root, config.as_deref(), &self.overrides) {
+            Ok(s) => {
+                if let Some(c) = &config {
+                    if self.config_errors.remove(c) {
+                        self.publish_config_error(c, None);
+                    }
+                }
+                s
+            }
+            Err(e) => {
+                match &config {
+                    Some(c) if e.path.is_some() => {
+                        self.config_errors.insert(c.clone());
+                        self.publish_config_error(c, Some(&e));
+                    }
+                    _ => self.show(MessageType::ERROR, format!("promptcost: {e}")),
+                }
+                Settings::load(&root, None, &self.overrides).unwrap_or_else(|e2| {
+                    self.show(MessageType::ERROR, format!("promptcost: {e2}; using the defaults"));
+                    Settings::defaults(&root)
+                })
+            }
+        };
+        let s = Arc::new(loaded);
+        self.settings.insert(config, s.clone());
+        s
+    }
+
+    fn publish_config_error(&self, path: &Path, err: Option<&ConfigError>) {
+        let Some(uri) = Uri::from_file_path(path) else { return };
+        let diags = match err {
+            None => vec![],
+            Some(e) => {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                let rope = ropey::Rope::from_str(&text);
+                let span = e.span.clone().unwrap_or(0..0);
+                vec![Diagnostic {
+                    range: self.range(&rope, span),
+                    severity: Some(DiagnosticSeverity::ERROR),
+                    source: Some("promptcost".into()),
+                    message: e.message.clone(),
+                    ..Default::default()
+                }]
+            }
+        };
+        let _ = self.out.send(Outgoing::Diagnostics(uri, diags, None));
+    }
+
+    pub fn open(&mut self, uri: Uri, version: i32, text: String, language_id: String) {
+        let path = uri_path(&uri).unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
+        let settings = self.settings_for(&path);
+        let prompt = settings.is_prompt_file(&path) || matches!(language_id.as_str(), "prompty" | "dotprompt" | "promptfile");
+        let (kind, encodings) = if text.len() as u64 > settings.max_file_size {
+            self.show(
+                MessageType::WARNING,
+                format!(
+                    "promptcost: {} is {} bytes, above max_file_size ({} bytes); not counted",
+                    path.display(),
+                    text.len(),
+                    settings.max_file_size
+                ),
+            );
+            (Kind::Skipped, vec![])
+        } else if text.contains('\0') {
+            self.log(MessageType::INFO, format!("{}: binary content, not counted", path.display()));
+            (Kind::Skipped, vec![])
+        } else if prompt {
+            (Kind::Prompt, encodings_of(&settings.models))
+        } else {
+            (Kind::Other, vec![])
+        };
+        let doc = Document::new(&path, if matches!(kind, Kind::Skipped) { "" } else { &text }, &encodings);
+        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings, analysis: None });
+        self.dirty.insert(uri);
+    }
+
+    pub fn change(&mut self, uri: Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
+        let enc = self.enc;
+        let Some(d) = self.docs.get_mut(&uri) else {
+            self.log(MessageType::WARNING, format!("didChange for a document that is not open: {}", uri.as_str()));
+            return;
+        };
+        if matches!(d.kind, Kind::Skipped) {
+            return;
+        }
+        for ch in changes {
+            match ch.range {
+                Some(r) => {
+                    let rope = &d.doc.rope;
+                    let a = position::to_offset(rope, enc, r.start.line, r.start.character);
+                    let b = position::to_offset(rope, enc, r.end.line, r.end.character);
+                    // A reversed range is taken as the range between its ends.
+                    d.doc.replace(a.min(b)..a.max(b), &ch.text);
+                }
+                None => d.doc.set_text(&ch.text),
+            }
+        }
+        d.version = version;
+        d.analysis = None;
+        self.dirty.insert(uri);
+    }
+
+    pub fn close(&mut self, uri: &Uri) {
+        if self.docs.remove(uri).is_some() {
+            let _ = self.out.send(Outgoing::Diagnostics(uri.clone(), vec![], None));
+        }
+    }
+
+    /// Publishes diagnostics of documents changed since the last flush.
+    fn flush(&mut self) {
+        let dirty: Vec<Uri> = self.dirty.drain().collect();
+        for uri in dirty {
+            let enc = self.enc;
+            let Some(d) = self.docs.get_mut(&uri) else { continue };
+            let diags = match d.kind {
+                Kind::Prompt => {
+                    let a = d.analysis.get_or_insert_with(|| d.doc.analyze(&d.settings));
+                    features::diagnostics(&d.doc, a, enc)
+                }
+                _ => vec![],
+            };
+            let _ = self.out.send(Outgoing::Diagnostics(uri, diags, Some(d.version)));
+        }
+        if std::mem::take(&mut self.refresh) {
+            let _ = self.out.send(Outgoing::Refresh);
+        }
+    }
+
+    fn range(&self, rope: &ropey::Rope, r: std::ops::Range<usize>) -> Range {
+        let (sl, sc) = position::to_position(rope, self.enc, r.start);
+        let (el, ec) = position::to_position(rope, self.enc, r.end);
+        Range::new(Position::new(sl, sc), Position::new(el, ec))
+    }
+
+    /// The analysed prompt document at `uri`, if it is one.
+    fn analysed(&mut self, uri: &Uri) -> Option<(&Document, &Analysis, &Settings)> {
+        let d = self.docs.get_mut(uri)?;
+        if !matches!(d.kind, Kind::Prompt) {
+            return None;
+        }
+        let a = d.analysis.get_or_insert_with(|| d.doc.analyze(&d.settings));
+        Some((&d.doc, a, &d.settings))
+    }
+
+    pub fn inlay_hints(&mut self, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
+        let enc = self.enc;
+        let (doc, a, _) = self.analysed(uri)?;
+        Some(features::inlay_hints(doc, a, enc, range))
+    }
+
+    pub fn hover(&mut self, uri: &Uri, pos: Position) -> Option<Hover> {
+        let enc = self.enc;
+        let (doc, a, s) = self.analysed(uri)?;
+        let offset = position::to_offset(&doc.rope, enc, pos.line, pos.character);
+        Some(features::hover(doc, a, s, offset))
+    }
+
+    pub fn code_lens(&mut self, uri: &Uri) -> Option<Vec<CodeLens>> {
+        let (_, a, _) = self.analysed(uri)?;
+        Some(features::code_lens(a))
+    }
+
+    pub fn count_request(&mut self, uri: &Uri, range: Option<Range>) -> Result<Value> {
+        let enc = self.enc;
+        let Some(d) = self.docs.get(uri) else {
+            return Err(Error::invalid_params(format!("document not open: {}", uri.as_str())));
+        };
+        let rope = &d.doc.rope;
+        let r = match range {
+            Some(r) => {
+                let a = position::to_offset(rope, enc, r.start.line, r.start.character);
+                let b = position::to_offset(rope, enc, r.end.line, r.end.character);
+                a.min(b)..a.max(b)
+            }
+            None => 0..rope.len_bytes(),
+        };
+        let counts = d.doc.count_range(r.clone(), &d.settings.models);
+        let chars = rope.byte_to_char(r.end) - rope.byte_to_char(r.start);
+        Ok(json!({
+            "uri": uri.as_str(),
+            "bytes": r.end - r.start,
+            "chars": chars,
+            "snapshot_date": d.settings.table.snapshot_date,
+            "models": counts,
+        }))
+    }
+
+    pub fn models_request(&mut self) -> Value {
+        let path = self.root.clone().unwrap_or_else(|| PathBuf::from("."));
+        let s = self.settings_for(&path.join("x"));
+        let mut v = crate::cli::models_json(&s.table);
+        v["configured"] = json!(s.models.iter().map(|m| m.id.clone()).collect::<Vec<_>>());
+        v
+    }
+}
+
+fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}

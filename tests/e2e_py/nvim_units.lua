@@ -1,0 +1,56 @@
+-- Server-less checks of editors/nvim (filetypes, config table, range conversion, formatting).
+-- Run by test_nvim.py: nvim --headless -u NONE -i NONE -l nvim_units.lua; writes JSON to $PROMPTCOST_RESULT.
+local out = { errors = {} }
+local ok, err = xpcall(function()
+  vim.opt.rtp:prepend(vim.env.PROMPTCOST_NVIM_DIR)
+  vim.cmd('filetype on')
+  vim.cmd.runtime('plugin/promptcost.lua')
+  local pc = require('promptcost')
+
+  out.filetypes = {}
+  for _, name in ipairs({ 'a.prompty', 'a.prompt', 'x/rules.mdc', '.cursorrules', 'p/a.j2', 'a.prompt.md', 'AGENTS.md', 'a.hbs' }) do
+    out.filetypes[name] = vim.filetype.match({ filename = name }) or vim.NIL
+  end
+
+  -- the config as vim.lsp.config resolves it (lsp/promptcost.lua from the runtimepath)
+  local cfg = vim.lsp.config.promptcost
+  out.config = { cmd = cfg.cmd, filetypes = cfg.filetypes, root_markers = cfg.root_markers, settings = cfg.settings }
+  local params = {}
+  cfg.before_init(params, cfg)
+  out.init_options = params.initializationOptions
+
+  local b = vim.api.nvim_get_current_buf()
+  vim.api.nvim_buf_set_lines(b, 0, -1, false, { '## Héllo 😊 world', 'abc', 'last' })
+  out.ranges = {
+    charwise_utf16 = pc.make_range(b, { 1, 3 }, { 1, 10 }, false, 'utf-16'),
+    charwise_utf8 = pc.make_range(b, { 1, 3 }, { 1, 10 }, false, 'utf-8'),
+    charwise_dollar = pc.make_range(b, { 2, 0 }, { 2, 2147483647 }, false, 'utf-16'),
+    reversed = pc.make_range(b, { 2, 1 }, { 1, 0 }, false, 'utf-8'),
+    linewise_last = pc.make_range(b, { 1, 0 }, { 3, 0 }, true, 'utf-16'),
+    linewise_mid = pc.make_range(b, { 1, 5 }, { 2, 0 }, true, 'utf-16'),
+  }
+  out.format = pc.format_count({
+    chars = 1200,
+    models = {
+      { model = 'gpt-4o', tokens = 2345, exact = true, input_cost_usd = 0.0058625 },
+      { model = 'claude-sonnet-4-5', tokens = 2600, exact = false, input_cost_usd = vim.NIL },
+    },
+  })
+  out.commands = {
+    count = vim.fn.exists(':PromptcostCount') == 2,
+    models = vim.fn.exists(':PromptcostModels') == 2,
+  }
+  -- without a server attached, count reports an error instead of hanging
+  local got
+  pc.count({ bufnr = b }, function(e)
+    got = e
+  end)
+  out.count_without_client = got and got.message or vim.NIL
+end, debug.traceback)
+if not ok then
+  out.errors[#out.errors + 1] = tostring(err)
+end
+local f = assert(io.open(vim.env.PROMPTCOST_RESULT, 'w'))
+f:write(vim.json.encode(out))
+f:close()
+vim.cmd('qa!')
