@@ -64,7 +64,7 @@ impl ModelCount {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PromptKind {
     File,
@@ -306,7 +306,8 @@ impl Document {
 
         let mut parts = Vec::new();
         for s in &sections {
-            let (models, budget_model) = models_for(s.model.as_deref(), &mut problems, s.range.start);
+            // A section's model: its own directive, else the file's (front matter / directive).
+            let (models, budget_model) = models_for(s.model.as_deref().or(file_directive.model.as_deref()), &mut problems, s.range.start);
             let (kind, mut counts) = match &s.kind {
                 SectionKind::Heading(_) => (PromptKind::Section, self.count_range(s.counted.clone(), &models)),
                 SectionKind::Message(_) => {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod document;
 pub mod extract;
 pub mod format;
+pub mod log;
 pub mod position;
 pub mod pricing;
 pub mod server;

@@ -28,10 +28,7 @@ pub enum Outgoing {
 }
 
 pub fn log_stderr(msg: &str) {
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("[promptcost] {msg}");
-    }
+    crate::log::stderr(&format!("[promptcost] {msg}"));
 }
 
 /// Loads the tokenizer tables (called on a background thread at `initialize`).

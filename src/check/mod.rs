@@ -1,0 +1,523 @@
+//! `promptcost check`: every prompt the editor would show, counted over a tree, compared with
+//! budgets and (optionally) with a git base, reported for people and machines.
+//!
+//! Exit codes: 0 all within budget, 1 budget / context-window / growth violations,
+//! 2 usage, configuration, git or I/O errors. Files that cannot be read, are binary, too
+//! large or not UTF-8 are skipped with a note; they never change the exit code.
+//! Never: modifies the tree. Git is run as a subprocess (`git show`, `git ls-tree`): the
+//! `git` CLI is always there in CI, and a libgit2 binding would double the build.
+
+mod render;
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::config::{Overrides, Settings};
+use crate::document::{Analysis, Document, ModelCount, PromptKind, Severity};
+use crate::pricing::encodings_of;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to scan (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Compare every prompt with its version at this git revision (e.g. origin/main).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Fail when a prompt grows more than this since --base: a percentage (10%) or tokens (500).
+    #[arg(long, value_name = "LIMIT", requires = "base")]
+    pub max_growth: Option<String>,
+    /// Use this promptcost.toml instead of searching upward from the first path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Model to count for (repeatable; the first is the one budgets are checked in).
+    #[arg(long = "model", short = 'm', value_name = "MODEL")]
+    pub models: Vec<String>,
+    /// Default token budget for each prompt file (overrides the configuration).
+    #[arg(long, value_name = "TOKENS")]
+    pub budget: Option<u64>,
+    /// A LiteLLM-format JSON price file to merge over the embedded table.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Growth limit of `--max-growth`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Growth {
+    Percent(f64),
+    Tokens(u64),
+}
+
+impl Growth {
+    pub fn parse(s: &str) -> Result<Growth, String> {
+        let s = s.trim();
+        let bad = || format!("--max-growth takes a percentage (10%) or a number of tokens (500), not '{s}'");
+        if let Some(p) = s.strip_suffix('%') {
+            p.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).map(Growth::Percent).ok_or_else(bad)
+        } else {
+            s.replace([',', '_'], "").parse::<u64>().map(Growth::Tokens).map_err(|_| bad())
+        }
+    }
+
+    fn exceeded(&self, base: u64, now: u64) -> bool {
+        if now <= base {
+            return false;
+        }
+        match *self {
+            Growth::Tokens(t) => now - base > t,
+            Growth::Percent(p) => base == 0 || (now - base) as f64 / base as f64 * 100.0 > p,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BaseInfo {
+    /// `changed`, `unchanged` or `new`.
+    pub state: &'static str,
+    /// Tokens at the base in the budget model (`null` for a new prompt).
+    pub tokens: Option<u64>,
+    pub change: i64,
+    pub change_pct: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PromptEntry {
+    pub path: String,
+    pub kind: PromptKind,
+    pub name: String,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub budget: Option<u64>,
+    pub budget_model: String,
+    /// `ok`, `over_budget`, `over_context`, `over_growth`.
+    pub status: &'static str,
+    pub models: Vec<ModelCount>,
+    pub placeholders: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<BaseInfo>,
+}
+
+impl PromptEntry {
+    pub fn tokens(&self) -> u64 {
+        self.models.iter().find(|m| m.model == self.budget_model).unwrap_or(&self.models[0]).tokens
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Deleted {
+    pub path: String,
+    pub kind: PromptKind,
+    pub name: String,
+    pub base_tokens: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Violation {
+    pub path: String,
+    pub start: LineCol,
+    pub end: LineCol,
+    /// `budget`, `context-window`, `growth`.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub tool: serde_json::Value,
+    pub snapshot_date: String,
+    pub models: Vec<String>,
+    pub base: Option<String>,
+    pub max_growth: Option<String>,
+    pub summary: Summary,
+    pub prompts: Vec<PromptEntry>,
+    pub deleted: Vec<Deleted>,
+    pub violations: Vec<Violation>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub prompts: usize,
+    pub violations: usize,
+    pub skipped: usize,
+    /// Sum over files (not sections) per model.
+    pub tokens: Vec<(String, u64)>,
+    pub input_cost_usd: Vec<(String, Option<f64>)>,
+}
+
+/// One scanned file.
+struct FileResult {
+    rel: String,
+    analysis: Analysis,
+    doc: Document,
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    match check(&args) {
+        Ok((report, text)) => {
+            let written = match &args.output {
+                Some(p) => std::fs::write(p, text.as_bytes()).map_err(|e| format!("{}: {e}", p.display())),
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                        _ => Ok(()),
+                    }
+                }
+            };
+            if let Err(e) = written {
+                crate::log::stderr(&format!("promptcost: {e}"));
+                return ExitCode::from(2);
+            }
+            ExitCode::from(if report.violations.is_empty() { 0 } else { 1 })
+        }
+        Err(e) => {
+            crate::log::stderr(&format!("promptcost: {e}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the check and renders it; `Err` is a usage, configuration, git or I/O error.
+pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![cwd.clone()] } else { args.paths.iter().map(|p| cwd.join(p)).collect() };
+    for p in &paths {
+        if !p.exists() {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    let growth = args.max_growth.as_deref().map(Growth::parse).transpose()?;
+    let overrides = Overrides {
+        models: (!args.models.is_empty()).then(|| args.models.clone()),
+        budget: args.budget,
+        prices_file: args.prices.as_ref().map(|p| cwd.join(p).display().to_string()),
+        ..Overrides::default()
+    };
+    if args.budget == Some(0) {
+        return Err("--budget must be a positive number of tokens".into());
+    }
+    let start = paths[0].canonicalize().map_err(|e| format!("{}: {e}", paths[0].display()))?;
+    let start_dir = if start.is_dir() { start.clone() } else { start.parent().unwrap_or(&start).to_path_buf() };
+    let settings = match &args.config {
+        Some(c) => Settings::load(c.parent().map_or(cwd.as_path(), |d| if d.as_os_str().is_empty() { cwd.as_path() } else { d }), Some(&cwd.join(c)), &overrides),
+        None => Settings::discover(&start_dir, &overrides),
+    }
+    .map_err(|e| e.to_string())?;
+    let settings = Settings { root: settings.root.canonicalize().unwrap_or(settings.root.clone()), ..settings };
+
+    let (files, skipped) = scan(&paths, &settings, args.jobs)?;
+    // Paths are reported relative to the git top level when there is one (what SARIF and
+    // GitHub expect), else to the configuration root.
+    let git_top = git_toplevel(&start_dir);
+    let report_root = git_top.clone().unwrap_or_else(|| settings.root.clone());
+    let rel = |p: &Path| -> String {
+        p.strip_prefix(&report_root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    };
+    let mut files: Vec<FileResult> = files.into_iter().map(|(p, doc, a)| FileResult { rel: rel(&p), analysis: a, doc }).collect();
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut skipped: Vec<Skipped> = skipped.into_iter().map(|(p, reason)| Skipped { path: rel(&p), reason }).collect();
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+
+    // The base: the same files at REV.
+    let mut base_counts: HashMap<(String, PromptKind, String), u64> = HashMap::new();
+    let mut base_seen_files: Vec<String> = Vec::new();
+    if let Some(rev) = &args.base {
+        let top = git_top.clone().ok_or_else(|| format!("--base {rev}: {} is not inside a git repository", start_dir.display()))?;
+        let scopes: Vec<String> = paths.iter().map(|p| rel(&p.canonicalize().unwrap_or(p.clone()))).collect();
+        for (path, text) in git_files_at(&top, rev, &scopes, &settings)? {
+            let abs = top.join(&path);
+            let doc = Document::new(&abs, &text, &encodings_of(&settings.models));
+            let a = doc.analyze(&settings);
+            for (key, tokens) in keyed(&path, &a) {
+                base_counts.insert(key, tokens);
+            }
+            base_seen_files.push(path);
+        }
+    }
+
+    let mut report = Report {
+        version: 1,
+        tool: serde_json::json!({"name": "promptcost", "version": env!("CARGO_PKG_VERSION")}),
+        snapshot_date: settings.table.snapshot_date.clone(),
+        models: settings.models.iter().map(|m| m.id.clone()).collect(),
+        base: args.base.clone(),
+        max_growth: args.max_growth.clone(),
+        summary: Summary::default(),
+        prompts: Vec::new(),
+        deleted: Vec::new(),
+        violations: Vec::new(),
+        skipped,
+    };
+    let mut seen_keys = std::collections::HashSet::new();
+    let mut totals: Vec<(String, u64, Option<f64>)> = settings.models.iter().map(|m| (m.id.clone(), 0, Some(0.0))).collect();
+    for f in &files {
+        if f.analysis.ignored {
+            continue;
+        }
+        for t in totals.iter_mut() {
+            if let Some(c) = f.analysis.file.count_for(&t.0) {
+                t.1 += c.tokens;
+                t.2 = t.2.zip(c.input_cost_usd).map(|(a, b)| a + b);
+            }
+        }
+        let keys = keyed(&f.rel, &f.analysis);
+        for (p, (key, _)) in f.analysis.all().zip(keys) {
+            let (start, end) = (line_col(&f.doc, p.range.start), line_col(&f.doc, p.range.end));
+            let mut entry = PromptEntry {
+                path: f.rel.clone(),
+                kind: p.kind,
+                name: key.2.clone(),
+                start,
+                end,
+                budget: p.budget,
+                budget_model: p.budget_count().model.clone(),
+                status: "ok",
+                models: p.counts.clone(),
+                placeholders: if p.kind == PromptKind::Literal { p.placeholders.len() } else { f.doc.placeholders_in(p.range.clone()).len() },
+                base: None,
+            };
+            if args.base.is_some() {
+                let now = entry.tokens();
+                entry.base = Some(match base_counts.get(&key) {
+                    Some(&b) => BaseInfo {
+                        state: if b == now { "unchanged" } else { "changed" },
+                        tokens: Some(b),
+                        change: now as i64 - b as i64,
+                        change_pct: (b > 0).then(|| (now as f64 - b as f64) / b as f64 * 100.0),
+                    },
+                    None => BaseInfo { state: "new", tokens: None, change: now as i64, change_pct: None },
+                });
+                if let (Some(g), Some(BaseInfo { tokens: Some(b), .. })) = (growth, &entry.base) {
+                    if g.exceeded(*b, now) {
+                        entry.status = "over_growth";
+                        report.violations.push(Violation {
+                            path: f.rel.clone(),
+                            start: entry.start.clone(),
+                            end: entry.end.clone(),
+                            rule: "growth",
+                            severity: Severity::Warning,
+                            message: format!(
+                                "{} grew by {} tokens (+{}) since {}, more than --max-growth {}",
+                                describe(&entry),
+                                crate::format::thousands(now - b),
+                                entry.base.as_ref().and_then(|x| x.change_pct).map_or("new".into(), |p| format!("{p:.0}%")),
+                                args.base.as_deref().unwrap_or(""),
+                                args.max_growth.as_deref().unwrap_or("")
+                            ),
+                        });
+                    }
+                }
+            }
+            seen_keys.insert(key);
+            report.prompts.push(entry);
+        }
+        for prob in &f.analysis.problems {
+            let rule = match prob.code {
+                "budget" => "budget",
+                "context-window" => "context-window",
+                _ => continue,
+            };
+            let (start, end) = (line_col(&f.doc, prob.range.start), line_col(&f.doc, prob.range.end));
+            if let Some(e) = report.prompts.iter_mut().rev().find(|e| e.path == f.rel && e.start == start && e.status == "ok") {
+                e.status = if rule == "budget" { "over_budget" } else { "over_context" };
+            }
+            report.violations.push(Violation { path: f.rel.clone(), start, end, rule, severity: prob.severity, message: prob.message.clone() });
+        }
+    }
+    if args.base.is_some() {
+        let mut deleted: Vec<Deleted> = base_counts
+            .iter()
+            .filter(|(k, _)| !seen_keys.contains(*k))
+            .map(|((path, kind, name), &t)| Deleted { path: path.clone(), kind: *kind, name: name.clone(), base_tokens: t })
+            .collect();
+        deleted.sort_by(|a, b| (&a.path, &a.name).cmp(&(&b.path, &b.name)));
+        report.deleted = deleted;
+    }
+    report.violations.sort_by(|a, b| (&a.path, a.start.line, a.start.column).cmp(&(&b.path, b.start.line, b.start.column)));
+    report.summary = Summary {
+        files: files.len(),
+        prompts: report.prompts.len(),
+        violations: report.violations.len(),
+        skipped: report.skipped.len(),
+        tokens: totals.iter().map(|(m, t, _)| (m.clone(), *t)).collect(),
+        input_cost_usd: totals.iter().map(|(m, _, c)| (m.clone(), *c)).collect(),
+    };
+    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        Format::Human => render::human(&report, color),
+        Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+        Format::Sarif => render::sarif(&report, &report_root),
+        Format::Github => render::github(&report),
+        Format::Markdown => render::markdown(&report),
+    };
+    Ok((report, text))
+}
+
+fn describe(e: &PromptEntry) -> String {
+    match e.kind {
+        PromptKind::File => e.path.clone(),
+        _ => format!("{} '{}'", match e.kind { PromptKind::Section => "section", PromptKind::Message => "message", _ => "prompt" }, e.name),
+    }
+}
+
+fn line_col(doc: &Document, offset: usize) -> LineCol {
+    let (l, c) = crate::position::to_position(&doc.rope, crate::position::PosEncoding::Utf32, offset);
+    LineCol { line: l as usize + 1, column: c as usize + 1 }
+}
+
+/// Identity of each prompt for matching with the base: (path, kind, name), where a name
+/// repeated in one file gets `#2`, `#3`...; the tokens are the budget model's.
+fn keyed(path: &str, a: &Analysis) -> Vec<((String, PromptKind, String), u64)> {
+    let mut seen: HashMap<(PromptKind, String), usize> = HashMap::new();
+    a.all()
+        .map(|p| {
+            let n = seen.entry((p.kind, p.name.clone())).or_insert(0);
+            *n += 1;
+            let name = if *n == 1 { p.name.clone() } else { format!("{}#{}", p.name, n) };
+            ((path.to_string(), p.kind, name), p.budget_count().tokens)
+        })
+        .collect()
+}
+
+type Scanned = (Vec<(PathBuf, Document, Analysis)>, Vec<(PathBuf, String)>);
+
+/// Walks `paths` (respecting .gitignore) in parallel and analyses every prompt file.
+fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<Scanned, String> {
+    let mut builder = ignore::WalkBuilder::new(&paths[0]);
+    for p in &paths[1..] {
+        builder.add(p);
+    }
+    // Agent context files are often hidden (.cursorrules, .github/...): walk hidden files,
+    // but never into .git.
+    builder.hidden(false).filter_entry(|e| e.file_name() != ".git");
+    builder.threads(jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())));
+    let found = Mutex::new(Vec::new());
+    let skipped = Mutex::new(Vec::new());
+    let progress = std::sync::atomic::AtomicUsize::new(0);
+    let show_progress = std::io::stderr().is_terminal();
+    let encodings = encodings_of(&settings.models);
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = match &e {
+                        ignore::Error::WithPath { path, .. } => path.clone(),
+                        _ => PathBuf::from("?"),
+                    };
+                    skipped.lock().unwrap().push((path, format!("cannot read: {e}")));
+                    return ignore::WalkState::Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return ignore::WalkState::Continue;
+            }
+            let path = entry.path().canonicalize().unwrap_or_else(|_| entry.path().to_path_buf());
+            if !settings.is_prompt_file(&path) {
+                return ignore::WalkState::Continue;
+            }
+            match read_prompt_file(&path, settings.max_file_size) {
+                Ok(text) => {
+                    let doc = Document::new(&path, &text, &encodings);
+                    let a = doc.analyze(settings);
+                    found.lock().unwrap().push((path, doc, a));
+                }
+                Err(reason) => skipped.lock().unwrap().push((path, reason)),
+            }
+            let n = progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if show_progress && n % 500 == 0 {
+                crate::log::stderr(&format!("promptcost: {n} prompt files checked..."));
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    Ok((found.into_inner().unwrap(), skipped.into_inner().unwrap()))
+}
+
+/// Reads a file as text, or says why it is skipped.
+fn read_prompt_file(path: &Path, max: u64) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > max {
+        return Err(format!("{} bytes, above max_file_size ({max} bytes)", meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    text_of(bytes)
+}
+
+fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file".into());
+    }
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(out.stdout)
+}
+
+fn git_toplevel(dir: &Path) -> Option<PathBuf> {
+    let out = git(dir, &["rev-parse", "--show-toplevel"]).ok()?;
+    let p = PathBuf::from(String::from_utf8_lossy(&out).trim());
+    p.canonicalize().ok()
+}
+
+/// The prompt files under `scopes` (paths relative to the top level) at `rev`, with their text.
+fn git_files_at(top: &Path, rev: &str, scopes: &[String], settings: &Settings) -> Result<Vec<(String, String)>, String> {
+    git(top, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|_| format!("--base {rev}: unknown git revision"))?;
+    let list = git(top, &["ls-tree", "-r", "-z", "--name-only", rev])?;
+    let mut out = Vec::new();
+    for name in list.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        let in_scope = scopes.iter().any(|s| s.is_empty() || name == *s || name.starts_with(&format!("{s}/")));
+        if !in_scope || !settings.is_prompt_file(&top.join(&name)) {
+            continue;
+        }
+        let bytes = git(top, &["show", &format!("{rev}:{name}")])?;
+        if let Ok(text) = text_of(bytes) {
+            out.push((name, text));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,276 @@
+//! Renderings of a check [`Report`]: human table, SARIF 2.1.0, GitHub workflow commands,
+//! Markdown for pull-request comments. (JSON is the report itself, serialised.)
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{PromptEntry, Report};
+use crate::document::{PromptKind, Severity};
+use crate::format;
+
+fn paint(color: bool, code: &str, s: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+fn change_text(e: &PromptEntry) -> String {
+    match &e.base {
+        None => String::new(),
+        Some(b) if b.state == "new" => "new".into(),
+        Some(b) => {
+            let sign = if b.change >= 0 { "+" } else { "-" };
+            let pct = b.change_pct.map_or(String::new(), |p| format!(" ({sign}{:.0}%)", p.abs()));
+            if b.change == 0 {
+                "±0".into()
+            } else {
+                format!("{sign}{}{pct}", format::thousands(b.change.unsigned_abs()))
+            }
+        }
+    }
+}
+
+fn label(e: &PromptEntry) -> String {
+    match e.kind {
+        PromptKind::File => e.path.clone(),
+        PromptKind::Section => format!("  § {}", e.name),
+        PromptKind::Message => format!("  {} message", e.name),
+        PromptKind::Literal => format!("  {}", e.name),
+    }
+}
+
+pub fn human(r: &Report, color: bool) -> String {
+    let primary = r.models.first().cloned().unwrap_or_default();
+    let mut rows: Vec<[String; 7]> = vec![[
+        "prompt".into(),
+        "line".into(),
+        "model".into(),
+        "tokens".into(),
+        "input cost".into(),
+        "budget".into(),
+        if r.base.is_some() { "change".into() } else { String::new() },
+    ]];
+    let mut styles: Vec<Option<&str>> = vec![Some("1")];
+    for e in &r.prompts {
+        let c = e.models.iter().find(|m| m.model == e.budget_model).unwrap_or(&e.models[0]);
+        rows.push([
+            label(e),
+            if e.kind == PromptKind::File { String::new() } else { e.start.line.to_string() },
+            if c.model == primary && e.kind != PromptKind::File { String::new() } else { c.model.clone() },
+            format::tokens(c.tokens, c.exact),
+            format::cost(c.input_cost_usd),
+            e.budget.map_or(String::new(), format::thousands),
+            change_text(e),
+        ]);
+        styles.push(match e.status {
+            "ok" if e.kind == PromptKind::File => Some("1"),
+            "ok" => None,
+            "over_context" => Some("31;1"),
+            _ => Some("33;1"),
+        });
+    }
+    let table = crate::cli::table(&rows, &[false, true, false, true, true, true, true]);
+    let mut out = String::new();
+    for (line, style) in table.lines().zip(styles) {
+        out.push_str(&match style {
+            Some(s) => paint(color, s, line),
+            None => line.to_string(),
+        });
+        out.push('\n');
+    }
+    if !r.deleted.is_empty() {
+        out.push_str("\nDeleted since the base:\n");
+        for d in &r.deleted {
+            out.push_str(&format!("  {} {} (was {} tokens)\n", d.path, if d.kind == PromptKind::File { String::new() } else { format!("'{}'", d.name) }, format::thousands(d.base_tokens)));
+        }
+    }
+    if !r.violations.is_empty() {
+        out.push('\n');
+        for v in &r.violations {
+            let tag = match v.severity {
+                Severity::Error => paint(color, "31;1", "error"),
+                _ => paint(color, "33;1", "warning"),
+            };
+            out.push_str(&format!("{tag}: {}:{}:{}: {}\n", v.path, v.start.line, v.start.column, v.message));
+        }
+    }
+    for s in &r.skipped {
+        out.push_str(&format!("note: skipped {}: {}\n", s.path, s.reason));
+    }
+    let totals: Vec<String> = r
+        .summary
+        .tokens
+        .iter()
+        .zip(&r.summary.input_cost_usd)
+        .map(|((m, t), (_, c))| format!("{m} {} tok {}", format::thousands(*t), format::cost(*c)))
+        .collect();
+    out.push_str(&format!(
+        "\n{} prompt files, {} prompts: {}. {}\n",
+        r.summary.files,
+        r.summary.prompts,
+        totals.join(" · "),
+        if r.violations.is_empty() { paint(color, "32;1", "All within budget.") } else { paint(color, "33;1", &format!("{} violation(s).", r.violations.len())) }
+    ));
+    out
+}
+
+const RULES: &[(&str, &str, &str)] = &[
+    ("budget", "Prompt over its token budget", "A prompt file, section, message or code literal has more tokens than its budget (from promptcost.toml, front matter or a promptcost: directive)."),
+    ("context-window", "Prompt over a model's context window", "A prompt file has more tokens than the context window of one of the configured models."),
+    ("growth", "Prompt grew more than allowed", "A prompt grew by more than --max-growth since the base revision."),
+];
+
+pub fn sarif(r: &Report, root: &Path) -> String {
+    let rules: Vec<_> = RULES
+        .iter()
+        .map(|(id, short, full)| {
+            json!({
+                "id": id,
+                "name": short.replace(' ', "").replace('\'', ""),
+                "shortDescription": {"text": format!("{short}.")},
+                "fullDescription": {"text": full},
+                "helpUri": "https://github.com/promptcost/promptcost#promptcost-check",
+                "help": {"text": format!("{full} Shrink the prompt, raise the budget in promptcost.toml, or move content elsewhere.")},
+                "defaultConfiguration": {"level": if *id == "context-window" { "error" } else { "warning" }},
+            })
+        })
+        .collect();
+    let results: Vec<_> = r
+        .violations
+        .iter()
+        .map(|v| {
+            let rule_index = RULES.iter().position(|(id, _, _)| *id == v.rule).unwrap_or(0);
+            let mut message = v.message.clone();
+            if !message.ends_with('.') {
+                message.push('.');
+            }
+            let (end_line, end_col) = if (v.end.line, v.end.column) > (v.start.line, v.start.column) { (v.end.line, v.end.column) } else { (v.start.line, v.start.column + 1) };
+            json!({
+                "ruleId": v.rule,
+                "ruleIndex": rule_index,
+                "level": if v.severity == Severity::Error { "error" } else { "warning" },
+                "message": {"text": message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": v.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": v.start.line, "startColumn": v.start.column, "endLine": end_line, "endColumn": end_col}
+                    }
+                }],
+                "partialFingerprints": {"promptcost/v1": format!("{}:{}:{}", v.rule, v.path, v.message.split(" (").next().unwrap_or(""))},
+            })
+        })
+        .collect();
+    let root_uri = format!("file://{}/", root.display().to_string().trim_end_matches('/'));
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "promptcost",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/promptcost/promptcost",
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "invocations": [{"executionSuccessful": true}],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// GitHub Actions workflow commands: one annotation per violation, and a notice per grown prompt.
+pub fn github(r: &Report) -> String {
+    let esc_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let esc_prop = |s: &str| esc_data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for v in &r.violations {
+        let level = if v.severity == Severity::Error { "error" } else { "warning" };
+        out.push_str(&format!(
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            esc_prop(&v.path),
+            v.start.line,
+            v.start.column,
+            v.end.line.max(v.start.line),
+            v.end.column,
+            esc_prop(&format!("promptcost {}", v.rule)),
+            esc_data(&v.message)
+        ));
+    }
+    for e in r.prompts.iter().filter(|e| e.kind == PromptKind::File) {
+        if let Some(b) = &e.base {
+            if b.change != 0 {
+                out.push_str(&format!("::notice file={},line=1,title=promptcost::{} {} tokens\n", esc_prop(&e.path), e.path, change_text(e)));
+            }
+        }
+    }
+    let total = r.summary.tokens.first().map_or(0, |t| t.1);
+    out.push_str(&format!(
+        "promptcost: {} prompt files, {} prompts, {} tokens ({}), {} violation(s)\n",
+        r.summary.files,
+        r.summary.prompts,
+        format::thousands(total),
+        r.models.first().cloned().unwrap_or_default(),
+        r.violations.len()
+    ));
+    out
+}
+
+/// A summary table for a pull-request comment: largest changes first (or largest prompts).
+pub fn markdown(r: &Report) -> String {
+    let primary = r.models.first().cloned().unwrap_or_default();
+    let mut out = String::from("### promptcost\n\n");
+    let total = r.summary.tokens.first().map_or(0, |t| t.1);
+    out.push_str(&format!(
+        "{} prompt files, {} prompts, **{} tokens** ({primary}){}. {}\n\n",
+        r.summary.files,
+        r.summary.prompts,
+        format::thousands(total),
+        r.base.as_ref().map_or(String::new(), |b| format!(", compared with `{b}`")),
+        if r.violations.is_empty() { "All within budget ✅".to_string() } else { format!("**{} violation(s)** ⚠️", r.violations.len()) }
+    ));
+    let mut entries: Vec<&PromptEntry> = r.prompts.iter().collect();
+    if r.base.is_some() {
+        entries.retain(|e| e.base.as_ref().is_some_and(|b| b.change != 0) || e.status != "ok");
+        entries.sort_by_key(|e| std::cmp::Reverse(e.base.as_ref().map_or(0, |b| b.change.unsigned_abs())));
+    } else {
+        entries.sort_by_key(|e| std::cmp::Reverse(e.tokens()));
+    }
+    let cell = |s: &str| s.replace('|', "\\|");
+    out.push_str(&format!("| prompt | tokens ({primary}) | change | input cost | budget | status |\n|---|--:|--:|--:|--:|---|\n"));
+    for e in entries.iter().take(50) {
+        let c = e.models.iter().find(|m| m.model == e.budget_model).unwrap_or(&e.models[0]);
+        let name = match e.kind {
+            PromptKind::File => format!("`{}`", e.path),
+            _ => format!("`{}` {}", e.path, e.name),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            cell(&name),
+            format::tokens(c.tokens, c.exact),
+            change_text(e),
+            format::cost(c.input_cost_usd),
+            e.budget.map_or("—".into(), format::thousands),
+            match e.status {
+                "ok" => "ok",
+                "over_budget" => "⚠️ over budget",
+                "over_context" => "❌ over context window",
+                _ => "⚠️ grew too much",
+            }
+        ));
+    }
+    if entries.len() > 50 {
+        out.push_str(&format!("\n…and {} more.\n", entries.len() - 50));
+    }
+    if !r.deleted.is_empty() {
+        out.push_str("\nDeleted: ");
+        out.push_str(&r.deleted.iter().map(|d| format!("`{}` {} (−{})", d.path, d.name, format::thousands(d.base_tokens))).collect::<Vec<_>>().join(", "));
+        out.push('\n');
+    }
+    out
+}
