@@ -427,7 +427,7 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
     }
     // Agent context files are often hidden (.cursorrules, .github/...): walk hidden files,
     // but never into .git.
-    builder.hidden(false).filter_entry(|e| e.file_name() != ".git");
+    builder.hidden(false).follow_links(true).filter_entry(|e| e.file_name() != ".git");
     builder.threads(jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())));
     let found = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
@@ -439,11 +439,8 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = match &e {
-                        ignore::Error::WithPath { path, .. } => path.clone(),
-                        _ => PathBuf::from("?"),
-                    };
-                    skipped.lock().unwrap().push((path, format!("cannot read: {e}")));
+                    let (path, reason) = walk_error(&e);
+                    skipped.lock().unwrap().push((path, reason));
                     return ignore::WalkState::Continue;
                 }
             };
@@ -470,6 +467,17 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
         })
     });
     Ok((found.into_inner().unwrap(), skipped.into_inner().unwrap()))
+}
+
+/// The path and a plain reason for a walk error.
+fn walk_error(e: &ignore::Error) -> (PathBuf, String) {
+    match e {
+        ignore::Error::WithPath { path, err } => (path.clone(), walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        ignore::Error::Loop { ancestor, child } => (child.clone(), format!("cannot read: symlink loop (points to its ancestor {})", ancestor.display())),
+        ignore::Error::Io(io) => (PathBuf::from("?"), format!("cannot read: {io}")),
+        other => (PathBuf::from("?"), format!("cannot read: {other}")),
+    }
 }
 
 /// Reads a file as text, or says why it is skipped.

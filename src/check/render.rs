@@ -117,6 +117,9 @@ pub fn human(r: &Report, color: bool) -> String {
     out
 }
 
+/// SARIF rule ids (PC + number, as SARIF recommends) for the report's rule names.
+const RULE_IDS: &[(&str, &str)] = &[("budget", "PC1001"), ("context-window", "PC1002"), ("growth", "PC1003")];
+
 const RULES: &[(&str, &str, &str)] = &[
     ("budget", "Prompt over its token budget", "A prompt file, section, message or code literal has more tokens than its budget (from promptcost.toml, front matter or a promptcost: directive)."),
     ("context-window", "Prompt over a model's context window", "A prompt file has more tokens than the context window of one of the configured models."),
@@ -128,8 +131,8 @@ pub fn sarif(r: &Report, root: &Path) -> String {
         .iter()
         .map(|(id, short, full)| {
             json!({
-                "id": id,
-                "name": short.replace(' ', "").replace('\'', ""),
+                "id": RULE_IDS.iter().find(|(n, _)| n == id).map_or(*id, |(_, i)| *i),
+                "name": id,
                 "shortDescription": {"text": format!("{short}.")},
                 "fullDescription": {"text": full},
                 "helpUri": "https://github.com/promptcost/promptcost#promptcost-check",
@@ -149,7 +152,7 @@ pub fn sarif(r: &Report, root: &Path) -> String {
             }
             let (end_line, end_col) = if (v.end.line, v.end.column) > (v.start.line, v.start.column) { (v.end.line, v.end.column) } else { (v.start.line, v.start.column + 1) };
             json!({
-                "ruleId": v.rule,
+                "ruleId": RULE_IDS.iter().find(|(n, _)| *n == v.rule).map_or(v.rule, |(_, i)| *i),
                 "ruleIndex": rule_index,
                 "level": if v.severity == Severity::Error { "error" } else { "warning" },
                 "message": {"text": message},
