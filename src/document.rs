@@ -134,6 +134,57 @@ impl Analysis {
     }
 }
 
+/// Counts many ranges of one version of a document: the chunk index of each encoding is
+/// built once (O(chunks)), then each range costs O(log chunks) plus its partial chunks.
+pub struct RangeCounter<'a> {
+    doc: &'a Document,
+    indexes: Vec<(Encoding, crate::tokenize::chunks::RangeIndex<'a>)>,
+}
+
+impl<'a> RangeCounter<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        RangeCounter { doc, indexes: Vec::new() }
+    }
+
+    pub fn encoding(&mut self, e: Encoding, range: Range<usize>) -> u64 {
+        let len = self.doc.len();
+        let range = range.start.min(len)..range.end.min(len).max(range.start.min(len));
+        if let Some((_, idx)) = self.indexes.iter().find(|(x, _)| *x == e) {
+            return idx.count(range);
+        }
+        match self.doc.counter(e) {
+            Some(c) => {
+                let idx = c.ranges(&self.doc.rope);
+                let n = idx.count(range);
+                self.indexes.push((e, idx));
+                n
+            }
+            None => {
+                let (a, b) = (self.doc.floor(range.start), self.doc.floor(range.end));
+                e.count(&self.doc.rope.byte_slice(a..b).to_string()) as u64
+            }
+        }
+    }
+
+    pub fn models<'m>(&mut self, range: Range<usize>, models: impl Iterator<Item = &'m Model>) -> Vec<ModelCount> {
+        let mut by_enc: Vec<(Encoding, u64)> = Vec::new();
+        models
+            .map(|m| {
+                let e = m.counting.encoding();
+                let base = match by_enc.iter().find(|(x, _)| *x == e) {
+                    Some(&(_, n)) => n,
+                    None => {
+                        let n = self.encoding(e, range.clone());
+                        by_enc.push((e, n));
+                        n
+                    }
+                };
+                ModelCount::new(m, m.counting.from_base(base))
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Document {
     pub path: PathBuf,
@@ -219,32 +270,12 @@ impl Document {
 
     /// Exact count of `range` in encoding `e`.
     pub fn count_encoding(&self, e: Encoding, range: Range<usize>) -> u64 {
-        match self.counter(e) {
-            Some(c) => c.count_range(&self.rope, range),
-            None => e.count(&self.rope.byte_slice(self.floor(range.start)..self.floor(range.end)).to_string()) as u64,
-        }
+        RangeCounter::new(self).encoding(e, range)
     }
 
     /// Counts of `range` for each of `models`.
     pub fn count_range(&self, range: Range<usize>, models: &[Model]) -> Vec<ModelCount> {
-        let len = self.len();
-        let range = range.start.min(len)..range.end.min(len).max(range.start.min(len));
-        let mut by_enc: Vec<(Encoding, u64)> = Vec::new();
-        models
-            .iter()
-            .map(|m| {
-                let e = m.counting.encoding();
-                let base = match by_enc.iter().find(|(x, _)| *x == e) {
-                    Some(&(_, n)) => n,
-                    None => {
-                        let n = self.count_encoding(e, range.clone());
-                        by_enc.push((e, n));
-                        n
-                    }
-                };
-                ModelCount::new(m, m.counting.from_base(base))
-            })
-            .collect()
+        RangeCounter::new(self).models(range, models.iter())
     }
 
     /// Per-prompt counts, costs and budget problems, for the configured models.
@@ -255,23 +286,24 @@ impl Document {
         for e in &file_directive.errors {
             problems.push(Problem { range: 0..0, severity: Severity::Warning, message: e.clone(), code: "directive" });
         }
-        let models_for = |extra: Option<&str>, problems: &mut Vec<Problem>, at: usize| -> (Vec<Model>, String) {
-            let mut models = settings.models.clone();
-            let mut budget_model = models[0].id.clone();
+        // The models a prompt is counted for: the configured ones, with the prompt's own model
+        // (directive / front matter) first. That first model is the one its budget is in.
+        let models_for = |extra: Option<&str>, problems: &mut Vec<Problem>, at: usize| -> (Vec<&Model>, String) {
+            let mut models: Vec<&Model> = settings.models.iter().collect();
             if let Some(name) = extra {
                 match settings.table.resolve(name) {
                     Ok(m) => {
-                        budget_model = m.id.clone();
-                        if !models.iter().any(|x| x.id == m.id) {
-                            models.insert(0, m.clone());
-                        }
+                        models.retain(|x| x.id != m.id);
+                        models.insert(0, m);
                     }
                     Err(e) => problems.push(Problem { range: at..at, severity: Severity::Warning, message: e.to_string(), code: "model" }),
                 }
             }
+            let budget_model = models[0].id.clone();
             (models, budget_model)
         };
 
+        let mut counter = RangeCounter::new(self);
         let sections = self.structure.sections(rope);
         let n_messages = sections.iter().filter(|s| matches!(s.kind, SectionKind::Message(_))).count() as u64;
         let (file_models, file_budget_model) = models_for(file_directive.model.as_deref(), &mut problems, 0);
@@ -280,7 +312,7 @@ impl Document {
             // A chat file: the messages' contents plus their framing.
             let mut sum = vec![0u64; file_models.len()];
             for s in sections.iter().filter(|s| matches!(s.kind, SectionKind::Message(_))) {
-                for (i, c) in self.count_range(s.counted.clone(), &file_models).iter().enumerate() {
+                for (i, c) in counter.models(s.counted.clone(), file_models.iter().copied()).iter().enumerate() {
                     sum[i] += c.tokens;
                 }
             }
@@ -290,7 +322,7 @@ impl Document {
                 .map(|(m, t)| ModelCount::new(m, t + framing(m, n_messages) + if m.provider == "openai" { OPENAI_REPLY_PRIMING } else { 0 }))
                 .collect()
         } else {
-            self.count_range(body.clone(), &file_models)
+            counter.models(body.clone(), file_models.iter().copied())
         };
         let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
         let file = Prompt {
@@ -309,14 +341,11 @@ impl Document {
             // A section's model: its own directive, else the file's (front matter / directive).
             let (models, budget_model) = models_for(s.model.as_deref().or(file_directive.model.as_deref()), &mut problems, s.range.start);
             let (kind, mut counts) = match &s.kind {
-                SectionKind::Heading(_) => (PromptKind::Section, self.count_range(s.counted.clone(), &models)),
-                SectionKind::Message(_) => {
-                    let c = self.count_range(s.counted.clone(), &models);
-                    (PromptKind::Message, c)
-                }
+                SectionKind::Heading(_) => (PromptKind::Section, counter.models(s.counted.clone(), models.iter().copied())),
+                SectionKind::Message(_) => (PromptKind::Message, counter.models(s.counted.clone(), models.iter().copied())),
             };
             if kind == PromptKind::Message {
-                for (c, m) in counts.iter_mut().zip(&models) {
+                for (c, m) in counts.iter_mut().zip(models.iter().copied()) {
                     *c = ModelCount::new(m, c.tokens + framing(m, 1));
                 }
             }
