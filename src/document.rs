@@ -232,11 +232,21 @@ impl Document {
         let (cs, ce) = (self.rope.byte_to_char(start), self.rope.byte_to_char(end));
         self.rope.remove(cs..ce);
         self.rope.insert(cs, text);
+        let old_body = self.structure.body_start();
         self.structure.apply_edit(&self.rope, start, end, text.len());
-        let anchors = self.anchors();
-        for c in &mut self.counters {
+        let mut counters = std::mem::take(&mut self.counters);
+        let anchors = |a: usize, b: usize| self.anchors_in(a, b);
+        for c in &mut counters {
             c.apply_edit(&self.rope, start, end, text.len(), &anchors);
         }
+        // The body start moves when front matter changes: keep it a chunk boundary.
+        let body = self.structure.body_start();
+        if body != old_body {
+            for c in &mut counters {
+                c.ensure_anchors(&self.rope, &[body]);
+            }
+        }
+        self.counters = counters;
     }
 
     /// Replaces the whole text (the fast path for full-document sync).
@@ -249,19 +259,40 @@ impl Document {
         self.rope.char_to_byte(self.rope.byte_to_char(b))
     }
 
-    /// Offsets where counted ranges start and end: chunk boundaries there make section counts sums.
-    fn anchors(&self) -> Vec<usize> {
-        let mut a = vec![self.structure.body_start()];
-        a.extend(self.structure.markers.iter().filter(|m| m.heading > 0 || m.role.is_some()).map(|m| m.offset));
-        for m in self.structure.markers.iter().filter(|m| m.role.is_some()) {
-            let l = self.rope.byte_to_line(m.offset);
-            if l + 1 < self.rope.len_lines() {
-                a.push(self.rope.line_to_byte(l + 1));
+    /// Offsets where counted ranges start and end: chunk boundaries there make section counts
+    /// sums. Only the anchors in `a..b` (O(log markers) to find).
+    fn anchors_in(&self, a: usize, b: usize) -> Vec<usize> {
+        let markers = &self.structure.markers;
+        let mut out = Vec::new();
+        let body = self.structure.body_start();
+        if body >= a && body < b {
+            out.push(body);
+        }
+        // One marker before `a`: a role line that starts before `a` may end inside it.
+        let from = markers.partition_point(|m| m.offset < a).saturating_sub(1);
+        for m in markers[from..].iter().take_while(|m| m.offset < b) {
+            if m.heading > 0 || m.role.is_some() {
+                if m.offset >= a {
+                    out.push(m.offset);
+                }
+                if m.role.is_some() {
+                    let l = self.rope.byte_to_line(m.offset);
+                    if l + 1 < self.rope.len_lines() {
+                        let next = self.rope.line_to_byte(l + 1);
+                        if next >= a && next < b {
+                            out.push(next);
+                        }
+                    }
+                }
             }
         }
-        a.sort_unstable();
-        a.dedup();
-        a
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn anchors(&self) -> Vec<usize> {
+        self.anchors_in(0, self.rope.len_bytes() + 1)
     }
 
     fn counter(&self, e: Encoding) -> Option<&ChunkedCount> {

@@ -26,11 +26,38 @@ struct Chunk {
     tokens: u64,
 }
 
+/// Chunks are stored in blocks so that finding and replacing the chunks an edit touches
+/// costs O(blocks + block size), not O(chunks): per-keystroke work stays nearly flat in the
+/// document's size.
+#[derive(Clone, Debug, Default)]
+struct Block {
+    chunks: Vec<Chunk>,
+    len: usize,
+    tokens: u64,
+}
+
+const BLOCK_TARGET: usize = 128;
+
+impl Block {
+    fn new(chunks: Vec<Chunk>) -> Block {
+        let len = chunks.iter().map(|c| c.len).sum();
+        let tokens = chunks.iter().map(|c| c.tokens).sum();
+        Block { chunks, len, tokens }
+    }
+}
+
+fn into_blocks(chunks: Vec<Chunk>) -> Vec<Block> {
+    if chunks.is_empty() {
+        return Vec::new();
+    }
+    chunks.chunks(BLOCK_TARGET).map(|c| Block::new(c.to_vec())).collect()
+}
+
 /// Token count of one text in one encoding, cached per chunk.
 #[derive(Clone, Debug)]
 pub struct ChunkedCount {
     enc: Encoding,
-    chunks: Vec<Chunk>,
+    blocks: Vec<Block>,
     len: usize,
     total: u64,
 }
@@ -43,6 +70,15 @@ pub struct RangeIndex<'a> {
     starts: Vec<usize>,
     /// `cum[i]` is the number of tokens in chunks `0..i`.
     cum: Vec<u64>,
+    tokens: Vec<u64>,
+}
+
+/// A chunk's place: block index, index in the block, byte offset of the chunk.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    block: usize,
+    chunk: usize,
+    start: usize,
 }
 
 impl ChunkedCount {
@@ -53,7 +89,7 @@ impl ChunkedCount {
         let mut chunks = Vec::with_capacity(text.len() / TARGET_CHUNK + 1);
         chunk_text(enc, &text, anchors, &mut chunks);
         let total = chunks.iter().map(|c| c.tokens).sum();
-        ChunkedCount { enc, chunks, len: text.len(), total }
+        ChunkedCount { enc, blocks: into_blocks(chunks), len: text.len(), total }
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -75,121 +111,145 @@ impl ChunkedCount {
     }
 
     pub fn chunk_count(&self) -> usize {
-        self.chunks.len()
+        self.blocks.iter().map(|b| b.chunks.len()).sum()
+    }
+
+    fn chunks(&self) -> impl Iterator<Item = &Chunk> {
+        self.blocks.iter().flat_map(|b| b.chunks.iter())
     }
 
     /// Updates the count after the bytes `start..old_end` of the previous text were replaced
-    /// by `new_len` bytes; `rope` is the text after the edit, `anchors` its sorted anchors.
+    /// by `new_len` bytes; `rope` is the text after the edit. `anchors(a, b)` returns the
+    /// sorted anchors in `a..b` of the new text.
     ///
     /// Recounts the chunks the edit touches plus one neighbour on each side (a cut's
     /// validity depends on the characters on both sides of it).
-    pub fn apply_edit(&mut self, rope: &Rope, start: usize, old_end: usize, new_len: usize, anchors: &[usize]) {
+    pub fn apply_edit(&mut self, rope: &Rope, start: usize, old_end: usize, new_len: usize, anchors: &dyn Fn(usize, usize) -> Vec<usize>) {
         let old_end = old_end.max(start).min(self.len);
         let start = start.min(old_end);
         let new_doc_len = self.len - (old_end - start) + new_len;
         debug_assert_eq!(new_doc_len, rope.len_bytes());
-        if self.chunks.is_empty() {
-            *self = ChunkedCount::new(self.enc, rope, anchors);
+        if self.blocks.is_empty() {
+            *self = ChunkedCount::new(self.enc, rope, &anchors(0, rope.len_bytes()));
             return;
         }
         // First chunk: the one holding the byte before the edit (its start is unaffected).
-        let (mut first, mut region_start) = self.locate(start.saturating_sub(1));
-        if start == 0 {
-            first = 0;
-            region_start = 0;
-        }
+        let first = if start == 0 { Place { block: 0, chunk: 0, start: 0 } } else { self.locate(start - 1) };
         // Last chunk: the one holding the first byte after the edit (its end is unaffected).
-        let (mut last, last_start) = self.locate(old_end.min(self.len - 1));
-        let mut region_end = last_start + self.chunks[last].len;
+        let mut last = self.locate(old_end.min(self.len - 1));
+        let mut region_end = last.start + self.blocks[last.block].chunks[last.chunk].len;
         if old_end >= self.len {
-            last = self.chunks.len() - 1;
+            last = self.last_place();
             region_end = self.len;
         }
         // Keep chunks from fragmenting: absorb a small right remainder into the next chunk.
-        if region_end - old_end < TARGET_CHUNK / 4 && last + 1 < self.chunks.len() {
-            last += 1;
-            region_end += self.chunks[last].len;
+        if region_end - old_end < TARGET_CHUNK / 4 {
+            if let Some(next) = self.next_place(last) {
+                region_end += self.blocks[next.block].chunks[next.chunk].len;
+                last = next;
+            }
         }
+        let region_start = first.start;
         let new_region_end = region_end + new_len - (old_end - start);
         let text = rope.byte_slice(region_start..new_region_end).to_string();
-        let local: Vec<usize> = anchors
-            .iter()
-            .filter(|&&a| a > region_start && a < new_region_end)
-            .map(|&a| a - region_start)
+        let local: Vec<usize> = anchors(region_start, new_region_end)
+            .into_iter()
+            .filter(|&a| a > region_start && a < new_region_end)
+            .map(|a| a - region_start)
             .collect();
         let mut fresh = Vec::with_capacity(text.len() / TARGET_CHUNK + 1);
         chunk_text(self.enc, &text, &local, &mut fresh);
-        let removed: u64 = self.chunks[first..=last].iter().map(|c| c.tokens).sum();
-        let added: u64 = fresh.iter().map(|c| c.tokens).sum();
-        self.chunks.splice(first..=last, fresh);
-        self.total = self.total - removed + added;
+        self.replace_chunks(first, last, fresh);
         self.len = new_doc_len;
-        self.ensure_anchors(rope, anchors);
     }
 
-    /// Splits chunks so that every anchor that is an exact cut point is a chunk boundary.
-    /// One sweep over chunks and anchors; a split recounts the two halves of one chunk.
+    /// Replaces the chunks from `first` to `last` (inclusive) with `fresh`.
+    fn replace_chunks(&mut self, first: Place, last: Place, fresh: Vec<Chunk>) {
+        let mut merged: Vec<Chunk> = Vec::with_capacity(fresh.len() + 2 * BLOCK_TARGET);
+        merged.extend_from_slice(&self.blocks[first.block].chunks[..first.chunk]);
+        merged.extend(fresh);
+        merged.extend_from_slice(&self.blocks[last.block].chunks[last.chunk + 1..]);
+        let removed: u64 = self.blocks[first.block..=last.block].iter().map(|b| b.tokens).sum();
+        let blocks = into_blocks(merged);
+        let added: u64 = blocks.iter().map(|b| b.tokens).sum();
+        self.blocks.splice(first.block..=last.block, blocks);
+        self.total = self.total - removed + added;
+    }
+
+    /// Splits chunks so that each of `anchors` (sorted) that is an exact cut point is a chunk
+    /// boundary (used when an anchor moves without an edit next to it, e.g. front matter).
     pub fn ensure_anchors(&mut self, rope: &Rope, anchors: &[usize]) {
-        let mut i = 0;
-        let mut chunk_start = 0;
-        let mut k = 0;
-        while i < self.chunks.len() && k < anchors.len() {
-            let chunk_end = chunk_start + self.chunks[i].len;
-            let a = anchors[k];
-            if a <= chunk_start {
-                k += 1;
-            } else if a >= chunk_end {
-                chunk_start = chunk_end;
-                i += 1;
-            } else {
-                // `a` falls strictly inside chunk i.
-                let left = rope.byte_slice(chunk_start..a).to_string();
-                let right = rope.byte_slice(a..chunk_end).to_string();
-                let (Some(prev), Some(next)) = (left.chars().next_back(), right.chars().next()) else {
-                    k += 1;
-                    continue;
-                };
-                if self.enc.is_cut(prev, next) {
-                    let l = Chunk { len: left.len(), tokens: self.enc.count(&left) as u64 };
-                    let r = Chunk { len: right.len(), tokens: self.enc.count(&right) as u64 };
-                    self.total = self.total - self.chunks[i].tokens + l.tokens + r.tokens;
-                    self.chunks[i] = l;
-                    self.chunks.insert(i + 1, r);
-                    chunk_start = a;
-                    i += 1;
-                }
-                k += 1;
+        for &a in anchors {
+            if a == 0 || a >= self.len {
+                continue;
+            }
+            let p = self.locate(a);
+            if p.start == a {
+                continue;
+            }
+            let end = p.start + self.blocks[p.block].chunks[p.chunk].len;
+            let left = rope.byte_slice(p.start..a).to_string();
+            let right = rope.byte_slice(a..end).to_string();
+            let (Some(prev), Some(next)) = (left.chars().next_back(), right.chars().next()) else { continue };
+            if self.enc.is_cut(prev, next) {
+                let l = Chunk { len: left.len(), tokens: self.enc.count(&left) as u64 };
+                let r = Chunk { len: right.len(), tokens: self.enc.count(&right) as u64 };
+                self.replace_chunks(p, p, vec![l, r]);
             }
         }
     }
 
-    /// Index of the chunk holding byte `b` (the last chunk if `b` is past the end), and its start.
-    fn locate(&self, b: usize) -> (usize, usize) {
+    /// The chunk holding byte `b` (the last chunk if `b` is past the end).
+    fn locate(&self, b: usize) -> Place {
         let mut start = 0;
-        for (i, c) in self.chunks.iter().enumerate() {
-            if b < start + c.len {
-                return (i, start);
+        for (bi, block) in self.blocks.iter().enumerate() {
+            if b < start + block.len {
+                for (ci, c) in block.chunks.iter().enumerate() {
+                    if b < start + c.len {
+                        return Place { block: bi, chunk: ci, start };
+                    }
+                    start += c.len;
+                }
             }
-            start += c.len;
+            start += block.len;
         }
-        let last = self.chunks.len().saturating_sub(1);
-        (last, start - self.chunks.last().map_or(0, |c| c.len))
+        self.last_place()
+    }
+
+    fn last_place(&self) -> Place {
+        let bi = self.blocks.len() - 1;
+        let ci = self.blocks[bi].chunks.len() - 1;
+        Place { block: bi, chunk: ci, start: self.len - self.blocks[bi].chunks[ci].len }
+    }
+
+    fn next_place(&self, p: Place) -> Option<Place> {
+        let start = p.start + self.blocks[p.block].chunks[p.chunk].len;
+        if p.chunk + 1 < self.blocks[p.block].chunks.len() {
+            Some(Place { block: p.block, chunk: p.chunk + 1, start })
+        } else if p.block + 1 < self.blocks.len() {
+            Some(Place { block: p.block + 1, chunk: 0, start })
+        } else {
+            None
+        }
     }
 
     /// An index for counting many ranges of this version of the text (O(chunks) to build).
     pub fn ranges<'a>(&'a self, rope: &'a Rope) -> RangeIndex<'a> {
-        let mut starts = Vec::with_capacity(self.chunks.len() + 1);
-        let mut cum = Vec::with_capacity(self.chunks.len() + 1);
+        let n = self.chunk_count();
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut cum = Vec::with_capacity(n + 1);
+        let mut tokens = Vec::with_capacity(n);
         let (mut s, mut t) = (0usize, 0u64);
-        for c in &self.chunks {
+        for c in self.chunks() {
             starts.push(s);
             cum.push(t);
+            tokens.push(c.tokens);
             s += c.len;
             t += c.tokens;
         }
         starts.push(s);
         cum.push(t);
-        RangeIndex { counter: self, rope, starts, cum }
+        RangeIndex { counter: self, rope, starts, cum, tokens }
     }
 
     /// Exact token count of the bytes `range` of `rope` (the text this count is for).
@@ -199,7 +259,7 @@ impl ChunkedCount {
 
     /// Chunk lengths (for tests and diagnostics of the engine).
     pub fn chunk_lens(&self) -> Vec<usize> {
-        self.chunks.iter().map(|c| c.len).collect()
+        self.chunks().map(|c| c.len).collect()
     }
 }
 
@@ -216,7 +276,7 @@ impl RangeIndex<'_> {
         if a >= b {
             return 0;
         }
-        let n = self.counter.chunks.len();
+        let n = self.tokens.len();
         // i: chunk holding a; j: chunk holding b - 1.
         let i = self.starts.partition_point(|&s| s <= a) - 1;
         let j = self.starts.partition_point(|&s| s < b) - 1;
@@ -225,7 +285,7 @@ impl RangeIndex<'_> {
         let count = |r: Range<usize>| enc.count(&self.rope.byte_slice(r).to_string()) as u64;
         if i == j {
             if a == self.starts[i] && b == self.starts[i + 1] {
-                return self.counter.chunks[i].tokens;
+                return self.tokens[i];
             }
             return count(a..b);
         }

@@ -26,7 +26,8 @@ requires_server = pytest.mark.skipif(
 )
 
 HINT_RE = re.compile(r"^(≈ ?)?([\d,]+) tok · \$\d+\.\d{4}$")
-BUDGET_RE = re.compile(r"^([\d,]+) tokens exceeds budget ([\d,]+) \(\+(\d+)%\)$")
+# contract: `1,234 tokens exceeds budget 1,000 (+23%)`; trailing detail is tolerated
+BUDGET_RE = re.compile(r"^([\d,]+) tokens exceeds budget ([\d,]+) \(\+(\d+)%\)")
 
 
 def fmt_int(n: int) -> str:

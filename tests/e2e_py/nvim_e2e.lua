@@ -189,7 +189,8 @@ local function main()
   out.md_hints_after = hints_of(md)
   step('edited')
 
-  -- 3. a Python file with a tagged literal
+  -- 3. a Python file with a tagged literal (own error slot: the Markdown results stay usable)
+  local py_ok, py_err = xpcall(function()
   vim.cmd.edit(vim.fn.fnameescape(ws .. '/app.py'))
   local py = vim.api.nvim_get_current_buf()
   wait('client attach (python)', function()
@@ -212,6 +213,10 @@ local function main()
   end
   out.py_hover = hover_at(client, py, lit + 2, 3)
   step('python')
+  end, debug.traceback)
+  if not py_ok then
+    out.py_error = tostring(py_err)
+  end
 end
 
 local ok, err = xpcall(main, debug.traceback)

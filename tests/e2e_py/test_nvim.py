@@ -128,7 +128,7 @@ def nvim_run(workspace: pathlib.Path, tmp_path: pathlib.Path):
     )
     assert result_file.exists(), f"nvim wrote no result (exit {proc.returncode})\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     result = json.loads(result_file.read_text())
-    if result["errors"]:
+    if result["errors"] or result.get("py_error"):
         log = pathlib.Path(result.get("lsp_log") or "")
         tail = log.read_text(errors="replace")[-4000:] if log.is_file() else ""
         sys.stderr.write(f"steps done: {result['steps']}\nlsp log tail:\n{tail}\n")
@@ -201,6 +201,7 @@ def test_nvim_end_to_end(nvim_run):
     assert all(h["line"] < len(r["md_text_after"].splitlines()) for h in r["md_hints_after"])
 
     # Python: the same client, a hint on the first line of the SYSTEM_PROMPT literal, hover there
+    assert not r.get("py_error"), r.get("py_error")
     assert r["py_same_client"]
     py_lines = r["py_lines"]
     lit = next(i for i, l in enumerate(py_lines) if "SYSTEM_PROMPT =" in l)

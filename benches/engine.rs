@@ -1,0 +1,131 @@
+//! `cargo bench --bench engine`: the counting engine. Every figure is a ratio against a
+//! baseline measured in the same run (absolute times depend on the machine).
+
+mod support;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+use promptcost::document::Document;
+use promptcost::tokenize::{chunks::ChunkedCount, Encoding};
+use ropey::Rope;
+use support::*;
+
+const MB: usize = 1_000_000;
+
+fn throughput() {
+    println!("## Full count, 1 MB (o200k_base): throughput and ratio to raw bpe-openai");
+    println!("| text | bpe-openai | promptcost engine (chunked) | tiktoken-rs |");
+    println!("|---|--:|--:|--:|");
+    let tik = tiktoken_rs::o200k_base().unwrap();
+    for (name, text) in [("prose", prose(MB)), ("code", code(MB))] {
+        let n = bpe_openai::o200k_base().count(text.as_str());
+        let t_bpe = median_time(5, || {
+            black_box(bpe_openai::o200k_base().count(black_box(text.as_str())));
+        });
+        let rope = Rope::from_str(&text);
+        let t_engine = median_time(5, || {
+            let c = ChunkedCount::new(Encoding::O200kBase, &rope, &[]);
+            assert_eq!(c.total() as usize, n);
+        });
+        let t_tik = median_time(5, || {
+            black_box(tik.encode_ordinary(black_box(&text)).len());
+        });
+        assert_eq!(tik.encode_ordinary(&text).len(), n, "tiktoken-rs and bpe-openai agree");
+        println!(
+            "| {name} | {:.1} MB/s (1.00x) | {:.1} MB/s ({:.2}x) | {:.1} MB/s ({:.2}x) |",
+            mbps(text.len(), t_bpe),
+            mbps(text.len(), t_engine),
+            t_bpe.as_secs_f64() / t_engine.as_secs_f64(),
+            mbps(text.len(), t_tik),
+            t_bpe.as_secs_f64() / t_tik.as_secs_f64()
+        );
+    }
+}
+
+fn pathological() {
+    println!("\n## Pathological text, 1 MB: time per byte relative to prose (goal: within 3x)");
+    println!("| text | bpe-openai | ratio to prose | tiktoken-rs |");
+    println!("|---|--:|--:|--:|");
+    let prose_only = {
+        let p = prose(MB);
+        median_time(3, || {
+            black_box(bpe_openai::o200k_base().count(p.as_str()));
+        })
+    };
+    let tik = tiktoken_rs::o200k_base().unwrap();
+    for (name, text) in [("no whitespace (letters)", no_whitespace(MB)), ("base64", base64(MB))] {
+        let t = median_time(3, || {
+            black_box(bpe_openai::o200k_base().count(text.as_str()));
+        });
+        let t_tik = median_time(1, || {
+            black_box(tik.encode_ordinary(&text).len());
+        });
+        println!("| {name} | {} | {:.2}x | {} |", ms(t), t.as_secs_f64() / prose_only.as_secs_f64(), ms(t_tik));
+    }
+}
+
+fn edits() {
+    println!("\n## One-character edit: incremental update vs full recount (o200k_base)");
+    println!("Each edit inserts one character at a random position (then deletes it): the rope, the");
+    println!("prompt structure and the chunk counts are all updated. 2,000 edits per size.\n");
+    println!("| document | incremental p50 | p99 | max | full recount | full / p50 | full / p99 |");
+    println!("|---|--:|--:|--:|--:|--:|--:|");
+    for size in [100_000, MB, 10 * MB] {
+        let text = markdown(size);
+        let mut doc = Document::new(Path::new("prompts/bench.md"), &text, &[Encoding::O200kBase]);
+        let full = median_time(3, || {
+            black_box(Encoding::O200kBase.count(black_box(&text)));
+        });
+        let mut r = Lcg(1);
+        let mut samples = Vec::with_capacity(2000);
+        let mut typed_at = 0;
+        for i in 0..2000 {
+            let start;
+            if i % 2 == 0 {
+                // Type a character at a random char boundary (the text is the original here).
+                let mut at = r.below(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                start = Instant::now();
+                doc.replace(at..at, "x");
+                typed_at = at;
+            } else {
+                // Delete the character typed by the previous edit.
+                start = Instant::now();
+                doc.replace(typed_at..typed_at + 1, "");
+            }
+            samples.push(start.elapsed());
+        }
+        assert_eq!(doc.count_encoding(Encoding::O200kBase, 0..doc.len()), Encoding::O200kBase.count(&doc.text()) as u64);
+        let s = stats(samples);
+        println!(
+            "| {} KB | {} | {} | {} | {} | {:.0}x | {:.0}x |",
+            size / 1000,
+            us(s.p50),
+            us(s.p99),
+            us(s.max),
+            ms(full),
+            full.as_secs_f64() / s.p50.as_secs_f64(),
+            full.as_secs_f64() / s.p99.as_secs_f64()
+        );
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument selects one group.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let on = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    Encoding::O200kBase.warm_up();
+    if on("throughput") {
+        throughput();
+    }
+    if on("pathological") {
+        pathological();
+    }
+    if on("edits") {
+        edits();
+    }
+}
