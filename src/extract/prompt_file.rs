@@ -130,7 +130,9 @@ impl Structure {
         for m in &mut self.markers[first + added..] {
             m.offset = m.offset + new_len - removed;
         }
-        if start <= self.front_matter.as_ref().map_or(0, |f| f.end) || start < 8 {
+        // Front matter can appear, move or close with an edit anywhere in its reach.
+        let reach = self.front_matter.as_ref().map_or(FRONT_MATTER_LIMIT, |f| f.end);
+        if start <= reach {
             self.front_matter = parse_front_matter(rope);
         }
     }
@@ -351,6 +353,9 @@ pub fn parse_directive(line: &str) -> Option<Directive> {
 /// the YAML subset they use (top-level and nested `key: scalar` lines) rather than pulling in
 /// a YAML library; anything else in the block is carried along uncounted.
 pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
+    if rope.len_bytes() < 4 || (0..3).any(|i| rope.byte(i) != b'-') {
+        return None;
+    }
     let head_len = rope.len_bytes().min(FRONT_MATTER_LIMIT);
     let head = rope.byte_slice(..floor_char(rope, head_len)).to_string();
     let mut lines = head.split_inclusive('\n');
