@@ -114,6 +114,35 @@ fn edits() {
     }
 }
 
+fn analysis() {
+    println!("\n## Analysis after an edit (sections, counts per model, budgets): what the server does per keystroke");
+    println!("| document | sections | analyze p50 | p99 |");
+    println!("|---|--:|--:|--:|");
+    let settings = promptcost::config::Settings::load(Path::new("/"), None, &promptcost::config::Overrides {
+        models: Some(vec!["gpt-4o".into(), "claude-sonnet-4-5".into()]),
+        ..Default::default()
+    })
+    .unwrap();
+    for size in [100_000, MB, 10 * MB] {
+        let text = markdown(size);
+        let mut doc = Document::new(Path::new("prompts/bench.md"), &text, &[Encoding::O200kBase]);
+        let mut samples = Vec::new();
+        let mut sections = 0;
+        for i in 0..200 {
+            let at = (i * 7919) % text.len();
+            let at = (0..=at).rev().find(|&a| text.is_char_boundary(a)).unwrap();
+            doc.replace(at..at, "x");
+            let t = Instant::now();
+            let a = doc.analyze(&settings);
+            samples.push(t.elapsed());
+            sections = a.parts.len();
+            doc.replace(at..at + 1, "");
+        }
+        let s = stats(samples);
+        println!("| {} KB | {} | {} | {} |", size / 1000, sections, us(s.p50), us(s.p99));
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects one group.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
@@ -127,5 +156,8 @@ fn main() {
     }
     if on("edits") {
         edits();
+    }
+    if on("analysis") {
+        analysis();
     }
 }

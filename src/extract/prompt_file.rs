@@ -46,6 +46,11 @@ pub struct Marker {
     pub role: Option<String>,
     /// The line holds a `promptcost:` directive.
     pub directive: bool,
+    /// Length of the line without its line break, and with it.
+    pub content_len: usize,
+    pub line_len: usize,
+    /// For a heading: its text, without `#`s and inline comments.
+    pub title: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -165,40 +170,48 @@ impl Structure {
                 live.push(m);
             }
         }
-        let line_end = |off: usize| -> usize {
-            let l = rope.byte_to_line(off);
-            if l + 1 < rope.len_lines() {
-                rope.line_to_byte(l + 1)
-            } else {
-                len
-            }
-        };
-        let mut out: Vec<Section> = Vec::new();
-        for (i, m) in live.iter().enumerate() {
-            let header_line_end = line_end(m.offset);
-            let header_end = trim_newline(rope, m.offset, header_line_end);
+        // One pass: a heading closes the open headings of the same or a deeper level; a role
+        // line closes every open heading and the previous message.
+        let mut out: Vec<Section> = Vec::with_capacity(live.len());
+        let mut open_headings: Vec<(usize, u8)> = Vec::new();
+        let mut open_message: Option<usize> = None;
+        for m in &live {
+            let header_end = m.offset + m.content_len;
             if m.heading > 0 {
-                let end = live[i + 1..]
-                    .iter()
-                    .find(|n| (n.heading > 0 && n.heading <= m.heading) || n.role.is_some())
-                    .map_or(len, |n| n.offset);
-                let line = rope.byte_slice(m.offset..header_end).to_string();
+                while let Some(&(i, level)) = open_headings.last() {
+                    if level < m.heading {
+                        break;
+                    }
+                    out[i].range.end = m.offset;
+                    out[i].counted.end = m.offset;
+                    open_headings.pop();
+                }
+                open_headings.push((out.len(), m.heading));
                 out.push(Section {
                     kind: SectionKind::Heading(m.heading),
-                    title: heading_title(&line),
-                    range: m.offset..end,
-                    counted: m.offset..end,
+                    title: m.title.clone(),
+                    range: m.offset..len,
+                    counted: m.offset..len,
                     header_end,
                     budget: None,
                     model: None,
                 });
             } else if let Some(role) = &m.role {
-                let end = live[i + 1..].iter().find(|n| n.role.is_some()).map_or(len, |n| n.offset);
+                for (i, _) in open_headings.drain(..) {
+                    out[i].range.end = m.offset;
+                    out[i].counted.end = m.offset;
+                }
+                if let Some(i) = open_message.take() {
+                    out[i].range.end = m.offset;
+                    out[i].counted.end = m.offset;
+                }
+                open_message = Some(out.len());
+                let body = (m.offset + m.line_len).min(len);
                 out.push(Section {
                     kind: SectionKind::Message(role.clone()),
                     title: role.clone(),
-                    range: m.offset..end,
-                    counted: header_line_end.min(end)..end,
+                    range: m.offset..len,
+                    counted: body..len,
                     header_end,
                     budget: None,
                     model: None,
@@ -207,7 +220,7 @@ impl Structure {
         }
         // Directives apply to the innermost section holding them.
         for m in live.iter().filter(|m| m.directive) {
-            let line = rope.byte_slice(m.offset..line_end(m.offset)).to_string();
+            let line = rope.byte_slice(m.offset..(m.offset + m.line_len).min(len)).to_string();
             let d = parse_directive(&line).unwrap_or_default();
             if let Some(s) = out.iter_mut().filter(|s| s.range.contains(&m.offset)).next_back() {
                 s.budget = d.budget.or(s.budget);
@@ -244,18 +257,6 @@ impl Structure {
     }
 }
 
-fn trim_newline(rope: &Rope, start: usize, mut end: usize) -> usize {
-    while end > start {
-        let b = rope.byte(end - 1);
-        if b == b'\n' || b == b'\r' {
-            end -= 1;
-        } else {
-            break;
-        }
-    }
-    end
-}
-
 fn heading_title(line: &str) -> String {
     // Drop inline comments (`<!-- promptcost: ... -->`) from the title.
     let mut line = line.to_string();
@@ -283,7 +284,7 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
     let content = line.trim_end_matches(['\n', '\r']);
     let indent = content.len() - content.trim_start_matches(' ').len();
     let rest = &content[indent..];
-    let mut m = Marker { offset, heading: 0, fence: None, role: None, directive: false };
+    let mut m = Marker { offset, heading: 0, fence: None, role: None, directive: false, content_len: content.len(), line_len: line.len(), title: String::new() };
     if indent <= 3 {
         let hashes = rest.bytes().take_while(|&b| b == b'#').count();
         if (1..=6).contains(&hashes) && rest[hashes..].chars().next().is_none_or(|c| c == ' ' || c == '\t') {
@@ -302,6 +303,9 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
         Flavor::Markdown => None,
     };
     m.directive = content.contains("promptcost:");
+    if m.heading > 0 {
+        m.title = heading_title(content);
+    }
     (m.heading > 0 || m.fence.is_some() || m.role.is_some() || m.directive).then_some(m)
 }
 

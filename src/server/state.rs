@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::features;
 use crate::config::{find_config, ConfigError, Overrides, Settings};
-use crate::document::{Analysis, Document};
+use crate::document::Document;
 use crate::position::{self, PosEncoding};
 use crate::pricing::encodings_of;
 use crate::tokenize::Encoding;
@@ -53,7 +53,6 @@ struct Doc {
     kind: Kind,
     doc: Document,
     settings: Arc<Settings>,
-    analysis: Option<Analysis>,
 }
 
 pub struct State {
@@ -167,7 +166,6 @@ impl State {
             let settings = self.settings_for(&path);
             if let Some(d) = self.docs.get_mut(&uri) {
                 d.settings = settings;
-                d.analysis = None;
                 if matches!(d.kind, Kind::Prompt) {
                     d.doc.ensure_encodings(&encodings_of(&d.settings.models));
                 }
@@ -258,7 +256,7 @@ impl State {
             (Kind::Other, vec![])
         };
         let doc = Document::new(&path, if matches!(kind, Kind::Skipped) { "" } else { &text }, &encodings);
-        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings, analysis: None });
+        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings });
         self.dirty.insert(uri);
     }
 
@@ -284,7 +282,6 @@ impl State {
             }
         }
         d.version = version;
-        d.analysis = None;
         self.dirty.insert(uri);
     }
 
@@ -302,8 +299,9 @@ impl State {
             let Some(d) = self.docs.get_mut(&uri) else { continue };
             let diags = match d.kind {
                 Kind::Prompt => {
-                    let a = d.analysis.get_or_insert_with(|| d.doc.analyze(&d.settings));
-                    features::diagnostics(&d.doc, a, enc)
+                    // Diagnostics need the file and the sections that have a budget.
+                    let a = d.doc.analyze_where(&d.settings, &|s| s.budget.is_some());
+                    features::diagnostics(&d.doc, &a, enc)
                 }
                 _ => vec![],
             };
@@ -320,32 +318,34 @@ impl State {
         Range::new(Position::new(sl, sc), Position::new(el, ec))
     }
 
-    /// The analysed prompt document at `uri`, if it is one.
-    fn analysed(&mut self, uri: &Uri) -> Option<(&Document, &Analysis, &Settings)> {
-        let d = self.docs.get_mut(uri)?;
-        if !matches!(d.kind, Kind::Prompt) {
-            return None;
-        }
-        let a = d.analysis.get_or_insert_with(|| d.doc.analyze(&d.settings));
-        Some((&d.doc, a, &d.settings))
+    /// The prompt document at `uri`, if it is one.
+    fn prompt_doc(&self, uri: &Uri) -> Option<&Doc> {
+        self.docs.get(uri).filter(|d| matches!(d.kind, Kind::Prompt))
     }
 
     pub fn inlay_hints(&mut self, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
         let enc = self.enc;
-        let (doc, a, _) = self.analysed(uri)?;
-        Some(features::inlay_hints(doc, a, enc, range))
+        let d = self.prompt_doc(uri)?;
+        let rope = &d.doc.rope;
+        let from = position::to_offset(rope, enc, range.start.line, 0);
+        let to = position::to_offset(rope, enc, range.end.line.saturating_add(1), 0);
+        let a = d.doc.analyze_where(&d.settings, &|s| s.header_end >= from && s.header_end <= to);
+        Some(features::inlay_hints(&d.doc, &a, enc, range))
     }
 
     pub fn hover(&mut self, uri: &Uri, pos: Position) -> Option<Hover> {
         let enc = self.enc;
-        let (doc, a, s) = self.analysed(uri)?;
-        let offset = position::to_offset(&doc.rope, enc, pos.line, pos.character);
-        Some(features::hover(doc, a, s, offset))
+        let d = self.prompt_doc(uri)?;
+        let offset = position::to_offset(&d.doc.rope, enc, pos.line, pos.character);
+        let len = d.doc.len();
+        let a = d.doc.analyze_where(&d.settings, &|s| s.range.contains(&offset) || (s.range.end == offset && offset == len));
+        Some(features::hover(&d.doc, &a, &d.settings, offset))
     }
 
     pub fn code_lens(&mut self, uri: &Uri) -> Option<Vec<CodeLens>> {
-        let (_, a, _) = self.analysed(uri)?;
-        Some(features::code_lens(a))
+        let d = self.prompt_doc(uri)?;
+        let a = d.doc.analyze_where(&d.settings, &|_| false);
+        Some(features::code_lens(&a))
     }
 
     pub fn count_request(&mut self, uri: &Uri, range: Option<Range>) -> Result<Value> {

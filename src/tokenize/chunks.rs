@@ -271,8 +271,11 @@ impl RangeIndex<'_> {
     /// neighbouring characters are the same in the range as in the whole text.
     pub fn count(&self, range: Range<usize>) -> u64 {
         let len = self.counter.len;
-        let a = snap(self.rope, range.start.min(len));
-        let b = snap(self.rope, range.end.min(len));
+        // Chunk boundaries are char boundaries: snap (O(log n) in the rope) only other offsets.
+        let aligned = |x: usize| self.starts.binary_search(&x).is_ok();
+        let (a, b) = (range.start.min(len), range.end.min(len));
+        let a = if aligned(a) { a } else { snap(self.rope, a) };
+        let b = if aligned(b) { b } else { snap(self.rope, b) };
         if a >= b {
             return 0;
         }
@@ -315,6 +318,7 @@ fn snap(rope: &Rope, b: usize) -> usize {
 /// Cuts `text` into chunks at exact cut points: the first one at or after [`TARGET_CHUNK`]
 /// bytes into a chunk, and every anchor (sorted offsets into `text`) that is one.
 fn chunk_text(enc: Encoding, text: &str, anchors: &[usize], out: &mut Vec<Chunk>) {
+    let mut lens = Vec::with_capacity(text.len() / TARGET_CHUNK + 1);
     let mut start = 0;
     let mut k = 0;
     let mut prev: Option<char> = None;
@@ -325,16 +329,66 @@ fn chunk_text(enc: Encoding, text: &str, anchors: &[usize], out: &mut Vec<Chunk>
             }
             let anchored = k < anchors.len() && anchors[k] == p;
             if (anchored || p - start >= TARGET_CHUNK) && enc.is_cut(pc, c) {
-                let piece = &text[start..p];
-                out.push(Chunk { len: piece.len(), tokens: enc.count(piece) as u64 });
+                lens.push(p - start);
                 start = p;
             }
         }
         prev = Some(c);
     }
     if start < text.len() {
-        let piece = &text[start..];
-        out.push(Chunk { len: piece.len(), tokens: enc.count(piece) as u64 });
+        lens.push(text.len() - start);
+    }
+    count_chunks(enc, text, &lens, out);
+}
+
+/// Above this size, a text's chunks are counted on all cores (opening a 10 MB file).
+const PARALLEL_FROM: usize = 256 * 1024;
+
+/// Counts the chunks of `text` with the given lengths, in parallel for large texts.
+fn count_chunks(enc: Encoding, text: &str, lens: &[usize], out: &mut Vec<Chunk>) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if text.len() < PARALLEL_FROM || threads < 2 || lens.len() < 2 * threads {
+        count_sequential(enc, text, lens, out);
+        return;
+    }
+    // Contiguous groups of chunks of about equal bytes, one per thread.
+    let per = text.len() / threads + 1;
+    let mut groups: Vec<(usize, &[usize])> = Vec::new();
+    let (mut from, mut at, mut bytes) = (0, 0, 0);
+    let mut group_start = 0;
+    for (i, &len) in lens.iter().enumerate() {
+        bytes += len;
+        if bytes >= per || i + 1 == lens.len() {
+            groups.push((group_start, &lens[from..=i]));
+            from = i + 1;
+            group_start = at + len;
+            bytes = 0;
+        }
+        at += len;
+    }
+    let counted: Vec<Vec<Chunk>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = groups
+            .iter()
+            .map(|&(start, lens)| {
+                scope.spawn(move || {
+                    let mut v = Vec::with_capacity(lens.len());
+                    count_sequential(enc, &text[start..start + lens.iter().sum::<usize>()], lens, &mut v);
+                    v
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    for v in counted {
+        out.extend(v);
+    }
+}
+
+fn count_sequential(enc: Encoding, text: &str, lens: &[usize], out: &mut Vec<Chunk>) {
+    let mut at = 0;
+    for &len in lens {
+        out.push(Chunk { len, tokens: enc.count(&text[at..at + len]) as u64 });
+        at += len;
     }
 }
 
