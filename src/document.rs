@@ -139,11 +139,16 @@ impl Analysis {
 pub struct RangeCounter<'a> {
     doc: &'a Document,
     indexes: Vec<(Encoding, crate::tokenize::chunks::RangeIndex<'a>)>,
+    /// Ranges counted without an index so far.
+    direct: usize,
 }
+
+/// Ranges counted by walking blocks before an index is built.
+const DIRECT_RANGES: usize = 32;
 
 impl<'a> RangeCounter<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        RangeCounter { doc, indexes: Vec::new() }
+        RangeCounter { doc, indexes: Vec::new(), direct: 0 }
     }
 
     pub fn encoding(&mut self, e: Encoding, range: Range<usize>) -> u64 {
@@ -153,6 +158,11 @@ impl<'a> RangeCounter<'a> {
             return idx.count(range);
         }
         match self.doc.counter(e) {
+            // A few ranges: walk the blocks. Many: build the index once (O(chunks)).
+            Some(c) if self.direct < DIRECT_RANGES => {
+                self.direct += 1;
+                c.count_range(&self.doc.rope, range)
+            }
             Some(c) => {
                 let idx = c.ranges(&self.doc.rope);
                 let n = idx.count(range);

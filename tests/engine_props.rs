@@ -67,6 +67,7 @@ fn check(enc: Encoding, base: String, edits: Vec<Edit>, probes: Vec<(f64, f64)>)
             let a = floor_boundary(&text, (x.min(y) * text.len() as f64) as usize);
             let b = floor_boundary(&text, (x.max(y) * text.len() as f64) as usize);
             prop_assert_eq!(idx.count(a..b), enc.count(&text[a..b]) as u64, "range {}..{} of {:?}", a, b, text);
+            prop_assert_eq!(counter.count_range(&rope, a..b), enc.count(&text[a..b]) as u64, "direct range {}..{} of {:?}", a, b, text);
         }
     }
     Ok(())

@@ -252,9 +252,53 @@ impl ChunkedCount {
         RangeIndex { counter: self, rope, starts, cum, tokens }
     }
 
-    /// Exact token count of the bytes `range` of `rope` (the text this count is for).
+    /// Exact token count of the bytes `range` of `rope` (the text this count is for), without
+    /// building an index: O(blocks + block size) plus the partial chunks at either end (the
+    /// same rule as [`RangeIndex::count`]).
     pub fn count_range(&self, rope: &Rope, range: Range<usize>) -> u64 {
-        self.ranges(rope).count(range)
+        let (a, b) = (snap(rope, range.start.min(self.len)), snap(rope, range.end.min(self.len)));
+        if a >= b {
+            return 0;
+        }
+        if a == 0 && b == self.len {
+            return self.total;
+        }
+        let count = |r: Range<usize>| self.enc.count(&rope.byte_slice(r).to_string()) as u64;
+        let (pa, ta) = self.locate_tokens(a);
+        let (pb, tb) = self.locate_tokens(b - 1);
+        let a_end = pa.start + self.blocks[pa.block].chunks[pa.chunk].len;
+        let b_end = pb.start + self.blocks[pb.block].chunks[pb.chunk].len;
+        if (pa.block, pa.chunk) == (pb.block, pb.chunk) {
+            return if a == pa.start && b == a_end { self.blocks[pa.block].chunks[pa.chunk].tokens } else { count(a..b) };
+        }
+        // Whole chunks from the one after `a`'s (or `a`'s own, if `a` starts it) up to `b`'s.
+        let (mut total, from) = if a == pa.start { (0, ta) } else { (count(a..a_end), ta + self.blocks[pa.block].chunks[pa.chunk].tokens) };
+        let to = if b == b_end { tb + self.blocks[pb.block].chunks[pb.chunk].tokens } else {
+            total += count(pb.start..b);
+            tb
+        };
+        total + (to - from)
+    }
+
+    /// Like `locate`, also returning the tokens of the chunks before the one found.
+    fn locate_tokens(&self, b: usize) -> (Place, u64) {
+        let (mut start, mut tokens) = (0usize, 0u64);
+        for (bi, block) in self.blocks.iter().enumerate() {
+            if b >= start + block.len {
+                start += block.len;
+                tokens += block.tokens;
+                continue;
+            }
+            for (ci, c) in block.chunks.iter().enumerate() {
+                if b < start + c.len {
+                    return (Place { block: bi, chunk: ci, start }, tokens);
+                }
+                start += c.len;
+                tokens += c.tokens;
+            }
+        }
+        let p = self.last_place();
+        (p, self.total - self.blocks[p.block].chunks[p.chunk].tokens)
     }
 
     /// Chunk lengths (for tests and diagnostics of the engine).

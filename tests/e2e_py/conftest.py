@@ -83,12 +83,16 @@ def python_literal_candidates(source: str, name: str = "SYSTEM_PROMPT") -> set[i
     return {cli_count_text(v) for v in variants}
 
 
-@pytest.fixture
-def workspace(tmp_path: pathlib.Path) -> pathlib.Path:
+def make_workspace(base: pathlib.Path) -> pathlib.Path:
     """A temp workspace: promptcost.toml (root marker), prompts/support.md, app.py."""
-    ws = tmp_path / "ws"
+    ws = base / "ws"
     (ws / "prompts").mkdir(parents=True)
     shutil.copy(FIXTURES / "support.md", ws / "prompts" / "support.md")
     shutil.copy(FIXTURES / "app.py", ws / "app.py")
     (ws / "promptcost.toml").write_text("# promptcost project file (root marker for the tests)\n")
     return ws.resolve()
+
+
+@pytest.fixture
+def workspace(tmp_path: pathlib.Path) -> pathlib.Path:
+    return make_workspace(tmp_path)

@@ -191,28 +191,28 @@ local function main()
 
   -- 3. a Python file with a tagged literal (own error slot: the Markdown results stay usable)
   local py_ok, py_err = xpcall(function()
-  vim.cmd.edit(vim.fn.fnameescape(ws .. '/app.py'))
-  local py = vim.api.nvim_get_current_buf()
-  wait('client attach (python)', function()
-    return require('promptcost').client(py) ~= nil
-  end)
-  out.py_same_client = require('promptcost').client(py).id == client.id
-  out.py_lines = vim.api.nvim_buf_get_lines(py, 0, -1, false)
-  vim.lsp.inlay_hint.enable(true, { bufnr = py })
-  wait('inlay hints in the Python file', function()
-    return #vim.lsp.inlay_hint.get({ bufnr = py }) > 0
-  end)
-  vim.wait(200)
-  out.py_hints = hints_of(py)
-  local lit = 0
-  for i, l in ipairs(out.py_lines) do
-    if l:find('SYSTEM_PROMPT', 1, true) then
-      lit = i - 1
-      break
+    vim.cmd.edit(vim.fn.fnameescape(ws .. '/app.py'))
+    local py = vim.api.nvim_get_current_buf()
+    wait('client attach (python)', function()
+      return require('promptcost').client(py) ~= nil
+    end)
+    out.py_same_client = require('promptcost').client(py).id == client.id
+    out.py_lines = vim.api.nvim_buf_get_lines(py, 0, -1, false)
+    vim.lsp.inlay_hint.enable(true, { bufnr = py })
+    wait('inlay hints in the Python file', function()
+      return #vim.lsp.inlay_hint.get({ bufnr = py }) > 0
+    end)
+    vim.wait(200)
+    out.py_hints = hints_of(py)
+    local lit = 0
+    for i, l in ipairs(out.py_lines) do
+      if l:find('SYSTEM_PROMPT', 1, true) then
+        lit = i - 1
+        break
+      end
     end
-  end
-  out.py_hover = hover_at(client, py, lit + 2, 3)
-  step('python')
+    out.py_hover = hover_at(client, py, lit + 2, 3)
+    step('python')
   end, debug.traceback)
   if not py_ok then
     out.py_error = tostring(py_err)

@@ -25,6 +25,7 @@ from conftest import (
     cli_count,
     cli_count_text,
     fmt_int,
+    make_workspace,
     python_literal_candidates,
     requires_server,
     section_count_candidates,
@@ -105,9 +106,13 @@ def test_nvim_plugin_units(tmp_path):
     assert "not attached" in r["count_without_client"]
 
 
-@pytest.fixture
-def nvim_run(workspace: pathlib.Path, tmp_path: pathlib.Path):
-    """Runs the Lua script once and returns (result, workspace, budget, total)."""
+@pytest.fixture(scope="module")
+def nvim_run(tmp_path_factory):
+    """Runs the Lua script once (for both tests below) and returns (result, workspace, budget, total)."""
+    if not PROMPTCOST_BIN.exists() or NVIM is None:
+        pytest.skip("needs the promptcost binary and nvim")
+    tmp_path = tmp_path_factory.mktemp("nvim-e2e")
+    workspace = make_workspace(tmp_path)
     total = cli_count(workspace / "prompts" / "support.md")["tokens"]
     budget = max(1, total - 60)
     result_file = tmp_path / "result.json"
@@ -137,7 +142,8 @@ def nvim_run(workspace: pathlib.Path, tmp_path: pathlib.Path):
 
 @requires_server
 @requires_nvim
-def test_nvim_end_to_end(nvim_run):
+def test_nvim_prompt_file(nvim_run):
+    """Attach, inlay hints, hover, diagnostics, :PromptcostCount and an edit in prompts/support.md."""
     r, ws, budget, total = nvim_run
     assert not r["errors"], f"Lua script failed after steps {r['steps']}:\n" + "\n".join(r["errors"])
 
@@ -200,7 +206,14 @@ def test_nvim_end_to_end(nvim_run):
     assert not [d for d in r["md_diags_after"] if "exceeds budget" in d["message"]], r["md_diags_after"]
     assert all(h["line"] < len(r["md_text_after"].splitlines()) for h in r["md_hints_after"])
 
-    # Python: the same client, a hint on the first line of the SYSTEM_PROMPT literal, hover there
+
+
+@requires_server
+@requires_nvim
+def test_nvim_python_literal(nvim_run):
+    """The same client attaches to app.py: a hint on the first line of SYSTEM_PROMPT, hover there."""
+    r, ws, _, _ = nvim_run
+    assert not r["errors"], f"Lua script failed after steps {r['steps']}:\n" + "\n".join(r["errors"])
     assert not r.get("py_error"), r.get("py_error")
     assert r["py_same_client"]
     py_lines = r["py_lines"]

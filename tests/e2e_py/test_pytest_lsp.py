@@ -15,7 +15,7 @@ import re
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities, make_test_lsp_client
 
 from conftest import (
     BUDGET_RE,
@@ -87,8 +87,27 @@ class Session:
         return await asyncio.wait_for(loop(), TIMEOUT)
 
 
+def make_client() -> LanguageClient:
+    """pytest-lsp's test client plus the server-to-client requests an editor answers
+    (dynamic registration of the promptcost.toml watcher, refresh requests)."""
+    client = make_test_lsp_client()
+    client.registrations = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams):
+        client.registrations.extend(params.registrations)
+
+    @client.feature(types.CLIENT_UNREGISTER_CAPABILITY)
+    def unregister_capability(params: types.UnregistrationParams):
+        return None
+
+    for method in (types.WORKSPACE_INLAY_HINT_REFRESH, types.WORKSPACE_CODE_LENS_REFRESH, types.WORKSPACE_SEMANTIC_TOKENS_REFRESH):
+        client.feature(method)(lambda params: None)
+    return client
+
+
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[str(PROMPTCOST_BIN), "lsp"]),
+    config=ClientServerConfig(server_command=[str(PROMPTCOST_BIN), "lsp"], client_factory=make_client),
     params=list(CLIENTS),
 )
 async def client(request, lsp_client: LanguageClient, workspace: pathlib.Path):
@@ -254,7 +273,7 @@ async def test_python_literal_hint(session: Session):
         )
     )
     on_lit = [h for h in hints or [] if h.position.line == lit]
-    assert len(on_lit) == 1, hints
+    assert len(on_lit) == 1, f"inlay hints for app.py: {hints!r} (expected one on line {lit})"
     h = on_lit[0]
     assert h.position.character == col(lines[lit], session.encoding)
     label = h.label if isinstance(h.label, str) else "".join(p.value for p in h.label)
@@ -274,3 +293,18 @@ def to_dict(obj):
     if hasattr(obj, "__dict__") and not isinstance(obj, type):
         return {k: to_dict(v) for k, v in vars(obj).items()}
     return obj
+
+
+async def test_context_window_error(session: Session, request):
+    """A prompt file larger than gpt-4o's 128k context window gets an Error diagnostic."""
+    if request.node.callspec.params["client"] != "neovim":
+        pytest.skip("one client is enough for the context-window check")
+    big = session.ws / "prompts" / "huge.md"
+    big.write_text("## Huge\n" + "lorem ipsum dolor sit amet " * 27_000 + "\n", encoding="utf-8")
+    tokens = cli_count(big)["tokens"]
+    assert tokens > 128_000, tokens
+    uri, _ = session.open("prompts/huge.md", "markdown")
+    diags = await session.diagnostics_until(uri, lambda d: any(x.severity == types.DiagnosticSeverity.Error for x in d))
+    err = next(x for x in diags if x.severity == types.DiagnosticSeverity.Error)
+    assert err.source == "promptcost"
+    assert fmt_int(tokens) in err.message and "context window" in err.message, err.message
