@@ -4,109 +4,26 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::json;
 use support::*;
 
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    next_id: i64,
-}
-
-impl Server {
-    fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_promptcost"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let (tx, rx) = channel();
-        std::thread::spawn(move || loop {
-            let mut len = 0;
-            loop {
-                let mut line = String::new();
-                if out.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let l = line.trim_end();
-                if l.is_empty() {
-                    break;
-                }
-                if let Some(v) = l.strip_prefix("Content-Length: ") {
-                    len = v.parse().unwrap();
-                }
-            }
-            let mut buf = vec![0; len];
-            out.read_exact(&mut buf).unwrap();
-            if tx.send(serde_json::from_slice::<Value>(&buf).unwrap()).is_err() {
-                return;
-            }
-        });
-        Server { child, stdin, rx, next_id: 1 }
-    }
-
-    fn send(&mut self, v: Value) {
-        let body = v.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.wait(|m| m["id"] == id && m.get("method").is_none())
-    }
-
-    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        loop {
-            let m = self.rx.recv_timeout(Duration::from_secs(120)).expect("server answered");
-            if m.get("method").is_some() && m.get("id").is_some() {
-                // A server-to-client request (configuration, refresh): answer it.
-                let id = m["id"].clone();
-                self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
-                continue;
-            }
-            if pred(&m) {
-                return m;
-            }
-        }
-    }
-
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.send(json!({"jsonrpc": "2.0", "method": "exit"}));
-        let _ = self.child.wait();
-    }
-}
+#[path = "../tests/stdio_client/mod.rs"]
+mod stdio_client;
+use stdio_client::Server;
 
 fn initialize(s: &mut Server) -> Duration {
     let t = Instant::now();
-    s.request(
-        "initialize",
-        json!({"processId": null, "rootUri": "file:///tmp/promptcost-bench", "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}},
-               "initializationOptions": {"models": ["gpt-4o", "claude-sonnet-4-5"], "budget": 100000000}}),
-    );
-    let d = t.elapsed();
-    s.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    d
+    s.initialize(json!({"models": ["gpt-4o", "claude-sonnet-4-5"], "budget": 100000000}));
+    t.elapsed()
 }
 
 fn main() {
     println!("## Language server over stdio (release binary)\n");
     let mut init = Vec::new();
     for _ in 0..15 {
-        let mut s = Server::start();
+        let mut s = Server::start(env!("CARGO_BIN_EXE_promptcost"));
         init.push(initialize(&mut s));
         s.stop();
     }
@@ -120,7 +37,7 @@ fn main() {
     let mut p50s = Vec::new();
     for size in [100_000usize, 1_000_000, 10_000_000] {
         let text = markdown(size);
-        let mut s = Server::start();
+        let mut s = Server::start(env!("CARGO_BIN_EXE_promptcost"));
         initialize(&mut s);
         let uri = format!("file:///tmp/promptcost-bench/prompts/bench-{size}.md");
         let t = Instant::now();

@@ -94,6 +94,12 @@ impl Backend {
         self.ask(move |st| st.count_request(&params.text_document.uri, params.range)).await?
     }
 
+    /// A message the input guard could not pass on (see `sanitize.rs`): logged, not fatal.
+    pub async fn invalid_message(&self, params: Value) {
+        let reason = params.get("reason").and_then(Value::as_str).unwrap_or("").to_string();
+        self.send(move |st| st.log(MessageType::WARNING, format!("ignored an invalid message: {reason}")));
+    }
+
     pub async fn models(&self, _params: Value) -> Result<Value> {
         self.ask(|st| st.models_request()).await
     }

@@ -10,6 +10,7 @@
 
 mod features;
 mod handlers;
+mod sanitize;
 mod state;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -26,8 +27,9 @@ where
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("promptcost/count", Backend::count)
         .custom_method("promptcost/models", Backend::models)
+        .custom_method(sanitize::INVALID_METHOD, Backend::invalid_message)
         .finish();
-    Server::new(input, output, socket).serve(service).await;
+    Server::new(sanitize::Sanitize::new(input), output, socket).serve(service).await;
 }
 
 /// Runs the server on stdin/stdout until `exit` (the process exits right after).

@@ -17,7 +17,12 @@ local ok, err = xpcall(function()
   out.config = { cmd = cfg.cmd, filetypes = cfg.filetypes, root_markers = cfg.root_markers, settings = cfg.settings }
   local params = {}
   cfg.before_init(params, cfg)
-  out.init_options = params.initializationOptions
+  out.init_options_default = params.initializationOptions or vim.NIL
+  vim.lsp.config('promptcost', { settings = { promptcost = { models = { 'o3', 'gpt-4o' }, budget = 10 } } })
+  local cfg2 = vim.lsp.config.promptcost
+  local params2 = {}
+  cfg2.before_init(params2, cfg2)
+  out.init_options = params2.initializationOptions
 
   local b = vim.api.nvim_get_current_buf()
   vim.api.nvim_buf_set_lines(b, 0, -1, false, { '## Héllo 😊 world', 'abc', 'last' })
