@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -23,7 +24,7 @@ pub const CONFIG_FILE: &str = "promptcost.toml";
 pub const DEFAULT_MODELS: [&str; 3] = ["gpt-5.5", "claude-sonnet-4-6", "gemini-3.5-flash"];
 pub const DEFAULT_EXPECTED_OUTPUT_TOKENS: u64 = 500;
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
-pub const DEFAULT_NAME_PATTERN: &str = "prompt|template|instructions?|system_message";
+pub const DEFAULT_NAME_PATTERN: &str = crate::extract::code::DEFAULT_NAME_PATTERN;
 
 /// Prompt files recognised by default (matched against the path relative to the root).
 pub const DEFAULT_INCLUDE: &[&str] = &[
@@ -162,6 +163,7 @@ pub struct Settings {
     pub code_enabled: bool,
     pub code_name_pattern: String,
     pub code_sdk_calls: bool,
+    pub code_rules: Arc<crate::extract::code::CompiledRules>,
 }
 
 /// Finds `promptcost.toml` in `start` or its ancestors.
@@ -281,10 +283,13 @@ impl Settings {
             (None, Some(p)) => p.get_ref().clone(),
             _ => DEFAULT_NAME_PATTERN.to_string(),
         };
-        if let Err(e) = regex::Regex::new(&code_name_pattern) {
-            let span = code.name_pattern.as_ref().filter(|_| oc.name_pattern.is_none()).map(|p| p.span());
-            return Err(err(span, format!("key `code.name_pattern`: invalid regular expression: {e}")));
-        }
+        let code_sdk_calls = oc.sdk_calls.or(code.sdk_calls).unwrap_or(true);
+        let code_rules = crate::extract::code::CodeRules { name_pattern: code_name_pattern.clone(), sdk_calls: code_sdk_calls, extra_sdk_keywords: Vec::new() }
+            .compile()
+            .map_err(|e| {
+                let span = code.name_pattern.as_ref().filter(|_| oc.name_pattern.is_none()).map(|p| p.span());
+                err(span, format!("key `code.name_pattern`: {e}"))
+            })?;
 
         Ok(Settings {
             root: root.to_path_buf(),
@@ -299,7 +304,8 @@ impl Settings {
             max_file_size: o.max_file_size.or(file.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
             code_enabled: oc.enabled.or(code.enabled).unwrap_or(true),
             code_name_pattern,
-            code_sdk_calls: oc.sdk_calls.or(code.sdk_calls).unwrap_or(true),
+            code_sdk_calls,
+            code_rules: Arc::new(code_rules),
         })
     }
 
@@ -327,6 +333,25 @@ impl Settings {
             .max_by_key(|(g, _, _)| g.len())
             .map(|(_, _, b)| *b)
             .or(self.budget)
+    }
+
+    /// A per-glob budget only (no default budget): what applies to a source file as a whole.
+    pub fn glob_budget_for(&self, path: &Path) -> Option<u64> {
+        let rel = self.rel(path);
+        self.budgets.iter().filter(|(_, set, _)| set.is_match(rel)).max_by_key(|(g, _, _)| g.len()).map(|(_, _, b)| *b)
+    }
+
+    /// The rules for prompts in source code.
+    pub fn code_rules(&self) -> Arc<crate::extract::code::CompiledRules> {
+        self.code_rules.clone()
+    }
+
+    /// The language of a source file whose literals are scanned for prompts, if any.
+    pub fn code_lang(&self, path: &Path) -> Option<crate::extract::code::Lang> {
+        if !self.code_enabled || self.is_excluded(path) {
+            return None;
+        }
+        crate::extract::code::Lang::from_path(path)
     }
 
     pub fn primary(&self) -> &Model {

@@ -5,14 +5,18 @@
 //! Owns: applying edits (byte ranges) to the rope, the structure and the counters, in order.
 //! Never: converts LSP positions (see `position.rs`) or talks to a client.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
 use serde::Serialize;
 
 use crate::config::Settings;
-use crate::extract::prompt_file::{placeholders, Directive, Flavor, Section, SectionKind, Structure};
+use crate::extract::code::{CodePrompt, CompiledRules, Lang, SourceFile};
+use crate::extract::prompt_file::{placeholders, Directive, Flavor, SectionKind, Structure};
 use crate::format;
 use crate::pricing::Model;
 use crate::tokenize::{chunks::ChunkedCount, Encoding};
@@ -201,25 +205,152 @@ pub struct Document {
     pub rope: Rope,
     pub structure: Structure,
     counters: Vec<ChunkedCount>,
+    /// For a source file: its syntax tree and the prompts found in it.
+    pub code: Option<CodeState>,
+}
+
+/// A source file's prompts, kept up to date incrementally: the tree is re-parsed with
+/// `Tree::edit`, and only literals whose value changed are counted again (counts are cached
+/// by value).
+#[derive(Clone, Debug)]
+pub struct CodeState {
+    pub lang: Lang,
+    source: SourceFile,
+    rules: Arc<CompiledRules>,
+    pub prompts: Vec<CodePrompt>,
+    encodings: Vec<Encoding>,
+    /// (encoding, hash of a value) → tokens.
+    counts: HashMap<(Encoding, u64), u64>,
+}
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl CodeState {
+    /// Finds the prompts in `text` and counts the values not counted before.
+    fn refresh(&mut self, text: &str) {
+        self.prompts = self.source.prompts(text, &self.rules);
+        let mut counts = HashMap::with_capacity(self.prompts.len() * self.encodings.len());
+        for p in &self.prompts {
+            let h = hash_str(&p.value);
+            for &e in &self.encodings {
+                let n = match self.counts.get(&(e, h)) {
+                    Some(&n) => n,
+                    None => e.count(&p.value) as u64,
+                };
+                counts.insert((e, h), n);
+            }
+        }
+        self.counts = counts;
+    }
+
+    /// A cache to count with during one analysis (values seen since are kept by `refresh`).
+    fn clone_counts(&self) -> CountCache {
+        CountCache { counts: self.counts.clone() }
+    }
+
+}
+
+struct CountCache {
+    counts: HashMap<(Encoding, u64), u64>,
+}
+
+impl CountCache {
+    fn tokens(&mut self, e: Encoding, value: &str) -> u64 {
+        *self.counts.entry((e, hash_str(value))).or_insert_with(|| e.count(value) as u64)
+    }
+}
+
+fn point(rope: &Rope, byte: usize) -> tree_sitter::Point {
+    let row = rope.byte_to_line(byte);
+    tree_sitter::Point { row, column: byte - rope.line_to_byte(row) }
+}
+
+/// What `analyze_where`'s filter sees of a section or literal.
+pub struct PartInfo {
+    pub range: Range<usize>,
+    pub hint_at: usize,
+    pub has_budget: bool,
 }
 
 impl Document {
     pub fn new(path: &Path, text: &str, encodings: &[Encoding]) -> Document {
         let rope = Rope::from_str(text);
         let structure = Structure::parse(Flavor::from_path(path), &rope);
-        let mut d = Document { path: path.to_path_buf(), rope, structure, counters: Vec::new() };
+        let mut d = Document { path: path.to_path_buf(), rope, structure, counters: Vec::new(), code: None };
         d.ensure_encodings(encodings);
         d
     }
 
+    /// A source file whose prompts are its tagged string literals.
+    pub fn new_code(path: &Path, lang: Lang, text: &str, rules: Arc<CompiledRules>, encodings: &[Encoding]) -> Document {
+        let rope = Rope::from_str(text);
+        let structure = Structure { flavor: Flavor::Markdown, markers: Vec::new(), front_matter: None };
+        let mut code = CodeState {
+            lang,
+            source: SourceFile::parse(lang, text),
+            rules,
+            prompts: Vec::new(),
+            encodings: encodings.to_vec(),
+            counts: HashMap::new(),
+        };
+        code.refresh(text);
+        Document { path: path.to_path_buf(), rope, structure, counters: Vec::new(), code: Some(code) }
+    }
+
     /// Adds counters for encodings not counted yet (after a configuration change).
     pub fn ensure_encodings(&mut self, encodings: &[Encoding]) {
+        if let Some(code) = &mut self.code {
+            for &e in encodings {
+                if !code.encodings.contains(&e) {
+                    code.encodings.push(e);
+                }
+            }
+            return;
+        }
         for &e in encodings {
             if !self.counters.iter().any(|c| c.encoding() == e) {
                 let anchors = self.anchors();
                 self.counters.push(ChunkedCount::new(e, &self.rope, &anchors));
             }
         }
+    }
+
+    /// The encodings among `encodings` not counted yet.
+    pub fn missing_encodings(&self, encodings: &[Encoding]) -> Vec<Encoding> {
+        if let Some(code) = &self.code {
+            return encodings.iter().copied().filter(|e| !code.encodings.contains(e)).collect();
+        }
+        encodings.iter().copied().filter(|e| !self.counters.iter().any(|c| c.encoding() == *e)).collect()
+    }
+
+    /// A self-contained job that counts this version of the text in `encodings` (for a
+    /// background thread: the rope is shared, not copied).
+    pub fn counting_job(&self, encodings: Vec<Encoding>) -> impl FnOnce() -> Vec<ChunkedCount> + Send + 'static {
+        let rope = self.rope.clone();
+        let anchors = self.anchors();
+        move || encodings.into_iter().map(|e| ChunkedCount::new(e, &rope, &anchors)).collect()
+    }
+
+    /// Installs counters made by [`Document::counting_job`] for the current text.
+    pub fn install_counters(&mut self, counters: Vec<ChunkedCount>) {
+        for c in counters {
+            if c.len() == self.rope.len_bytes() && !self.counters.iter().any(|x| x.encoding() == c.encoding()) {
+                self.counters.push(c);
+            }
+        }
+    }
+
+    /// The end of the first line (before its line break), given the line's byte length.
+    pub fn text_prefix_line_end(&self, line_len: usize) -> usize {
+        let mut e = line_len.min(self.len());
+        while e > 0 && matches!(self.rope.byte(e - 1), b'\n' | b'\r') {
+            e -= 1;
+        }
+        e
     }
 
     pub fn text(&self) -> String {
@@ -240,8 +371,24 @@ impl Document {
         let start = self.floor(range.start.min(len));
         let end = self.floor(range.end.min(len)).max(start);
         let (cs, ce) = (self.rope.byte_to_char(start), self.rope.byte_to_char(end));
+        let (start_position, old_end_position) = (point(&self.rope, start), point(&self.rope, end));
         self.rope.remove(cs..ce);
         self.rope.insert(cs, text);
+        if let Some(code) = &mut self.code {
+            let new_end = start + text.len();
+            let edit = tree_sitter::InputEdit {
+                start_byte: start,
+                old_end_byte: end,
+                new_end_byte: new_end,
+                start_position,
+                old_end_position,
+                new_end_position: point(&self.rope, new_end),
+            };
+            let full = self.rope.to_string();
+            code.source.edit(&edit, &full);
+            code.refresh(&full);
+            return;
+        }
         let old_body = self.structure.body_start();
         self.structure.apply_edit(&self.rope, start, end, text.len());
         let mut counters = std::mem::take(&mut self.counters);
@@ -261,6 +408,10 @@ impl Document {
 
     /// Replaces the whole text (the fast path for full-document sync).
     pub fn set_text(&mut self, text: &str) {
+        if let Some(code) = &self.code {
+            *self = Document::new_code(&self.path, code.lang, text, code.rules.clone(), &code.encodings.clone());
+            return;
+        }
         let encodings: Vec<Encoding> = self.counters.iter().map(|c| c.encoding()).collect();
         *self = Document::new(&self.path, text, &encodings);
     }
@@ -324,11 +475,78 @@ impl Document {
         self.analyze_where(settings, &|_| true)
     }
 
+    /// The analysis of a source file: each prompt literal, and the file as their sum.
+    fn analyze_code(&self, settings: &Settings, keep: &dyn Fn(&PartInfo) -> bool) -> Analysis {
+        let code = self.code.as_ref().expect("a source file");
+        // Counting a value not seen yet (a model added since) needs the cache mutably.
+        let cache = Mutex::new(code.clone_counts());
+        let count = |e: Encoding, v: &str| -> u64 {
+            let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
+            c.tokens(e, v)
+        };
+        let mut problems = Vec::new();
+        let mut parts = Vec::new();
+        let mut totals: Vec<u64> = vec![0; settings.models.len()];
+        for p in &code.prompts {
+            for (i, m) in settings.models.iter().enumerate() {
+                totals[i] += m.counting.from_base(count(m.counting.encoding(), &p.value));
+            }
+            let line = self.rope.byte_to_line(p.range.start.min(self.len()));
+            let line_end = if line + 1 < self.rope.len_lines() { self.rope.line_to_byte(line + 1) } else { self.len() };
+            let mut hint_at = p.range.end.min(line_end);
+            while hint_at > p.range.start && matches!(self.rope.byte(hint_at - 1), b'\n' | b'\r') {
+                hint_at -= 1;
+            }
+            if !keep(&PartInfo { range: p.range.clone(), hint_at, has_budget: p.budget.is_some() }) {
+                continue;
+            }
+            let mut models: Vec<&Model> = settings.models.iter().collect();
+            if let Some(name) = &p.model {
+                match settings.table.resolve(name) {
+                    Ok(m) => {
+                        models.retain(|x| x.id != m.id);
+                        models.insert(0, m);
+                    }
+                    Err(e) => problems.push(Problem { range: p.range.start..p.range.start, severity: Severity::Warning, message: e.to_string(), code: "model" }),
+                }
+            }
+            let counts: Vec<ModelCount> =
+                models.iter().map(|m| ModelCount::new(m, m.counting.from_base(count(m.counting.encoding(), &p.value)))).collect();
+            parts.push(Prompt {
+                kind: PromptKind::Literal,
+                name: p.name.clone(),
+                range: p.range.clone(),
+                hint_at,
+                budget: p.budget,
+                budget_model: models[0].id.clone(),
+                counts,
+                placeholders: p.placeholders.clone(),
+            });
+        }
+        let file = Prompt {
+            kind: PromptKind::File,
+            name: self.path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string(),
+            range: 0..self.len(),
+            hint_at: 0,
+            // Only an explicit per-glob budget applies to a source file as a whole.
+            budget: settings.glob_budget_for(&self.path),
+            budget_model: settings.models[0].id.clone(),
+            counts: settings.models.iter().zip(totals).map(|(m, t)| ModelCount::new(m, t)).collect(),
+            placeholders: Vec::new(),
+        };
+        let mut analysis = Analysis { file, parts, problems, ignored: false };
+        budget_problems(&mut analysis, &self.rope);
+        analysis
+    }
+
     /// Like [`Document::analyze`], but counts only the sections `keep` accepts (the file is
     /// always counted): the language server asks for the visible sections (hints), the one
     /// under the cursor (hover) or those with a budget (diagnostics), so a keystroke in a
     /// file with thousands of sections costs O(sections) cheap steps, not O(sections) counts.
-    pub fn analyze_where(&self, settings: &Settings, keep: &dyn Fn(&Section) -> bool) -> Analysis {
+    pub fn analyze_where(&self, settings: &Settings, keep: &dyn Fn(&PartInfo) -> bool) -> Analysis {
+        if self.code.is_some() {
+            return self.analyze_code(settings, keep);
+        }
         let rope = &self.rope;
         let mut problems = Vec::new();
         let file_directive: Directive = self.structure.file_directive(rope);
@@ -386,7 +604,7 @@ impl Document {
         };
 
         let mut parts = Vec::new();
-        for s in sections.iter().filter(|s| keep(s)) {
+        for s in sections.iter().filter(|s| keep(&PartInfo { range: s.range.clone(), hint_at: s.header_end, has_budget: s.budget.is_some() })) {
             // A section's model: its own directive, else the file's (front matter / directive).
             let (models, budget_model) = models_for(s.model.as_deref().or(file_directive.model.as_deref()), &mut problems, s.range.start);
             let (kind, mut counts) = match &s.kind {

@@ -77,7 +77,7 @@ fn within_budget_exits_0_and_reports_every_prompt() {
     let out = stdout(&o);
     assert!(out.contains("AGENTS.md") && out.contains("§ Style") && out.contains("§ Release"), "{out}");
     assert!(!out.contains("README.md"), "not a prompt file: {out}");
-    assert!(out.contains("2 prompt files"), "{out}");
+    assert!(out.contains("2 files, "), "{out}");
     assert!(out.contains("All within budget."), "{out}");
 }
 

@@ -193,3 +193,32 @@ async fn bad_input_never_kills_the_server() {
     assert!(r["result"]["contents"]["value"].as_str().unwrap().contains("promptcost"));
     c.shutdown().await;
 }
+
+#[tokio::test]
+async fn large_files_count_in_the_background_and_edits_meanwhile_are_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start().await;
+    c.initialize(utf16_caps(), json!({"models": ["gpt-4o", "gpt-4"]}), dir.path()).await;
+    let mut text = "# Big\n".to_string() + &"Some words of a very large prompt file, over and over.\n".repeat(40_000);
+    assert!(text.len() > 2_000_000);
+    let uri = c.open(&dir.path().join("big.prompt.md"), &text).await;
+    // Edit right away, while the first count may still run: the result must be for the new text.
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": 0, "character": 2}, "end": {"line": 0, "character": 5}}, "text": "Huge and bigger"}]})).await;
+    text.replace_range(2..5, "Huge and bigger");
+    // A small document is served meanwhile.
+    let small = c.open(&dir.path().join("small.prompt"), "hello there").await;
+    let r = c.request("promptcost/count", json!({"textDocument": {"uri": small}})).await;
+    assert_eq!(r["result"]["models"][0]["tokens"], o200k("hello there"));
+    // Hints say "counting…" until the count is in; then diagnostics for version 2 arrive.
+    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})).await;
+    let label = r["result"][0]["label"].as_str().unwrap().to_string();
+    assert!(label == "counting…" || label.ends_with(" tok · $") || label.contains("tok ·"), "{label}");
+    c.diagnostics(&uri, 2).await;
+    let r = c.request("promptcost/count", json!({"textDocument": {"uri": uri}})).await;
+    assert_eq!(r["result"]["models"][0]["tokens"], o200k(&text));
+    assert_eq!(r["result"]["models"][1]["tokens"], promptcost::tokenize::Encoding::Cl100kBase.count(&text) as u64);
+    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})).await;
+    assert!(r["result"][0]["label"].as_str().unwrap().contains("tok ·"), "{r}");
+    c.shutdown().await;
+}

@@ -264,8 +264,8 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         let scopes: Vec<String> = paths.iter().map(|p| rel(&p.canonicalize().unwrap_or(p.clone()))).collect();
         for (path, text) in git_files_at(&top, rev, &scopes, &settings)? {
             let abs = top.join(&path);
-            let doc = Document::new(&abs, &text, &encodings_of(&settings.models));
-            let a = doc.analyze(&settings);
+            let Some(kind) = file_kind(&settings, &abs) else { continue };
+            let Some((_, a)) = open_document(&settings, &abs, &text, kind, &encodings_of(&settings.models)) else { continue };
             for (key, tokens) in keyed(&path, &a) {
                 base_counts.insert(key, tokens);
             }
@@ -448,14 +448,14 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
                 return ignore::WalkState::Continue;
             }
             let path = entry.path().canonicalize().unwrap_or_else(|_| entry.path().to_path_buf());
-            if !settings.is_prompt_file(&path) {
+            let Some(kind) = file_kind(settings, &path) else {
                 return ignore::WalkState::Continue;
-            }
+            };
             match read_prompt_file(&path, settings.max_file_size) {
                 Ok(text) => {
-                    let doc = Document::new(&path, &text, &encodings);
-                    let a = doc.analyze(settings);
-                    found.lock().unwrap().push((path, doc, a));
+                    if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings) {
+                        found.lock().unwrap().push((path, doc, a));
+                    }
                 }
                 Err(reason) => skipped.lock().unwrap().push((path, reason)),
             }
@@ -478,6 +478,35 @@ fn walk_error(e: &ignore::Error) -> (PathBuf, String) {
         ignore::Error::Io(io) => (PathBuf::from("?"), format!("cannot read: {io}")),
         other => (PathBuf::from("?"), format!("cannot read: {other}")),
     }
+}
+
+/// What `check` does with a file: a prompt file, a source file scanned for prompt literals,
+/// or nothing.
+#[derive(Clone, Copy)]
+enum FileKind {
+    Prompt,
+    Code(crate::extract::code::Lang),
+}
+
+fn file_kind(settings: &Settings, path: &Path) -> Option<FileKind> {
+    if settings.is_prompt_file(path) {
+        Some(FileKind::Prompt)
+    } else {
+        settings.code_lang(path).map(FileKind::Code)
+    }
+}
+
+/// The document and its analysis; a source file without prompts is not reported.
+fn open_document(settings: &Settings, path: &Path, text: &str, kind: FileKind, encodings: &[crate::tokenize::Encoding]) -> Option<(Document, Analysis)> {
+    let doc = match kind {
+        FileKind::Prompt => Document::new(path, text, encodings),
+        FileKind::Code(lang) => Document::new_code(path, lang, text, settings.code_rules(), encodings),
+    };
+    let a = doc.analyze(settings);
+    if matches!(kind, FileKind::Code(_)) && a.parts.is_empty() {
+        return None;
+    }
+    Some((doc, a))
 }
 
 /// Reads a file as text, or says why it is skipped.
@@ -519,7 +548,7 @@ fn git_files_at(top: &Path, rev: &str, scopes: &[String], settings: &Settings) -
     for name in list.split(|&b| b == 0).filter(|n| !n.is_empty()) {
         let name = String::from_utf8_lossy(name).into_owned();
         let in_scope = scopes.iter().any(|s| s.is_empty() || name == *s || name.starts_with(&format!("{s}/")));
-        if !in_scope || !settings.is_prompt_file(&top.join(&name)) {
+        if !in_scope || file_kind(settings, &top.join(&name)).is_none() {
             continue;
         }
         let bytes = git(top, &["show", &format!("{rev}:{name}")])?;

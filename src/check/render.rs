@@ -108,7 +108,7 @@ pub fn human(r: &Report, color: bool) -> String {
         .map(|((m, t), (_, c))| format!("{m} {} tok {}", format::thousands(*t), format::cost(*c)))
         .collect();
     out.push_str(&format!(
-        "\n{} prompt files, {} prompts: {}. {}\n",
+        "\n{} files, {} prompts: {}. {}\n",
         r.summary.files,
         r.summary.prompts,
         totals.join(" · "),

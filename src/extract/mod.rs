@@ -1,2 +1,3 @@
-//! Finding prompts: the structure of prompt files and (later) string literals in code.
+//! Finding prompts: the structure of prompt files, and string literals in source code.
+pub mod code;
 pub mod prompt_file;

@@ -139,3 +139,38 @@ pub fn diagnostics(doc: &Document, a: &Analysis, enc: PosEncoding) -> Vec<Diagno
         })
         .collect()
 }
+
+/// While a large file is counted in the background.
+pub fn counting_hint(doc: &Document, enc: PosEncoding) -> InlayHint {
+    let end = doc.rope.line(0).len_bytes();
+    let first_line_end = doc.text_prefix_line_end(end);
+    let (line, character) = position::to_position(&doc.rope, enc, first_line_end);
+    InlayHint {
+        position: Position::new(line, character),
+        label: InlayHintLabel::String("counting…".into()),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(InlayHintTooltip::String(format!("promptcost is counting {} bytes in the background", format::thousands(doc.len() as u64)))),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+pub fn counting_hover(doc: &Document) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: format!("**promptcost** · counting {} bytes…", format::thousands(doc.len() as u64)),
+        }),
+        range: None,
+    }
+}
+
+pub fn counting_lens(doc: &Document) -> Vec<CodeLens> {
+    vec![CodeLens {
+        range: Range::new(Position::new(0, 0), Position::new(0, 0)),
+        command: Some(Command { title: format!("counting {} bytes…", format::thousands(doc.len() as u64)), command: "promptcost.showModels".into(), arguments: None }),
+        data: None,
+    }]
+}

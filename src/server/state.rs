@@ -40,7 +40,7 @@ pub fn warm_up() {
 
 #[derive(Debug)]
 enum Kind {
-    /// A prompt file: structure, sections, incremental counts.
+    /// A prompt file or a source file with prompt literals: counted and shown.
     Prompt,
     /// Any other open file: text kept for `promptcost/count`, nothing shown.
     Other,
@@ -53,10 +53,17 @@ struct Doc {
     kind: Kind,
     doc: Document,
     settings: Arc<Settings>,
+    /// Counting in the background (a large file): requests answer "counting…" meanwhile.
+    pending: bool,
 }
+
+/// Documents larger than this are counted on a background thread when opened.
+pub const BACKGROUND_FROM: usize = 1024 * 1024;
 
 pub struct State {
     out: UnboundedSender<Outgoing>,
+    /// This worker's own queue (background counts report back through it).
+    jobs: mpsc::Sender<Job>,
     root: Option<PathBuf>,
     pub enc: PosEncoding,
     overrides: Overrides,
@@ -84,6 +91,7 @@ impl State {
         let (tx, rx) = mpsc::channel::<Job>();
         let mut st = State {
             out,
+            jobs: tx.clone(),
             root: None,
             enc: PosEncoding::Utf16,
             overrides: Overrides::default(),
@@ -166,10 +174,8 @@ impl State {
             let settings = self.settings_for(&path);
             if let Some(d) = self.docs.get_mut(&uri) {
                 d.settings = settings;
-                if matches!(d.kind, Kind::Prompt) {
-                    d.doc.ensure_encodings(&encodings_of(&d.settings.models));
-                }
             }
+            self.count(&uri);
             self.dirty.insert(uri);
         }
         self.refresh = true;
@@ -235,8 +241,13 @@ impl State {
     pub fn open(&mut self, uri: Uri, version: i32, text: String, language_id: String) {
         let path = uri_path(&uri).unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
         let settings = self.settings_for(&path);
-        let prompt = settings.is_prompt_file(&path) || matches!(language_id.as_str(), "prompty" | "dotprompt" | "promptfile");
-        let (kind, encodings) = if text.len() as u64 > settings.max_file_size {
+        let prompt = settings.is_prompt_file(&path) || matches!(language_id.as_str(), "prompty" | "dotprompt" | "promptfile" | "prompt");
+        let lang = if prompt {
+            None
+        } else {
+            settings.code_lang(&path).or_else(|| crate::extract::code::Lang::from_language_id(&language_id).filter(|_| settings.code_enabled))
+        };
+        let kind = if text.len() as u64 > settings.max_file_size {
             self.show(
                 MessageType::WARNING,
                 format!(
@@ -246,18 +257,59 @@ impl State {
                     settings.max_file_size
                 ),
             );
-            (Kind::Skipped, vec![])
+            Kind::Skipped
         } else if text.contains('\0') {
             self.log(MessageType::INFO, format!("{}: binary content, not counted", path.display()));
-            (Kind::Skipped, vec![])
-        } else if prompt {
-            (Kind::Prompt, encodings_of(&settings.models))
+            Kind::Skipped
+        } else if prompt || lang.is_some() {
+            Kind::Prompt
         } else {
-            (Kind::Other, vec![])
+            Kind::Other
         };
-        let doc = Document::new(&path, if matches!(kind, Kind::Skipped) { "" } else { &text }, &encodings);
-        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings });
+        let doc = match (lang, &kind) {
+            (Some(lang), Kind::Prompt) => Document::new_code(&path, lang, &text, settings.code_rules(), &encodings_of(&settings.models)),
+            _ => Document::new(&path, if matches!(kind, Kind::Skipped) { "" } else { &text }, &[]),
+        };
+        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings, pending: false });
+        self.count(&uri);
         self.dirty.insert(uri);
+    }
+
+    /// Makes sure a prompt document is counted in every encoding its models need: at once for
+    /// a small text, on a background thread for a large one (the result is installed only if
+    /// the document has not changed meanwhile, else the count starts again).
+    fn count(&mut self, uri: &Uri) {
+        let Some(d) = self.docs.get_mut(uri) else { return };
+        if !matches!(d.kind, Kind::Prompt) || d.pending {
+            return;
+        }
+        let missing = d.doc.missing_encodings(&encodings_of(&d.settings.models));
+        if missing.is_empty() {
+            return;
+        }
+        if d.doc.len() < BACKGROUND_FROM {
+            d.doc.ensure_encodings(&missing);
+            return;
+        }
+        d.pending = true;
+        let (job, version, uri, jobs) = (d.doc.counting_job(missing), d.version, uri.clone(), self.jobs.clone());
+        std::thread::spawn(move || {
+            let counters = job();
+            let _ = jobs.send(Box::new(move |st: &mut State| st.install_counts(uri, version, counters)));
+        });
+    }
+
+    fn install_counts(&mut self, uri: Uri, version: i32, counters: Vec<crate::tokenize::chunks::ChunkedCount>) {
+        let Some(d) = self.docs.get_mut(&uri) else { return };
+        d.pending = false;
+        if d.version == version {
+            d.doc.install_counters(counters);
+            self.dirty.insert(uri);
+            self.refresh = true;
+        } else {
+            // Superseded while counting: count the current text.
+            self.count(&uri);
+        }
     }
 
     pub fn change(&mut self, uri: Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
@@ -297,10 +349,13 @@ impl State {
         for uri in dirty {
             let enc = self.enc;
             let Some(d) = self.docs.get_mut(&uri) else { continue };
+            if d.pending {
+                continue;
+            }
             let diags = match d.kind {
                 Kind::Prompt => {
                     // Diagnostics need the file and the sections that have a budget.
-                    let a = d.doc.analyze_where(&d.settings, &|s| s.budget.is_some());
+                    let a = d.doc.analyze_where(&d.settings, &|s| s.has_budget);
                     features::diagnostics(&d.doc, &a, enc)
                 }
                 _ => vec![],
@@ -326,16 +381,22 @@ impl State {
     pub fn inlay_hints(&mut self, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
         let enc = self.enc;
         let d = self.prompt_doc(uri)?;
+        if d.pending {
+            return Some(vec![features::counting_hint(&d.doc, enc)]);
+        }
         let rope = &d.doc.rope;
         let from = position::to_offset(rope, enc, range.start.line, 0);
         let to = position::to_offset(rope, enc, range.end.line.saturating_add(1), 0);
-        let a = d.doc.analyze_where(&d.settings, &|s| s.header_end >= from && s.header_end <= to);
+        let a = d.doc.analyze_where(&d.settings, &|s| s.hint_at >= from && s.hint_at <= to);
         Some(features::inlay_hints(&d.doc, &a, enc, range))
     }
 
     pub fn hover(&mut self, uri: &Uri, pos: Position) -> Option<Hover> {
         let enc = self.enc;
         let d = self.prompt_doc(uri)?;
+        if d.pending {
+            return Some(features::counting_hover(&d.doc));
+        }
         let offset = position::to_offset(&d.doc.rope, enc, pos.line, pos.character);
         let len = d.doc.len();
         let a = d.doc.analyze_where(&d.settings, &|s| s.range.contains(&offset) || (s.range.end == offset && offset == len));
@@ -344,6 +405,9 @@ impl State {
 
     pub fn code_lens(&mut self, uri: &Uri) -> Option<Vec<CodeLens>> {
         let d = self.prompt_doc(uri)?;
+        if d.pending {
+            return Some(features::counting_lens(&d.doc));
+        }
         let a = d.doc.analyze_where(&d.settings, &|_| false);
         Some(features::code_lens(&a))
     }
@@ -362,6 +426,9 @@ impl State {
             }
             None => 0..rope.len_bytes(),
         };
+        if d.pending && r.len() > BACKGROUND_FROM {
+            return Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32801), message: "counting in progress; try again".into(), data: None });
+        }
         let counts = d.doc.count_range(r.clone(), &d.settings.models);
         let chars = rope.byte_to_char(r.end) - rope.byte_to_char(r.start);
         Ok(json!({

@@ -1,0 +1,53 @@
+; promptcost: where prompts live in Python source.
+; Capture names are fixed (see README.md); the Rust side decides what a
+; captured value means (decoding, concatenation, dedent, SDK structure).
+
+; ---- comments: `# prompt`, `# promptcost: budget=500 model=gpt-4o`, `# promptcost: ignore`
+(comment) @comment
+
+; ---- names (rule 2): the value is a prompt when the name matches the rules' pattern
+; SYSTEM_PROMPT = "..."   /   PROMPT: str = "..."
+(assignment left: (identifier) @name right: (_) @value)
+; self.system_prompt = "..."
+(assignment left: (attribute attribute: (identifier) @name) right: (_) @value)
+; a_prompt, b_prompt = "...", "..."
+(assignment left: (pattern_list) @name.list right: (expression_list) @value.list)
+(assignment left: (tuple_pattern) @name.list right: (tuple) @value.list)
+; f(instructions="...")
+(keyword_argument name: (identifier) @name value: (_) @value)
+; {"prompt": "..."}
+(pair key: (string) @name value: (_) @value)
+; def f(prompt="..."), def f(prompt: str = "...")
+(default_parameter name: (identifier) @name value: (_) @value)
+(typed_default_parameter name: (identifier) @name value: (_) @value)
+
+; ---- SDK calls (rule 3)
+; every keyword argument of a call; Rust keeps messages=, system=, contents=,
+; instructions=, system_instruction=, input= (responses API) and the extra keywords
+(call
+  function: (_) @sdk.callee
+  arguments: (argument_list
+    (keyword_argument name: (identifier) @sdk.keyword value: (_) @sdk.value)))
+
+; LangChain: PromptTemplate.from_template("..."), SystemMessagePromptTemplate.from_template(...)
+((call
+  function: (attribute attribute: (identifier) @_method)) @sdk.template
+  (#eq? @_method "from_template"))
+
+; LangChain: ChatPromptTemplate.from_messages([("system", "..."), ("human", "...")])
+((call
+  function: (attribute attribute: (identifier) @_method)
+  arguments: (argument_list . (_) @sdk.messages))
+  (#eq? @_method "from_messages"))
+
+; LangChain messages: SystemMessage("..."), HumanMessage(content="...")
+((call function: (identifier) @_ctor) @sdk.message
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat)Message$"))
+((call function: (attribute attribute: (identifier) @_ctor)) @sdk.message
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat)Message$"))
+
+; ---- docstrings are never prompts: bodies whose first statement (after
+; comments; Rust checks) is a lone string
+(module) @docstring.body
+(function_definition body: (block) @docstring.body)
+(class_definition body: (block) @docstring.body)

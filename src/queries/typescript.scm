@@ -1,0 +1,53 @@
+; promptcost: where prompts live in TypeScript (also used for TSX, with jsx.scm appended).
+; Capture names are fixed (see README.md).
+
+; ---- comments: `// prompt`, `/* prompt */`, `// promptcost: budget=500 model=gpt-4o`
+(comment) @comment
+
+; ---- names (rule 2)
+; const systemPrompt = `...`
+(variable_declarator name: (identifier) @name value: (_) @value)
+; prompt = "..."   /   this.prompt = "..."
+(assignment_expression left: (identifier) @name right: (_) @value)
+(assignment_expression
+  left: (member_expression property: (property_identifier) @name) right: (_) @value)
+; { prompt: "..." }  /  { "prompt": "..." }
+(pair key: [(property_identifier) (string)] @name value: (_) @value)
+; class C { systemPrompt = "..." }
+(public_field_definition name: (property_identifier) @name value: (_) @value)
+; function f(prompt = "...") / f(prompt: string = "...")
+(required_parameter pattern: (identifier) @name value: (_) @value)
+(optional_parameter pattern: (identifier) @name value: (_) @value)
+(assignment_pattern left: (identifier) @name right: (_) @value)
+; const { prompt = "..." } = opts
+(object_assignment_pattern
+  left: (shorthand_property_identifier_pattern) @name right: (_) @value)
+
+; ---- SDK calls (rule 3): properties of an object argument
+(call_expression
+  function: (_) @sdk.callee
+  arguments: (arguments
+    (object (pair key: [(property_identifier) (string)] @sdk.keyword value: (_) @sdk.value))))
+(new_expression
+  constructor: (_) @sdk.callee
+  arguments: (arguments
+    (object (pair key: [(property_identifier) (string)] @sdk.keyword value: (_) @sdk.value))))
+
+; LangChain.js: PromptTemplate.fromTemplate("...")
+((call_expression
+  function: (member_expression property: (property_identifier) @_method)) @sdk.template
+  (#eq? @_method "fromTemplate"))
+; LangChain.js: ChatPromptTemplate.fromMessages([["system", "..."], ...])
+((call_expression
+  function: (member_expression property: (property_identifier) @_method)
+  arguments: (arguments . (_) @sdk.messages))
+  (#eq? @_method "fromMessages"))
+; LangChain.js: new SystemMessage("...")
+((new_expression constructor: (identifier) @_ctor) @sdk.message
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat)Message$"))
+
+; ---- tagged templates: prompt`...`
+((call_expression
+  function: (identifier) @_tag
+  arguments: (template_string)) @tagged
+  (#eq? @_tag "prompt"))
