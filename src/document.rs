@@ -520,7 +520,9 @@ impl Document {
                 budget: p.budget,
                 budget_model: models[0].id.clone(),
                 counts,
-                placeholders: p.placeholders.clone(),
+                // Interpolations the detector saw, else template fields in the text itself
+                // (`"Hello {name}"` kept for a later `.format`).
+                placeholders: if p.placeholders.is_empty() { placeholders(&p.value) } else { p.placeholders.clone() },
             });
         }
         let file = Prompt {

@@ -222,3 +222,40 @@ async fn large_files_count_in_the_background_and_edits_meanwhile_are_not_lost() 
     assert!(r["result"][0]["label"].as_str().unwrap().contains("tok ·"), "{r}");
     c.shutdown().await;
 }
+
+#[tokio::test]
+async fn prompt_literals_in_python_get_hints_hover_and_budget_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start().await;
+    c.initialize(utf8_caps(), json!({"models": ["gpt-4o", "claude-sonnet-4-5"]}), dir.path()).await;
+    let src = "import textwrap\n\nSYSTEM_PROMPT = textwrap.dedent(\"\"\"\\\n    You are a helpful assistant.\n    Answer briefly.\n\"\"\")\n\n# promptcost: budget=5\nGREETING_TEMPLATE = \"Hello {name}, welcome to Acme Cloud support!\"\n\ndocstring_not_a_prompt = 1\n";
+    let path = dir.path().join("app.py");
+    let uri = format!("file://{}", path.display());
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": src}})).await;
+    let d = c.diagnostics(&uri, 1).await;
+    let greeting = "Hello {name}, welcome to Acme Cloud support!";
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0]["message"].as_str().unwrap().starts_with(&format!("{} tokens exceeds budget 5", o200k(greeting))), "{d:?}");
+    assert_eq!(d[0]["range"]["start"]["line"], 8);
+
+    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 20, "character": 0}}})).await;
+    let hints = hint_labels(&r);
+    let system = "You are a helpful assistant.\nAnswer briefly.\n";
+    assert_eq!(hints.len(), 2, "{hints:?}");
+    assert_eq!(hints[0], (2, format!("{} tok · {}", o200k(system), promptcost::format::usd(o200k(system) as f64 * 2.5e-6))));
+    assert_eq!(hints[1].0, 8);
+
+    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 25}})).await;
+    let md = r["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("prompt GREETING_TEMPLATE") && md.contains("1 placeholder not filled"), "{md}");
+    assert!(md.contains(&format!("| gpt-4o | {} (exact)", o200k(greeting))), "{md}");
+
+    // Shrink the literal below its budget: the warning goes.
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": 8, "character": 21}, "end": {"line": 8, "character": 65}}, "text": "Hi"}]})).await;
+    let d = c.diagnostics(&uri, 2).await;
+    assert!(d.is_empty(), "{d:?}");
+    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 99}}})).await;
+    assert_eq!(hint_labels(&r)[0].1, format!("{} tok · {}", o200k("Hi"), promptcost::format::usd(o200k("Hi") as f64 * 2.5e-6)));
+    c.shutdown().await;
+}
