@@ -65,10 +65,7 @@ struct ModelsArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Lsp => {
-            promptcost::server::run_stdio();
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Lsp => Ok(ExitCode::from(promptcost::server::run_stdio() as u8)),
         Command::Count(args) => count(args),
         Command::Models(args) => models(args),
         Command::Check(args) => Ok(promptcost::check::run(args)),

@@ -131,3 +131,28 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+#[test]
+fn exit_ends_the_process_even_while_a_request_to_the_client_is_unanswered() {
+    let mut s = Server::start(env!("CARGO_BIN_EXE_promptcost"));
+    // The client offers workspace/configuration, so `initialized` asks for it; this client
+    // never answers, and says shutdown + exit right away.
+    s.request_async("initialize", json!({"processId": null, "capabilities": {"workspace": {"configuration": true, "didChangeWatchedFiles": {"dynamicRegistration": true}}}}));
+    s.notify("initialized", json!({}));
+    s.request_async("shutdown", Value::Null);
+    s.notify("exit", Value::Null);
+    let t = Instant::now();
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "exit after shutdown is code 0");
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(10), "the server did not exit after `exit`");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Without shutdown first, exit is code 1.
+    let mut s = Server::start(env!("CARGO_BIN_EXE_promptcost"));
+    s.initialize(json!({}));
+    s.notify("exit", Value::Null);
+    assert_eq!(s.child.wait().unwrap().code(), Some(1));
+}

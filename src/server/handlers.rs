@@ -41,9 +41,13 @@ impl Backend {
                     Outgoing::Diagnostics(uri, diags, version) => c.publish_diagnostics(uri, diags, version).await,
                     Outgoing::Log(level, text) => c.log_message(level, text).await,
                     Outgoing::Show(level, text) => c.show_message(level, text).await,
-                    Outgoing::Refresh => {
-                        let _ = c.inlay_hint_refresh().await;
-                        let _ = c.code_lens_refresh().await;
+                    Outgoing::Refresh { hints, lenses } => {
+                        if hints {
+                            let _ = c.inlay_hint_refresh().await;
+                        }
+                        if lenses {
+                            let _ = c.code_lens_refresh().await;
+                        }
                     }
                 }
             }
@@ -132,7 +136,12 @@ impl LanguageServer for Backend {
             .or(params.root_uri.clone())
             .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
         let init = params.initialization_options.clone();
-        self.send(move |st| st.initialize(root, enc, init));
+        // Refresh requests only to clients that say they handle them.
+        let refresh = (
+            ws.and_then(|w| w.inlay_hint.as_ref()).and_then(|h| h.refresh_support).unwrap_or(false),
+            ws.and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false),
+        );
+        self.send(move |st| st.initialize(root, enc, init, refresh));
         // Load the tokenizers in the background so the first hint is fast.
         std::thread::spawn(state::warm_up);
 

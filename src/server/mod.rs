@@ -13,6 +13,9 @@ mod handlers;
 mod sanitize;
 mod state;
 
+use std::sync::Arc;
+
+use sanitize::Lifecycle;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
@@ -24,24 +27,47 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
+    serve_watching(input, output, Arc::new(Lifecycle::default())).await;
+}
+
+async fn serve_watching<I, O>(input: I, output: O, lifecycle: Arc<Lifecycle>)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("promptcost/count", Backend::count)
         .custom_method("promptcost/models", Backend::models)
         .custom_method(sanitize::INVALID_METHOD, Backend::invalid_message)
         .finish();
-    Server::new(sanitize::Sanitize::new(input), output, socket).serve(service).await;
+    Server::new(sanitize::Sanitize::watching(input, lifecycle), output, socket).serve(service).await;
 }
 
-/// Runs the server on stdin/stdout until `exit` (the process exits right after).
-pub fn run_stdio() {
+/// Runs the server on stdin/stdout until `exit`; returns the exit code (0 after `shutdown`,
+/// 1 without, as the protocol says).
+pub fn run_stdio() -> i32 {
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             state::log_stderr(&format!("cannot start the async runtime: {e}"));
-            std::process::exit(1);
+            return 1;
         }
     };
-    rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let lifecycle = Arc::new(Lifecycle::default());
+    let l = lifecycle.clone();
+    rt.block_on(async move {
+        // `exit` ends the process even while a handler still waits for the client (e.g.
+        // `initialized` asking `workspace/configuration`): tower-lsp-server's `serve` would
+        // wait for that handler forever. A moment is left to flush the last responses.
+        tokio::select! {
+            _ = serve_watching(tokio::io::stdin(), tokio::io::stdout(), l.clone()) => {}
+            _ = async {
+                l.exit.notified().await;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            } => {}
+        }
+    });
     // Do not wait for the blocking stdin reader: the client may keep stdin open.
     rt.shutdown_background();
+    if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) { 0 } else { 1 }
 }

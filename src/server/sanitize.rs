@@ -20,8 +20,16 @@ use tokio::io::{AsyncRead, ReadBuf};
 pub const MAX_MESSAGE: usize = 512 * 1024 * 1024;
 pub const INVALID_METHOD: &str = "promptcost/invalidMessage";
 
+/// What the guard saw of the session's end: `shutdown` and `exit`.
+#[derive(Default)]
+pub struct Lifecycle {
+    pub shutdown: std::sync::atomic::AtomicBool,
+    pub exit: tokio::sync::Notify,
+}
+
 pub struct Sanitize<R> {
     inner: R,
+    lifecycle: Option<std::sync::Arc<Lifecycle>>,
     input: Vec<u8>,
     output: VecDeque<u8>,
     /// Bytes of an oversized message still to skip.
@@ -31,7 +39,12 @@ pub struct Sanitize<R> {
 
 impl<R> Sanitize<R> {
     pub fn new(inner: R) -> Self {
-        Sanitize { inner, input: Vec::new(), output: VecDeque::new(), skipping: 0, eof: false }
+        Sanitize { inner, lifecycle: None, input: Vec::new(), output: VecDeque::new(), skipping: 0, eof: false }
+    }
+
+    /// Also reports `shutdown` and `exit` to `lifecycle`.
+    pub fn watching(inner: R, lifecycle: std::sync::Arc<Lifecycle>) -> Self {
+        Sanitize { lifecycle: Some(lifecycle), ..Sanitize::new(inner) }
     }
 }
 
@@ -72,15 +85,22 @@ enum Params {
     Array(Vec<IgnoredAny>),
 }
 
-/// Why a body cannot be passed on, if it cannot.
-fn problem(body: &[u8]) -> Option<String> {
+/// Why a body cannot be passed on, if it cannot; and its method.
+fn check(body: &[u8]) -> Result<Option<String>, String> {
     match serde_json::from_slice::<Shape>(body) {
-        Err(e) => Some(format!("not a JSON-RPC message: {e}")),
-        Ok(s) if s.jsonrpc != "2.0" => Some("jsonrpc is not \"2.0\"".into()),
-        Ok(s) if s.method.is_none() && (s.id.is_none() || !(s.result || s.error)) => {
-            Some("neither a request, a notification nor a response".into())
-        }
-        Ok(Shape { params: Some(_), .. }) | Ok(_) => None,
+        Err(e) => Err(format!("not a JSON-RPC message: {e}")),
+        Ok(s) => match problem_of(&s) {
+            Some(p) => Err(p),
+            None => Ok(s.method),
+        },
+    }
+}
+
+fn problem_of(s: &Shape) -> Option<String> {
+    match s {
+        s if s.jsonrpc != "2.0" => Some("jsonrpc is not \"2.0\"".into()),
+        s if s.method.is_none() && (s.id.is_none() || !(s.result || s.error)) => Some("neither a request, a notification nor a response".into()),
+        Shape { params: Some(_), .. } | Shape { .. } => None,
     }
 }
 
@@ -135,9 +155,18 @@ impl<R> Sanitize<R> {
                     }
                     let body: Vec<u8> = self.input[body_start..body_start + n].to_vec();
                     self.input.drain(..body_start + n);
-                    match problem(&body) {
-                        None => frame(&mut self.output, &body),
-                        Some(reason) => invalid(&mut self.output, &reason),
+                    match check(&body) {
+                        Ok(method) => {
+                            frame(&mut self.output, &body);
+                            if let (Some(l), Some(m)) = (&self.lifecycle, method.as_deref()) {
+                                match m {
+                                    "shutdown" => l.shutdown.store(true, std::sync::atomic::Ordering::SeqCst),
+                                    "exit" => l.exit.notify_one(),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Err(reason) => invalid(&mut self.output, &reason),
                     }
                 }
                 _ => {

@@ -24,7 +24,7 @@ pub enum Outgoing {
     Diagnostics(Uri, Vec<Diagnostic>, Option<i32>),
     Log(MessageType, String),
     Show(MessageType, String),
-    Refresh,
+    Refresh { hints: bool, lenses: bool },
 }
 
 pub fn log_stderr(msg: &str) {
@@ -74,6 +74,8 @@ pub struct State {
     config_errors: HashSet<PathBuf>,
     dirty: HashSet<Uri>,
     refresh: bool,
+    /// The client handles `workspace/inlayHint/refresh` / `workspace/codeLens/refresh`.
+    refresh_support: (bool, bool),
 }
 
 fn level_rank(m: MessageType) -> u8 {
@@ -101,6 +103,7 @@ impl State {
             config_errors: HashSet::new(),
             dirty: HashSet::new(),
             refresh: false,
+            refresh_support: (false, false),
         };
         std::thread::Builder::new()
             .name("promptcost-worker".into())
@@ -138,8 +141,9 @@ impl State {
         let _ = self.out.send(Outgoing::Show(level, text));
     }
 
-    pub fn initialize(&mut self, root: Option<PathBuf>, enc: PosEncoding, init: Option<Value>) {
+    pub fn initialize(&mut self, root: Option<PathBuf>, enc: PosEncoding, init: Option<Value>, refresh_support: (bool, bool)) {
         self.root = root;
+        self.refresh_support = refresh_support;
         self.enc = enc;
         if let Some(v) = init.filter(|v| !v.is_null()) {
             // Either the settings object itself or `{"promptcost": {...}}`.
@@ -362,8 +366,8 @@ impl State {
             };
             let _ = self.out.send(Outgoing::Diagnostics(uri, diags, Some(d.version)));
         }
-        if std::mem::take(&mut self.refresh) {
-            let _ = self.out.send(Outgoing::Refresh);
+        if std::mem::take(&mut self.refresh) && (self.refresh_support.0 || self.refresh_support.1) {
+            let _ = self.out.send(Outgoing::Refresh { hints: self.refresh_support.0, lenses: self.refresh_support.1 });
         }
     }
 

@@ -133,7 +133,7 @@ impl Client {
 }
 
 pub fn utf16_caps() -> Value {
-    json!({"general": {"positionEncodings": ["utf-16"]}, "workspace": {"configuration": true},
+    json!({"general": {"positionEncodings": ["utf-16"]}, "workspace": {"configuration": true, "inlayHint": {"refreshSupport": true}},
            "textDocument": {"inlayHint": {}, "hover": {"contentFormat": ["markdown"]}}})
 }
 

@@ -37,6 +37,7 @@ CLIENTS = {
 }
 MODELS = ["gpt-4o", "claude-sonnet-4-5"]
 TIMEOUT = 30
+EXIT_TIMEOUT = 10
 
 
 def settings(budget: int | None) -> dict:
@@ -127,7 +128,15 @@ async def client(request, lsp_client: LanguageClient, workspace: pathlib.Path):
     # pytest-lsp's fixture yields the client itself: hang the session data on it
     lsp_client.promptcost_session = Session(lsp_client, str(encoding), init, workspace, budget, total)
     yield
-    await lsp_client.shutdown_session()
+    # shutdown + exit must end the server; a server that stays alive fails the test fast
+    # (pytest-lsp would otherwise wait for the process forever) and is killed.
+    try:
+        await asyncio.wait_for(lsp_client.shutdown_session(), EXIT_TIMEOUT)
+    except asyncio.TimeoutError:
+        server = lsp_client._server
+        if server is not None and server.returncode is None:
+            server.kill()
+        pytest.fail(f"promptcost lsp did not exit within {EXIT_TIMEOUT} s of the shutdown request and exit notification")
 
 
 @pytest.fixture
