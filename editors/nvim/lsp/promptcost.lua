@@ -1,0 +1,49 @@
+-- promptcost language server config for Neovim 0.11+ (`:h lsp-config`).
+--
+-- Put `editors/nvim` on the runtimepath, then:
+--   vim.lsp.enable('promptcost')
+-- Override anything with vim.lsp.config('promptcost', { settings = { promptcost = { budget = 2000 } } }).
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'promptcost', 'lsp' },
+  filetypes = {
+    -- prompt files (the server only annotates files matching its prompt globs:
+    -- *.prompt.md, prompts/**, AGENTS.md, CLAUDE.md, ... see `promptcost.include`)
+    'markdown',
+    'text',
+    'prompty',
+    'promptfile', -- *.prompt (Dotprompt), defined by plugin/promptcost.lua
+    'jinja',
+    'handlebars',
+    'mustache',
+    -- code: string literals tagged as prompts (SYSTEM_PROMPT = """...""", `# prompt` comment)
+    'python',
+    'typescript',
+    'typescriptreact',
+    'javascript',
+    'javascriptreact',
+    'rust',
+    'go',
+  },
+  root_markers = { 'promptcost.toml', '.git' },
+  -- No settings by default: unset keys leave promptcost.toml and the server's defaults in
+  -- charge (precedence: defaults < promptcost.toml < editor settings). Set them with
+  --   vim.lsp.config('promptcost', { settings = { promptcost = {
+  --     models = { 'gpt-4o', 'claude-sonnet-4-5' }, -- first = primary model
+  --     budget = 2000,                              -- token budget per file
+  --     include = {}, exclude = {},                 -- extra prompt-file globs / exclusions
+  --     expectedOutputTokens = 500,
+  --     logLevel = 'info',                          -- error | warn | info | debug | trace
+  --     pricesFile = '/path/to/prices.json',        -- LiteLLM-format price file
+  --     code = { enabled = true, namePattern = '(?i)prompt' },
+  --   } } })
+  -- They are served on workspace/configuration (section `promptcost`), sent with
+  -- workspace/didChangeConfiguration, and as initializationOptions (below).
+  before_init = function(params, config)
+    local s = config.settings and config.settings.promptcost
+    if type(s) == 'table' and next(s) ~= nil then
+      params.initializationOptions = vim.tbl_deep_extend('force', {}, s, params.initializationOptions or {})
+    end
+  end,
+}
