@@ -229,10 +229,97 @@ fn hash_str(s: &str) -> u64 {
     h.finish()
 }
 
+/// An unnamed tagged prompt is named by its line (`prompt@L12`): follow it when lines move.
+fn rename_moved(p: &mut CodePrompt, line_delta: isize) {
+    if p.reason != crate::extract::code::Reason::Tag {
+        return;
+    }
+    if let Some(n) = p.name.strip_prefix("prompt@L").and_then(|n| n.parse::<isize>().ok()) {
+        p.name = format!("prompt@L{}", n + line_delta);
+    }
+}
+
 impl CodeState {
+    /// After an edit (bytes `start..old_end` became `new_len` bytes; `text` is the new
+    /// text): re-extracts only the top-level statements around the edit and the ranges
+    /// whose syntax changed, and keeps the other prompts (shifted). A tree with syntax
+    /// errors is extracted whole (error recovery can regroup distant statements).
+    fn refresh_edit(&mut self, text: &str, start: usize, old_end: usize, new_len: usize, line_delta: isize) {
+        if self.source.has_error() {
+            return self.refresh(text);
+        }
+        let new_end = start + new_len;
+        let shift = |x: usize| x + new_len - (old_end - start);
+        let mut window = start..new_end;
+        for r in self.source.changed_ranges() {
+            window = window.start.min(r.start)..window.end.max(r.end);
+        }
+        let old = std::mem::take(&mut self.prompts);
+        let len = text.len();
+        // An old prompt's range in new coordinates; one that overlaps the edit is stretched
+        // over it (it is re-extracted in any case).
+        let to_new = |r: &Range<usize>| -> Range<usize> {
+            let (s, e) = if r.end <= start {
+                (r.start, r.end)
+            } else if r.start >= old_end {
+                (shift(r.start), shift(r.end))
+            } else {
+                (r.start.min(start), if r.end > old_end { shift(r.end) } else { new_end })
+            };
+            s.min(len)..e.min(len)
+        };
+        loop {
+            let (covered, fresh) = self.source.prompts_around(text, &self.rules, window.clone());
+            // Old prompts that reach into the covered range must be re-extracted too:
+            // widen until none straddles it (the window only grows, within the text).
+            let straddles = old.iter().map(|p| to_new(&p.range)).find(|r| {
+                r.start < covered.end && r.end > covered.start && (r.start < covered.start || r.end > covered.end)
+            });
+            if let Some(r) = straddles.clone() {
+                let wider = covered.start.min(r.start)..covered.end.max(r.end);
+                if wider != window {
+                    window = wider;
+                    continue;
+                }
+            }
+            let prompts_new: Vec<CodePrompt> = if straddles.is_some() {
+                // Cannot happen (the window would have grown); stay correct regardless.
+                self.source.prompts(text, &self.rules)
+            } else {
+                let mut kept: Vec<CodePrompt> = old
+                    .into_iter()
+                    .filter_map(|mut p| {
+                        let r = to_new(&p.range);
+                        let untouched = p.range.end <= start || p.range.start >= old_end;
+                        if untouched && (r.end <= covered.start || r.start >= covered.end) {
+                            if p.range.start >= old_end && line_delta != 0 {
+                                rename_moved(&mut p, line_delta);
+                            }
+                            p.range = r;
+                            Some(p)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
+                kept.extend(fresh);
+                kept.sort_by_key(|p| p.range.start);
+                kept
+            };
+            self.prompts = prompts_new;
+            break;
+        }
+        self.recount();
+    }
+
     /// Finds the prompts in `text` and counts the values not counted before.
     fn refresh(&mut self, text: &str) {
         self.prompts = self.source.prompts(text, &self.rules);
+        self.recount();
+    }
+
+    /// Counts the values not counted before; forgets values no longer present.
+    fn recount(&mut self) {
         let mut counts = HashMap::with_capacity(self.prompts.len() * self.encodings.len());
         for p in &self.prompts {
             let h = hash_str(&p.value);
@@ -386,7 +473,8 @@ impl Document {
             };
             let full = self.rope.to_string();
             code.source.edit(&edit, &full);
-            code.refresh(&full);
+            let line_delta = edit.new_end_position.row as isize - old_end_position.row as isize;
+            code.refresh_edit(&full, start, end, text.len(), line_delta);
             return;
         }
         let old_body = self.structure.body_start();

@@ -398,6 +398,8 @@ pub struct CodePrompt {
 pub struct SourceFile {
     lang: Lang,
     tree: Option<Tree>,
+    /// Byte ranges (new text) whose syntax changed in the last `edit`.
+    changed: Vec<Range<usize>>,
 }
 
 fn new_parser(lang: Lang) -> Option<Parser> {
@@ -438,7 +440,7 @@ impl SourceFile {
     /// Parses `text`. Never panics; any input gives a (possibly error-laden) tree.
     pub fn parse(lang: Lang, text: &str) -> SourceFile {
         let tree = new_parser(lang).and_then(|mut p| parse_bounded(&mut p, text, None));
-        SourceFile { lang, tree }
+        SourceFile { lang, tree, changed: Vec::new() }
     }
 
     /// Incremental re-parse after an edit: `Tree::edit`, then parse `new_text`
@@ -455,6 +457,10 @@ impl SourceFile {
             }
             None => parse_bounded(&mut parser, new_text, None),
         };
+        self.changed = match (self.tree.as_ref(), new_tree.as_ref()) {
+            (Some(old), Some(new)) => old.changed_ranges(new).map(|r| r.start_byte..r.end_byte).collect(),
+            _ => vec![0..new_text.len()],
+        };
         self.tree = new_tree;
     }
 
@@ -470,6 +476,50 @@ impl SourceFile {
     /// The prompts in `text` (the text this tree was parsed from), sorted by
     /// `range.start`, without overlaps or duplicates.
     pub fn prompts(&self, text: &str, rules: &CompiledRules) -> Vec<CodePrompt> {
+        self.prompts_in(text, rules, None)
+    }
+
+    /// Whether the tree holds syntax errors (then error recovery may regroup statements far
+    /// from an edit, and windowed extraction is not trusted).
+    pub fn has_error(&self) -> bool {
+        self.tree.as_ref().is_none_or(|t| t.root_node().has_error())
+    }
+
+    /// Byte ranges whose syntax changed in the last [`SourceFile::edit`].
+    pub fn changed_ranges(&self) -> &[Range<usize>] {
+        &self.changed
+    }
+
+    /// The prompts of the top-level statements around `window` (plus one statement on
+    /// each side and the comments before them: a tag comment and its statement are always
+    /// taken together), and the byte range those statements cover. Prompts never span
+    /// top-level statements, so the result equals [`SourceFile::prompts`] restricted to the
+    /// covered range: an edit re-extracts only what it can have changed.
+    pub fn prompts_around(&self, text: &str, rules: &CompiledRules, window: Range<usize>) -> (Range<usize>, Vec<CodePrompt>) {
+        let Some(tree) = self.tree.as_ref() else {
+            return (0..text.len(), Vec::new());
+        };
+        let root = tree.root_node();
+        let all: Vec<Node> = {
+            let mut c = root.walk();
+            root.children(&mut c).collect()
+        };
+        if all.is_empty() {
+            return (0..text.len(), self.prompts(text, rules));
+        }
+        let first_hit = all.partition_point(|n| n.end_byte() < window.start);
+        let last_hit = all.partition_point(|n| n.start_byte() <= window.end);
+        let mut a = first_hit.saturating_sub(1);
+        while a > 0 && all[a - 1].kind().contains("comment") {
+            a -= 1;
+        }
+        let b = (last_hit + 1).min(all.len());
+        let covered = if a == 0 { 0 } else { all[a].start_byte() }..if b >= all.len() { text.len() } else { all[b - 1].end_byte() };
+        let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
+        (covered.clone(), self.prompts_in(text, rules, Some(covered)))
+    }
+
+    fn prompts_in(&self, text: &str, rules: &CompiledRules, window: Option<Range<usize>>) -> Vec<CodePrompt> {
         let (Some(tree), Ok(lq)) = (self.tree.as_ref(), lang_query(self.lang).as_ref()) else {
             return Vec::new();
         };
@@ -481,9 +531,13 @@ impl SourceFile {
             lines: line_starts(text),
         };
         let root = tree.root_node();
-        let sites = cx.collect(root, lq);
+        let sites = cx.collect(root, lq, window.clone());
         cx.jsx = sites.jsx.clone();
-        cx.run(root, sites)
+        let mut out = cx.run(root, sites);
+        if let Some(w) = window {
+            out.retain(|p| p.range.start >= w.start && p.range.end <= w.end);
+        }
+        out
     }
 }
 
@@ -946,10 +1000,27 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn collect<'t>(&self, root: Node<'t>, lq: &LangQuery) -> Sites<'t> {
+    fn collect<'t>(&self, root: Node<'t>, lq: &LangQuery, window: Option<Range<usize>>) -> Sites<'t> {
         let mut s = Sites::default();
         let mut cursor = QueryCursor::new();
-        for qroot in query_roots(root) {
+        let roots = match &window {
+            None => query_roots(root),
+            Some(w) => {
+                // Only the top-level nodes in the window; the whole root (so that patterns
+                // anchored at it still match) with the cursor limited to the window when
+                // none of them needs splitting.
+                let mut c = root.walk();
+                let tops: Vec<Node<'t>> = root.children(&mut c).filter(|n| n.end_byte() > w.start && n.start_byte() < w.end).collect();
+                let split: Vec<Node<'t>> = tops.iter().flat_map(|t| query_roots(*t)).collect();
+                if split.len() == tops.len() {
+                    cursor.set_byte_range(w.clone());
+                    vec![root]
+                } else {
+                    split
+                }
+            }
+        };
+        for qroot in roots {
             let mut it = cursor.matches(&lq.query, qroot, self.text.as_bytes());
             while let Some(m) = it.next() {
                 let mut get = [None::<Node<'t>>; 15];

@@ -1,0 +1,65 @@
+//! Property test: after every random edit, the prompts a source document keeps up to date
+//! incrementally equal a fresh parse and extraction of the same text.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use promptcost::document::Document;
+use promptcost::extract::code::{CompiledRules, Lang};
+use promptcost::tokenize::Encoding;
+use proptest::prelude::*;
+
+const PY: &[&str] = &[
+    "SYSTEM_PROMPT = \"You are helpful.\"\n", "# prompt\n", "# promptcost: budget=5\n", "def f():\n    return 1\n", "x = 1\n",
+    "qa_template = \"\"\"Q: {q}\nA:\"\"\"\n", "\"", "(", ")", "\n", " ", "    ", "'''", "f\"hi {name}\"", " + \"more\"",
+    "client.chat.completions.create(model=\"m\", messages=[{\"role\": \"system\", \"content\": \"Be brief.\"}])\n",
+    "textwrap.dedent(\"\"\"\n    a\n    b\n\"\"\")\n", "class A:\n    instructions = \"do it\"\n", "# promptcost: ignore\n", "日本語", "😀",
+];
+const TS: &[&str] = &[
+    "const systemPrompt = `You are ${role}.`;\n", "// prompt\n", "/* prompt */ ", "let x = 1;\n", "export const qaTemplate = \"Q\";\n",
+    "`", "\"", "{", "}", "(", ")", "\n", " ", "function f() { return 1; }\n",
+    "await client.messages.create({ system: \"sys\", messages: [{ role: \"user\", content: \"hi\" }] });\n", "prompt`tagged ${x}`;\n",
+];
+
+fn text(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(pieces), 0..max).prop_map(|v| v.concat())
+}
+
+fn floor(s: &str, mut b: usize) -> usize {
+    b = b.min(s.len());
+    while !s.is_char_boundary(b) {
+        b -= 1;
+    }
+    b
+}
+
+fn check(lang: Lang, name: &str, base: String, edits: Vec<(f64, f64, String)>) -> Result<(), TestCaseError> {
+    let rules = Arc::new(CompiledRules::default());
+    let encs = [Encoding::O200kBase];
+    let path = Path::new(name);
+    let mut text = base;
+    let mut doc = Document::new_code(path, lang, &text, rules.clone(), &encs);
+    for (at, del, ins) in edits {
+        let a = floor(&text, (at * text.len() as f64) as usize);
+        let b = floor(&text, a + (del * text.len() as f64) as usize).max(a);
+        text.replace_range(a..b, &ins);
+        doc.replace(a..b, &ins);
+        let fresh = Document::new_code(path, lang, &text, rules.clone(), &encs);
+        prop_assert_eq!(&doc.code.as_ref().unwrap().prompts, &fresh.code.as_ref().unwrap().prompts, "text {:?}", text);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn python_incremental_prompts_equal_fresh(base in text(PY, 30), edits in prop::collection::vec((0.0..=1.0f64, 0.0..=0.2f64, text(PY, 3)), 1..12)) {
+        check(Lang::Python, "app.py", base, edits)?;
+    }
+
+    #[test]
+    fn typescript_incremental_prompts_equal_fresh(base in text(TS, 30), edits in prop::collection::vec((0.0..=1.0f64, 0.0..=0.2f64, text(TS, 3)), 1..12)) {
+        check(Lang::TypeScript, "app.ts", base, edits)?;
+    }
+}
