@@ -44,6 +44,37 @@ fn throughput() {
     }
 }
 
+fn gemini() {
+    println!("\n## Gemma 3 (Gemini) vs o200k_base on the same 1 MB (goal: within 2x)");
+    println!("Cold: the segment cache emptied before each run; warm: counted again (what an editor");
+    println!("sees after the first count). Ratios are Gemma 3 time / bpe-openai o200k time.\n");
+    println!("| text | o200k (bpe-openai) | Gemma 3 cold | ratio | Gemma 3 warm | ratio |");
+    println!("|---|--:|--:|--:|--:|--:|");
+    Encoding::Gemma3.warm_up();
+    let cjk = repeat_to("日本語のテキストと中文文本，한국어 텍스트도 함께。絵文字😀も。\n", MB);
+    let spaces = " ".repeat(MB);
+    for (name, text) in [("prose", prose(MB)), ("code", code(MB)), ("CJK", cjk), ("no whitespace", no_whitespace(MB)), ("1 MB of spaces", spaces)] {
+        let t_o200k = median_time(5, || {
+            black_box(Encoding::O200kBase.count(black_box(&text)));
+        });
+        let t_cold = median_time(5, || {
+            promptcost::tokenize::gemma3::clear_cache();
+            black_box(Encoding::Gemma3.count(black_box(&text)));
+        });
+        let t_warm = median_time(5, || {
+            black_box(Encoding::Gemma3.count(black_box(&text)));
+        });
+        println!(
+            "| {name} | {} | {} | {:.2}x | {} | {:.2}x |",
+            ms(t_o200k),
+            ms(t_cold),
+            t_cold.as_secs_f64() / t_o200k.as_secs_f64(),
+            ms(t_warm),
+            t_warm.as_secs_f64() / t_o200k.as_secs_f64()
+        );
+    }
+}
+
 fn pathological() {
     println!("\n## Pathological text, 1 MB: time per byte relative to prose (goal: within 3x)");
     println!("| text | bpe-openai | ratio to prose | tiktoken-rs |");
@@ -199,6 +230,9 @@ fn main() {
     Encoding::O200kBase.warm_up();
     if on("throughput") {
         throughput();
+    }
+    if on("gemini") {
+        gemini();
     }
     if on("pathological") {
         pathological();

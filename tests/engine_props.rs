@@ -87,6 +87,12 @@ proptest! {
                                       probes in prop::collection::vec((0.0..=1.0f64, 0.0..=1.0f64), 3)) {
         check(Encoding::Cl100kBase, base, edits, probes)?;
     }
+
+    #[test]
+    fn gemma3_incremental_equals_full(base in text_strategy(600), edits in prop::collection::vec(edit_strategy(), 1..25),
+                                      probes in prop::collection::vec((0.0..=1.0f64, 0.0..=1.0f64), 3)) {
+        check(Encoding::Gemma3, base, edits, probes)?;
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! Counts checked against OpenAI's own `tiktoken` (via `../shared/oracle/count.py`): the plain
-//! counter, the incremental engine, and section counts, on a corpus of real text.
+//! Counts checked against the reference implementations (via `../shared/oracle/count.py`):
+//! OpenAI's own `tiktoken` and Google's `sentencepiece` with the Gemma 3 model. The plain
+//! counter, the incremental engine, and section counts, on a corpus of real text; equality,
+//! not closeness.
 
 mod oracle;
 
@@ -8,7 +10,7 @@ use promptcost::tokenize::{chunks::ChunkedCount, Encoding};
 use ropey::Rope;
 
 #[test]
-fn plain_and_incremental_counts_equal_tiktoken() {
+fn plain_and_incremental_counts_equal_the_reference() {
     let corpus = oracle::corpus();
     assert!(oracle::corpus_size(&corpus) > 300_000, "corpus too small: {} bytes", oracle::corpus_size(&corpus));
     assert!(corpus.iter().any(|(n, _)| n.starts_with("cjk/")), "no CJK text found");
@@ -26,9 +28,11 @@ fn plain_and_incremental_counts_equal_tiktoken() {
 }
 
 #[test]
-fn random_strings_equal_tiktoken() {
+fn random_strings_equal_the_reference() {
     // Deterministic pseudo-random strings from a hard alphabet (a fixed LCG, no dependency).
-    let alphabet: Vec<&str> = vec!["a", "Z", " ", "  ", "\n", "\r\n", "\t", "/", "'s", "1", "234", "日", "😀", "é", ".", ";", "#", "\u{a0}", "İ", "ǅ"];
+    let alphabet: Vec<&str> = vec!["a", "Z", " ", "  ", "\n", "\r\n", "\t", "/", "'s", "1", "234", "日", "😀", "é", ".", ";", "#", "\u{a0}", "İ", "ǅ",
+        // Gemma 3's user-defined pieces and byte fallback: HTML tags, <unusedN>, runs, '▁' itself.
+        "<b>", "</td>", "<unused12>", "<start_of_turn>", "[multimodal]", "<", ">", "\u{2581}", "\r", "\0", "\u{7f}", "\u{10ffff}", "ꙮ"];
     let mut seed: u64 = 42;
     let mut texts = Vec::new();
     for _ in 0..3000 {
@@ -47,6 +51,13 @@ fn random_strings_equal_tiktoken() {
             assert_eq!(enc.count(t) as u64, *want, "{enc}: {t:?}");
         }
     }
+}
+
+#[test]
+fn embedded_gemma3_model_is_the_oracles_file() {
+    let ours = promptcost::tokenize::gemma3::model_bytes();
+    let theirs = std::fs::read(oracle::repo().join("../shared/oracle/data/gemma3_cleaned_262144_v2.spiece.model")).expect("oracle model");
+    assert!(ours == theirs, "data/gemma3_cleaned_262144_v2.spiece.model.zlib differs from the oracle's (sha256-checked) model");
 }
 
 #[test]

@@ -15,8 +15,9 @@ pub struct Family {
 pub const CLAUDE_3_TO_4_6: Family = Family { name: "Claude 3 – 4.6", factor: 1.20, error_pct: 15.0 };
 /// Claude Opus 4.7 and later: a new tokenizer, 1.0–1.45x the tokens of Opus 4.6.
 pub const CLAUDE_4_7_PLUS: Family = Family { name: "Claude 4.7+", factor: 1.45, error_pct: 25.0 };
-/// Gemini (Gemma 3 SentencePiece) while no exact counter is built in.
-pub const GEMINI: Family = Family { name: "Gemini", factor: 1.0, error_pct: 15.0 };
+/// Gemini models after 3.x: Google has not said which tokenizer they use; counted with the
+/// Gemma 3 model (what 2.0 – 3.x use) and marked as an estimate.
+pub const GEMINI_UNPUBLISHED: Family = Family { name: "Gemini 4+", factor: 1.0, error_pct: 15.0 };
 /// Other providers (Mistral, DeepSeek, xAI...): no calibration, a wide bound.
 pub const OTHER: Family = Family { name: "other", factor: 1.1, error_pct: 30.0 };
 
@@ -37,6 +38,12 @@ pub fn claude_family(id: &str) -> &'static Family {
     }
 }
 
+/// The major version in a Gemini id (`gemini-2.5-pro` → 2, `models/gemini-4-argon` → 4).
+fn gemini_major(id: &str) -> Option<u32> {
+    let rest = &id[id.to_ascii_lowercase().find("gemini-")? + "gemini-".len()..];
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
 /// How a model with the table's `tokenizer` label is counted.
 pub fn counting_for(tokenizer: &str, id: &str) -> Counting {
     let est = |f: &Family| Counting::Estimate { base: Encoding::O200kBase, factor: f.factor, error_pct: f.error_pct };
@@ -44,7 +51,12 @@ pub fn counting_for(tokenizer: &str, id: &str) -> Counting {
         "o200k_base" => Counting::Exact(Encoding::O200kBase),
         "cl100k_base" => Counting::Exact(Encoding::Cl100kBase),
         "claude" => est(claude_family(id)),
-        "gemma3" => est(&GEMINI),
+        "gemma3" if gemini_major(id).is_some_and(|v| v >= 4) => Counting::Estimate {
+            base: Encoding::Gemma3,
+            factor: GEMINI_UNPUBLISHED.factor,
+            error_pct: GEMINI_UNPUBLISHED.error_pct,
+        },
+        "gemma3" => Counting::Exact(Encoding::Gemma3),
         _ => est(&OTHER),
     }
 }
@@ -67,5 +79,15 @@ mod tests {
         assert!(!counting_for("claude", "claude-opus-4-7").is_exact());
         assert!(!counting_for("estimate", "grok-4").is_exact());
         assert!(counting_for("o200k_base", "gpt-4o").is_exact());
+    }
+
+    #[test]
+    fn gemini_2_to_3_are_exact_later_ones_estimates_over_gemma3() {
+        for id in ["gemini-2.0-flash", "gemini-2.5-pro", "gemini-3-pro-preview", "gemini-3.8-flash", "models/gemini-3.5-flash"] {
+            assert_eq!(counting_for("gemma3", id), Counting::Exact(Encoding::Gemma3), "{id}");
+        }
+        let c = counting_for("gemma3", "gemini-4-argon");
+        assert!(!c.is_exact());
+        assert_eq!(c.encoding(), Encoding::Gemma3);
     }
 }

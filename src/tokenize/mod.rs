@@ -6,6 +6,7 @@
 //! Never: knows about documents, prices or the protocol.
 
 pub mod chunks;
+pub mod gemma3;
 
 use std::fmt;
 
@@ -16,15 +17,18 @@ pub enum Encoding {
     O200kBase,
     /// OpenAI `cl100k_base` (GPT-4, GPT-3.5).
     Cl100kBase,
+    /// Google's Gemma 3 SentencePiece model (Gemini 2.0, 2.5, 3.x).
+    Gemma3,
 }
 
 impl Encoding {
-    pub const ALL: [Encoding; 2] = [Encoding::O200kBase, Encoding::Cl100kBase];
+    pub const ALL: [Encoding; 3] = [Encoding::O200kBase, Encoding::Cl100kBase, Encoding::Gemma3];
 
     pub fn name(self) -> &'static str {
         match self {
             Encoding::O200kBase => "o200k_base",
             Encoding::Cl100kBase => "cl100k_base",
+            Encoding::Gemma3 => "gemma3",
         }
     }
 
@@ -35,7 +39,7 @@ impl Encoding {
     /// Exact token count of `text` (plain text: no special tokens, no chat framing).
     ///
     /// The tokenizer tables load lazily on first use, once per process, and are shared
-    /// across threads (`bpe-openai` keeps them in a `LazyLock`).
+    /// across threads (`bpe-openai` keeps them in a `LazyLock`, [`gemma3`] in a `OnceLock`).
     pub fn count(self, text: &str) -> usize {
         if text.is_empty() {
             return 0;
@@ -43,6 +47,7 @@ impl Encoding {
         match self {
             Encoding::O200kBase => bpe_openai::o200k_base().count(text),
             Encoding::Cl100kBase => bpe_openai::cl100k_base().count(text),
+            Encoding::Gemma3 => gemma3::count(text),
         }
     }
 
@@ -62,6 +67,9 @@ impl Encoding {
     ///    (o200k's punctuation rule `[^\s\p{L}\p{N}]+[\r\n/]*` swallows `;\n//`);
     /// 2. after a non-whitespace character, before a space or a tab (no piece continues
     ///    from a non-whitespace character into a space or tab).
+    ///
+    /// Gemma 3 is plain BPE over the whole text; a split is exact where no vocabulary
+    /// piece contains the character pair ([`gemma3::is_cut`], checked over the vocabulary).
     #[inline]
     pub fn is_cut(self, prev: char, next: char) -> bool {
         match self {
@@ -69,6 +77,7 @@ impl Encoding {
                 (prev == '\n' && next != '/' && !next.is_whitespace())
                     || ((next == ' ' || next == '\t') && !prev.is_whitespace())
             }
+            Encoding::Gemma3 => gemma3::is_cut(prev, next),
         }
     }
 }

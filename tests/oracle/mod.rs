@@ -90,6 +90,7 @@ pub fn corpus() -> Vec<(String, String)> {
     add("emoji".into(), "Emoji 😀👩‍💻🇯🇵 mixed with text, ZWJ sequences 👨‍👩‍👧‍👦 and skin tones 👍🏽.\n".repeat(20));
     add("whitespace".into(), "a  b\t\tc \n\n\n  d\r\n\r\n   \t e    \n".repeat(50));
     add("markdown".into(), "# Title\n\n- item **bold** `code`\n\n```python\nprint('x')\n```\n\n> quote\n\n| a | b |\n|---|---|\n".repeat(30));
+    add("html".into(), "<table><tr><td>1</td><td>two</td></tr></table>\n<h1>Title</h1> <b>bold</b> <unused7> <start_of_turn>user\n".repeat(30));
     add("json".into(), r#"{"role": "system", "content": "You are \"helpful\".\nRules:\n- one"}, [1, 2.5e-3, null, true]"#.repeat(40));
     out
 }

@@ -1,0 +1,455 @@
+//! Gemma 3 SentencePiece counting (Gemini 2.0, 2.5 and 3.x), exact and offline.
+//!
+//! Owns: the embedded model `gemma3_cleaned_262144_v2.spiece.model` (Apache-2.0; the file
+//! Google's `google-genai` SDK loads for its local tokenizer; zlib-compressed in `data/`),
+//! a reader for the parts of its protobuf we need, and SentencePiece's BPE `Encode`
+//! re-implemented step for step, so that counts equal Google's `sentencepiece` (checked
+//! token count for token count against the Python package in `tests/oracle_counts.rs`).
+//! Never: decodes ids (we only count), or handles model types the embedded file doesn't use
+//! (unigram, `UNUSED` pieces, a normalization charsmap): `tests` assert the file's spec.
+//!
+//! Why by hand: the algorithm is ~150 lines; a C++ sentencepiece build would add a C++
+//! toolchain to every build; a protobuf crate would add a code generator for three fields.
+//!
+//! The algorithm (`bpe_model.cc`, `model_interface.cc`, `normalizer.cc` in sentencepiece):
+//! 1. normalize: the model's normalizer is `identity`, without a dummy prefix and without
+//!    removing whitespace; only ' ' becomes '▁' (U+2581);
+//! 2. split into symbols: at each position the longest user-defined piece (runs of `\n`,
+//!    `\t`, `▁`, HTML tags, `<unusedN>`…) is one frozen symbol, else one character;
+//! 3. repeatedly merge the adjacent pair whose concatenation is a piece with the highest
+//!    score, leftmost first (never a frozen symbol);
+//! 4. each final symbol is one token if it is a piece, else one token per UTF-8 byte
+//!    (byte fallback).
+//!
+//! Speed: no piece contains a character pair that [`is_cut`] accepts (asserted over the
+//! whole vocabulary in a test), so no symbol and no merge crosses such a boundary and text
+//! can be counted segment by segment; segments (mostly words) are cached per thread.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use rustc_hash::FxBuildHasher;
+
+/// The model file, zlib-compressed (4.7 MB → 2.2 MB); see `data/README.md`.
+static MODEL_ZLIB: &[u8] = include_bytes!("../../data/gemma3_cleaned_262144_v2.spiece.model.zlib");
+
+const SPACE: char = '\u{2581}';
+
+/// Piece types in `sentencepiece_model.proto`.
+const NORMAL: u64 = 1;
+const USER_DEFINED: u64 = 4;
+const UNUSED: u64 = 5;
+
+/// The parts of the model that encoding uses.
+pub struct Model {
+    /// Every piece a merge may produce (`NORMAL`, `USER_DEFINED`, `UNUSED`) → its score.
+    /// Scores are stored with `-0.0` turned into `0.0`: sentencepiece compares them with
+    /// `<` and `==`, under which the two are equal.
+    pieces: HashMap<Box<str>, f32, FxBuildHasher>,
+    /// User-defined pieces, matched greedily (longest first) before merging.
+    user_defined: HashSet<Box<str>, FxBuildHasher>,
+    /// Every non-empty prefix of a user-defined piece (to stop the longest-match walk early).
+    ud_prefixes: HashSet<Box<str>, FxBuildHasher>,
+    /// How many pieces of each type the file holds (indexed by type number).
+    pub type_counts: [usize; 7],
+    /// `normalizer_spec`: name, add_dummy_prefix, remove_extra_whitespaces,
+    /// escape_whitespaces, precompiled charsmap length.
+    pub normalizer: (String, bool, bool, bool, usize),
+    /// `trainer_spec`: model_type (2 = BPE) and byte_fallback.
+    pub trainer: (u64, bool),
+    /// Every piece's text in id order (for tests).
+    pub all_pieces: Vec<(String, u64)>,
+}
+
+/// The decompressed model file (for tests: compared byte for byte with the oracle's copy).
+pub fn model_bytes() -> Vec<u8> {
+    miniz_oxide::inflate::decompress_to_vec_zlib(MODEL_ZLIB).expect("embedded Gemma 3 model is valid zlib")
+}
+
+/// The model, parsed on first use (about 60 ms), once per process.
+pub fn model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| Model::parse(&model_bytes()).expect("embedded Gemma 3 model parses"))
+}
+
+/// A minimal protobuf reader: varints and length-delimited fields, enough for
+/// `ModelProto.pieces`, `.trainer_spec` and `.normalizer_spec`.
+struct Proto<'a> {
+    buf: &'a [u8],
+}
+
+enum Value<'a> {
+    Varint(u64),
+    Bytes(&'a [u8]),
+    Fixed32(u32),
+    Fixed64,
+}
+
+impl<'a> Proto<'a> {
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = self.buf.split_first()?;
+            self.buf = rest;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.buf.len() {
+            return None;
+        }
+        let (a, b) = self.buf.split_at(n);
+        self.buf = b;
+        Some(a)
+    }
+
+    /// The next field, or `None` at the end; `Err` on malformed input.
+    fn field(&mut self) -> Result<Option<(u64, Value<'a>)>, String> {
+        if self.buf.is_empty() {
+            return Ok(None);
+        }
+        let bad = || "malformed protobuf".to_string();
+        let key = self.varint().ok_or_else(bad)?;
+        let value = match key & 7 {
+            0 => Value::Varint(self.varint().ok_or_else(bad)?),
+            1 => {
+                self.take(8).ok_or_else(bad)?;
+                Value::Fixed64
+            }
+            2 => {
+                let n = self.varint().ok_or_else(bad)? as usize;
+                Value::Bytes(self.take(n).ok_or_else(bad)?)
+            }
+            5 => Value::Fixed32(u32::from_le_bytes(self.take(4).ok_or_else(bad)?.try_into().map_err(|_| bad())?)),
+            w => return Err(format!("unsupported protobuf wire type {w}")),
+        };
+        Ok(Some((key >> 3, value)))
+    }
+}
+
+impl Model {
+    pub fn parse(bytes: &[u8]) -> Result<Model, String> {
+        let mut m = Model {
+            pieces: HashMap::with_capacity_and_hasher(270_000, FxBuildHasher),
+            user_defined: HashSet::default(),
+            ud_prefixes: HashSet::default(),
+            type_counts: [0; 7],
+            normalizer: (String::new(), true, true, true, 0),
+            trainer: (1, false),
+            all_pieces: Vec::with_capacity(270_000),
+        };
+        let mut top = Proto { buf: bytes };
+        while let Some((field, value)) = top.field()? {
+            let Value::Bytes(body) = value else { continue };
+            let mut p = Proto { buf: body };
+            match field {
+                1 => {
+                    let (mut piece, mut score, mut ty) = ("", 0.0f32, NORMAL);
+                    while let Some((f, v)) = p.field()? {
+                        match (f, v) {
+                            (1, Value::Bytes(b)) => piece = std::str::from_utf8(b).map_err(|_| "piece is not UTF-8")?,
+                            (2, Value::Fixed32(bits)) => score = f32::from_bits(bits),
+                            (3, Value::Varint(t)) => ty = t,
+                            _ => {}
+                        }
+                    }
+                    m.type_counts[(ty as usize).min(6)] += 1;
+                    m.all_pieces.push((piece.to_string(), ty));
+                    if matches!(ty, NORMAL | USER_DEFINED | UNUSED) {
+                        // `+ 0.0` turns -0.0 into 0.0 (see the field's doc).
+                        m.pieces.entry(piece.into()).or_insert(score + 0.0);
+                    }
+                    if ty == USER_DEFINED {
+                        m.user_defined.insert(piece.into());
+                        for (i, _) in piece.char_indices().skip(1) {
+                            m.ud_prefixes.insert(piece[..i].into());
+                        }
+                        m.ud_prefixes.insert(piece.into());
+                    }
+                }
+                2 => {
+                    while let Some((f, v)) = p.field()? {
+                        match (f, v) {
+                            (3, Value::Varint(t)) => m.trainer.0 = t,
+                            (35, Value::Varint(b)) => m.trainer.1 = b != 0,
+                            _ => {}
+                        }
+                    }
+                }
+                3 => {
+                    while let Some((f, v)) = p.field()? {
+                        match (f, v) {
+                            (1, Value::Bytes(b)) => m.normalizer.0 = String::from_utf8_lossy(b).into_owned(),
+                            (2, Value::Bytes(b)) => m.normalizer.4 = b.len(),
+                            (3, Value::Varint(b)) => m.normalizer.1 = b != 0,
+                            (4, Value::Varint(b)) => m.normalizer.2 = b != 0,
+                            (5, Value::Varint(b)) => m.normalizer.3 = b != 0,
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if m.pieces.is_empty() {
+            return Err("model has no pieces".into());
+        }
+        Ok(m)
+    }
+
+    /// Length in bytes of the longest user-defined piece that `s` starts with, if any.
+    fn user_defined_prefix(&self, s: &str) -> Option<usize> {
+        let mut best = None;
+        for (i, c) in s.char_indices() {
+            let end = i + c.len_utf8();
+            let prefix = &s[..end];
+            if !self.ud_prefixes.contains(prefix) {
+                break;
+            }
+            if self.user_defined.contains(prefix) {
+                best = Some(end);
+            }
+        }
+        best
+    }
+
+    /// Token count of a normalized segment (spaces already turned into '▁').
+    fn count_normalized(&self, s: &str) -> usize {
+        #[derive(Clone, Copy)]
+        struct Sym {
+            start: u32,
+            len: u32,
+            prev: u32,
+            next: u32,
+            frozen: bool,
+        }
+        const NONE: u32 = u32::MAX;
+        struct Pair {
+            score: f32,
+            left: u32,
+            right: u32,
+            size: u32,
+        }
+        impl PartialEq for Pair {
+            fn eq(&self, o: &Self) -> bool {
+                self.cmp(o) == Ordering::Equal
+            }
+        }
+        impl Eq for Pair {}
+        impl PartialOrd for Pair {
+            fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+                Some(self.cmp(o))
+            }
+        }
+        impl Ord for Pair {
+            /// The max-heap's top: highest score, then leftmost (sentencepiece's
+            /// `SymbolPairComparator`).
+            fn cmp(&self, o: &Self) -> Ordering {
+                self.score.total_cmp(&o.score).then(o.left.cmp(&self.left))
+            }
+        }
+
+        // 2. Symbols: user-defined pieces (frozen) or single characters.
+        let mut syms: Vec<Sym> = Vec::with_capacity(s.len());
+        let fast_ascii = |b: u8| !matches!(b, b'<' | b'[' | b'\n' | b'\t' | 0xE2);
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < s.len() {
+            let (len, frozen) = match (fast_ascii(bytes[i]), bytes[i] < 0x80) {
+                (true, true) => (1, false),
+                _ => match self.user_defined_prefix(&s[i..]) {
+                    Some(n) => (n, true),
+                    None => (s[i..].chars().next().map_or(1, char::len_utf8), false),
+                },
+            };
+            let n = syms.len() as u32;
+            syms.push(Sym { start: i as u32, len: len as u32, prev: n.wrapping_sub(1), next: n + 1, frozen });
+            i += len;
+        }
+        if let Some(last) = syms.last_mut() {
+            last.next = NONE;
+        }
+        if let Some(first) = syms.first_mut() {
+            first.prev = NONE;
+        }
+
+        // 3. Merges.
+        let mut heap = BinaryHeap::with_capacity(syms.len());
+        let try_pair = |syms: &[Sym], heap: &mut BinaryHeap<Pair>, l: u32, r: u32| {
+            if l == NONE || r == NONE {
+                return;
+            }
+            let (a, b) = (syms[l as usize], syms[r as usize]);
+            if a.frozen || b.frozen {
+                return;
+            }
+            let size = a.len + b.len;
+            let piece = &s[a.start as usize..(a.start + size) as usize];
+            if let Some(&score) = self.pieces.get(piece) {
+                heap.push(Pair { score, left: l, right: r, size });
+            }
+        };
+        for k in 1..syms.len() as u32 {
+            try_pair(&syms, &mut heap, k - 1, k);
+        }
+        while let Some(top) = heap.pop() {
+            let (l, r) = (top.left as usize, top.right as usize);
+            if syms[l].len == 0 || syms[r].len == 0 || syms[l].len + syms[r].len != top.size {
+                continue; // stale: one side has merged since
+            }
+            syms[l].len += syms[r].len;
+            syms[r].len = 0;
+            let next = syms[r].next;
+            syms[l].next = next;
+            if next != NONE {
+                syms[next as usize].prev = l as u32;
+            }
+            try_pair(&syms, &mut heap, syms[l].prev, l as u32);
+            try_pair(&syms, &mut heap, l as u32, next);
+        }
+
+        // 4. One token per piece; byte fallback for characters not in the vocabulary.
+        syms.iter()
+            .filter(|y| y.len > 0)
+            .map(|y| {
+                let piece = &s[y.start as usize..(y.start + y.len) as usize];
+                if y.frozen || self.pieces.contains_key(piece) {
+                    1
+                } else {
+                    piece.len()
+                }
+            })
+            .sum()
+    }
+}
+
+/// Whether no piece of the model (and so no symbol or merge) can contain the character pair
+/// `prev`,`next` (in the text as written: a space counts as '▁'): then the count of a text
+/// is the sum of the counts of its two sides. Derived from the vocabulary and asserted over
+/// all of it in a test: '▁' follows only '▁' and '>' inside a piece; `\n` and `\t` are
+/// adjacent only to themselves; `\r` to nothing.
+#[inline]
+pub fn is_cut(prev: char, next: char) -> bool {
+    let sp = |c: char| c == ' ' || c == SPACE;
+    (sp(next) && !sp(prev) && prev != '>')
+        || (matches!(prev, '\n' | '\t' | '\r') || matches!(next, '\n' | '\t' | '\r')) && !(prev == next && prev != '\r')
+}
+
+/// Segments longer than this are counted without the cache.
+const CACHE_MAX_SEGMENT: usize = 64;
+/// The per-thread cache is cleared when it grows past this many segments (a few MB).
+const CACHE_MAX_ENTRIES: usize = 100_000;
+
+thread_local! {
+    static CACHE: RefCell<HashMap<Box<str>, u32, FxBuildHasher>> = RefCell::new(HashMap::default());
+}
+
+/// Empties this thread's segment cache (benchmarks measure cold counts with it).
+#[doc(hidden)]
+pub fn clear_cache() {
+    CACHE.with(|c| c.borrow_mut().clear());
+}
+
+/// Exact Gemma 3 token count of `text` (no BOS/EOS), equal to
+/// `len(SentencePieceProcessor(model_file=...).encode(text))`.
+pub fn count(text: &str) -> usize {
+    let m = model();
+    let mut total = 0;
+    let mut seg_start = 0;
+    let mut prev: Option<char> = None;
+    let mut normalized = String::new();
+    let mut count_segment = |seg: &str| -> usize {
+        if seg.is_empty() {
+            return 0;
+        }
+        let cacheable = seg.len() <= CACHE_MAX_SEGMENT;
+        if cacheable {
+            if let Some(n) = CACHE.with(|c| c.borrow().get(seg).copied()) {
+                return n as usize;
+            }
+        }
+        normalized.clear();
+        normalized.extend(seg.chars().map(|c| if c == ' ' { SPACE } else { c }));
+        let n = m.count_normalized(&normalized);
+        if cacheable {
+            CACHE.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= CACHE_MAX_ENTRIES {
+                    c.clear();
+                }
+                c.insert(seg.into(), n as u32);
+            });
+        }
+        n
+    };
+    for (i, c) in text.char_indices() {
+        if let Some(p) = prev {
+            if is_cut(p, c) {
+                total += count_segment(&text[seg_start..i]);
+                seg_start = i;
+            }
+        }
+        prev = Some(c);
+    }
+    total + count_segment(&text[seg_start..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_model_has_the_spec_this_encoder_implements() {
+        let m = model();
+        assert_eq!(m.all_pieces.len(), 262_144);
+        assert_eq!(m.normalizer, ("identity".to_string(), false, false, true, 0));
+        assert_eq!(m.trainer, (2, true), "BPE with byte fallback");
+        assert_eq!(m.type_counts[UNUSED as usize], 0, "UNUSED pieces would need resegmentation");
+        assert_eq!(m.type_counts[6], 256, "one byte piece per byte value");
+    }
+
+    #[test]
+    fn no_piece_crosses_a_cut() {
+        let m = model();
+        for (piece, ty) in &m.all_pieces {
+            if !matches!(*ty, NORMAL | USER_DEFINED | UNUSED) {
+                continue;
+            }
+            let chars: Vec<char> = piece.chars().collect();
+            for w in chars.windows(2) {
+                assert!(!is_cut(w[0], w[1]), "piece {piece:?} contains the cut {:?}", (w[0], w[1]));
+            }
+        }
+    }
+
+    #[test]
+    fn known_counts() {
+        // Values from `sentencepiece` 0.2.3 with the same model.
+        assert_eq!(count(""), 0);
+        assert_eq!(count("\n\n\n"), 1);
+        assert_eq!(count("<b>bold</b>"), 3);
+        assert_eq!(count("a  b"), 3);
+        // Where kitoken 0.11.1 differs from sentencepiece (merge order): see ARCHITECTURE.md.
+        assert_eq!(count("> </"), 1);
+        assert_eq!(count("a> </"), 2);
+        assert_eq!(count(" YYYY"), 3);
+        assert_eq!(count(" ::::::::"), 3);
+        assert_eq!(count(" diffformul"), 4);
+    }
+
+    #[test]
+    fn segmented_count_equals_one_pass() {
+        let m = model();
+        for text in ["Hello world, this is a test.\n\nNew paragraph\twith tabs  and  spaces.", "<h1>Title</h1>\n<b> x</b>", "日本語のテキスト 😀 emoji\r\n"] {
+            let normalized: String = text.chars().map(|c| if c == ' ' { SPACE } else { c }).collect();
+            assert_eq!(count(text), m.count_normalized(&normalized), "{text:?}");
+        }
+    }
+}
