@@ -65,7 +65,7 @@ async fn hints_hover_lens_and_count_match_exact_counts() {
     let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 7, "character": 3}})).await;
     let md = r["result"]["contents"]["value"].as_str().unwrap().to_string();
     insta::assert_snapshot!("hover_tools_section", md);
-    assert!(md.contains(&format!("| gpt-4o | {} (exact)", o200k(tools_text))), "{md}");
+    assert!(md.contains(&format!("| gpt-4o | {} | exact (o200k_base) |", o200k(tools_text))), "{md}");
     assert!(md.contains("2 placeholders not filled"), "{md}");
 
     let r = c.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
@@ -248,7 +248,7 @@ async fn prompt_literals_in_python_get_hints_hover_and_budget_warnings() {
     let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 25}})).await;
     let md = r["result"]["contents"]["value"].as_str().unwrap();
     assert!(md.contains("prompt GREETING_TEMPLATE") && md.contains("1 placeholder not filled"), "{md}");
-    assert!(md.contains(&format!("| gpt-4o | {} (exact)", o200k(greeting))), "{md}");
+    assert!(md.contains(&format!("| gpt-4o | {} | exact (o200k_base) |", o200k(greeting))), "{md}");
 
     // Shrink the literal below its budget: the warning goes.
     c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2},
@@ -257,5 +257,54 @@ async fn prompt_literals_in_python_get_hints_hover_and_budget_warnings() {
     assert!(d.is_empty(), "{d:?}");
     let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 99}}})).await;
     assert_eq!(hint_labels(&r)[0].1, format!("{} tok · {}", o200k("Hi"), promptcost::format::usd(o200k("Hi") as f64 * 2.5e-6)));
+    c.shutdown().await;
+}
+
+/// `$/cancelRequest`: a request cancelled before the worker reaches it is answered as
+/// cancelled (-32800) and its work is skipped; the server goes on answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_requests_are_skipped_and_answered_as_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start().await;
+    c.initialize(utf16_caps(), json!({}), dir.path()).await;
+    let text = "# Section\nSome prose to count, with a few more words in it.\n".repeat(20_000);
+    let uri = c.open(&dir.path().join("big.prompt.md"), &text).await;
+    c.diagnostics(&uri, 1).await;
+    let mut skipped = 0;
+    for round in 0..5i64 {
+        let first = 100_000 + round * 1_000;
+        let mut burst = Vec::new();
+        for id in first..first + 200 {
+            burst.push(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+                              "params": {"textDocument": {"uri": uri}, "position": {"line": (id % 1000) * 2, "character": 3}}}));
+            burst.push(json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}}));
+        }
+        c.send_many(&burst).await;
+        // Every request gets exactly one answer: a hover, or RequestCancelled.
+        let (mut answered, mut cancelled) = (0, 0);
+        while answered < 200 {
+            let m = c.next_message().await;
+            match m.get("id").and_then(Value::as_i64) {
+                Some(id) if (first..first + 200).contains(&id) && m.get("method").is_none() => {
+                    answered += 1;
+                    if m["error"]["code"] == -32800 {
+                        cancelled += 1;
+                    } else {
+                        assert!(m["result"]["contents"]["value"].as_str().unwrap().contains("tokens"), "{m}");
+                    }
+                }
+                _ => {}
+            }
+        }
+        let st = c.request("promptcost/status", json!({})).await;
+        skipped = st["result"]["skipped_cancelled_requests"].as_u64().unwrap();
+        assert!(skipped <= cancelled as u64 + (round as u64) * 200, "skipped work only for cancelled requests");
+        if skipped > 0 {
+            break;
+        }
+    }
+    assert!(skipped > 0, "no cancelled request was skipped in 5 bursts of 200");
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}})).await;
+    assert!(h["result"]["contents"]["value"].as_str().unwrap().contains("tokens"), "{h}");
     c.shutdown().await;
 }

@@ -54,6 +54,22 @@ fn random_strings_equal_the_reference() {
 }
 
 #[test]
+fn every_gemma3_vocabulary_piece_as_text_equals_sentencepiece() {
+    // Each piece is reachable only through a chain of merges; text equal to a piece is where
+    // a wrong merge order shows (kitoken 0.11.1 differs on 5 of these).
+    let texts: Vec<String> = promptcost::tokenize::gemma3::model()
+        .all_pieces
+        .iter()
+        .filter(|(p, ty)| *ty == 1 && !p.is_empty())
+        .map(|(p, _)| p.replace('\u{2581}', " "))
+        .collect();
+    assert!(texts.len() > 250_000);
+    let expected = oracle::counts("gemma3", &texts);
+    let wrong: Vec<_> = texts.iter().zip(&expected).filter(|(t, want)| Encoding::Gemma3.count(t) as u64 != **want).map(|(t, w)| (t.clone(), *w)).take(10).collect();
+    assert!(wrong.is_empty(), "{} differ, e.g. {wrong:?}", wrong.len());
+}
+
+#[test]
 fn embedded_gemma3_model_is_the_oracles_file() {
     let ours = promptcost::tokenize::gemma3::model_bytes();
     let theirs = std::fs::read(oracle::repo().join("../shared/oracle/data/gemma3_cleaned_262144_v2.spiece.model")).expect("oracle model");

@@ -88,12 +88,15 @@ pub fn hover_markdown(doc: &Document, p: &Prompt, s: &Settings) -> String {
     if !placeholders.is_empty() {
         md.push_str(&format!(" · {} placeholder{} not filled", placeholders.len(), if placeholders.len() == 1 { "" } else { "s" }));
     }
-    md.push_str("\n\n| model | tokens | input | cached input | context | 1,000 calls |\n|---|--:|--:|--:|--:|--:|\n");
+    md.push_str("\n\n| model | tokens | count | input | cached input | context | 1,000 calls |\n|---|--:|---|--:|--:|--:|--:|\n");
     for c in &p.counts {
         let model = s.table.get(&c.model);
-        let tokens = match c.error_pct {
-            None => format!("{} (exact)", format::thousands(c.tokens)),
-            Some(e) => format!("≈{} (±{e:.0}%)", format::thousands(c.tokens)),
+        let tokens = format::tokens(c.tokens, c.exact);
+        // "exact (gemma3)" or "≈ ±15%", as `promptcost models` shows it.
+        let accuracy = match (model, c.error_pct) {
+            (Some(m), _) => m.accuracy_label(),
+            (None, Some(e)) => format!("≈ ±{e:.0}%"),
+            (None, None) => format!("exact ({})", c.encoding),
         };
         let context = match (c.context_share, c.context_window) {
             (Some(sh), Some(w)) => format!("{} of {}", format::percent(sh), format::window(w)),
@@ -101,9 +104,10 @@ pub fn hover_markdown(doc: &Document, p: &Prompt, s: &Settings) -> String {
         };
         let thousand = model.and_then(|m| m.call_cost(c.tokens, out_tokens)).map(|v| v * 1000.0);
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
             c.model,
             tokens,
+            accuracy,
             format::cost(c.input_cost_usd),
             format::cost(c.cached_input_cost_usd),
             context,

@@ -61,10 +61,16 @@ impl Backend {
     }
 
     /// Queues a job and waits for its answer (requests). A job that panicked answers an
-    /// internal error; the server goes on.
+    /// internal error; the server goes on. A request the client cancelled before the worker
+    /// reached it (tower-lsp drops the waiting future on `$/cancelRequest`, which closes the
+    /// channel) is skipped: no work for an answer nobody wants.
     async fn ask<T: Send + 'static>(&self, f: impl FnOnce(&mut State) -> T + Send + 'static) -> Result<T> {
         let (tx, rx) = oneshot::channel();
         self.send(move |st| {
+            if tx.is_closed() {
+                st.skipped_cancelled += 1;
+                return;
+            }
             let _ = tx.send(f(st));
         });
         rx.await.map_err(|_| Error::internal_error())
@@ -102,6 +108,10 @@ impl Backend {
     pub async fn invalid_message(&self, params: Value) {
         let reason = params.get("reason").and_then(Value::as_str).unwrap_or("").to_string();
         self.send(move |st| st.log(MessageType::WARNING, format!("ignored an invalid message: {reason}")));
+    }
+
+    pub async fn status(&self, _params: Value) -> Result<Value> {
+        self.ask(|st| st.status_request()).await
     }
 
     pub async fn models(&self, _params: Value) -> Result<Value> {

@@ -38,6 +38,7 @@ where
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("promptcost/count", Backend::count)
         .custom_method("promptcost/models", Backend::models)
+        .custom_method("promptcost/status", Backend::status)
         .custom_method(sanitize::INVALID_METHOD, Backend::invalid_message)
         .finish();
     Server::new(sanitize::Sanitize::watching(input, lifecycle), output, socket).serve(service).await;

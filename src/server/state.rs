@@ -76,6 +76,9 @@ pub struct State {
     refresh: bool,
     /// The client handles `workspace/inlayHint/refresh` / `workspace/codeLens/refresh`.
     refresh_support: (bool, bool),
+    /// Requests dropped unanswered because the client cancelled them (`$/cancelRequest`)
+    /// before the worker reached them.
+    pub skipped_cancelled: u64,
 }
 
 fn level_rank(m: MessageType) -> u8 {
@@ -104,6 +107,7 @@ impl State {
             dirty: HashSet::new(),
             refresh: false,
             refresh_support: (false, false),
+            skipped_cancelled: 0,
         };
         std::thread::Builder::new()
             .name("promptcost-worker".into())
@@ -127,6 +131,14 @@ impl State {
             // The panic message went to stderr through the default hook.
             self.log(MessageType::ERROR, "internal error while handling a message (see stderr); the server goes on".into());
         }
+    }
+
+    /// `promptcost/status`: what the server holds (for users' bug reports and for tests).
+    pub fn status_request(&self) -> serde_json::Value {
+        serde_json::json!({
+            "documents": self.docs.len(),
+            "skipped_cancelled_requests": self.skipped_cancelled,
+        })
     }
 
     pub fn log(&self, level: MessageType, text: String) {

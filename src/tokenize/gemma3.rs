@@ -26,7 +26,6 @@
 //! can be counted segment by segment; segments (mostly words) are cached per thread.
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -231,31 +230,13 @@ impl Model {
             frozen: bool,
         }
         const NONE: u32 = u32::MAX;
-        struct Pair {
-            score: f32,
-            left: u32,
-            right: u32,
-            size: u32,
+        /// A candidate merge as one integer for the max-heap: score rank in the high half
+        /// (higher score first), then `!left` (leftmost first): sentencepiece's
+        /// `SymbolPairComparator`. One `u64` compare keeps the heap fast on long segments.
+        #[inline]
+        fn key(score: f32, left: u32) -> u64 {
+            (u64::from(score_rank(score)) << 32) | u64::from(!left)
         }
-        impl PartialEq for Pair {
-            fn eq(&self, o: &Self) -> bool {
-                self.cmp(o) == Ordering::Equal
-            }
-        }
-        impl Eq for Pair {}
-        impl PartialOrd for Pair {
-            fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-                Some(self.cmp(o))
-            }
-        }
-        impl Ord for Pair {
-            /// The max-heap's top: highest score, then leftmost (sentencepiece's
-            /// `SymbolPairComparator`).
-            fn cmp(&self, o: &Self) -> Ordering {
-                self.score.total_cmp(&o.score).then(o.left.cmp(&self.left))
-            }
-        }
-
         // 2. Symbols: user-defined pieces (frozen) or single characters.
         let mut syms: Vec<Sym> = Vec::with_capacity(s.len());
         let fast_ascii = |b: u8| !matches!(b, b'<' | b'[' | b'\n' | b'\t' | 0xE2);
@@ -282,7 +263,7 @@ impl Model {
 
         // 3. Merges.
         let mut heap = BinaryHeap::with_capacity(syms.len());
-        let try_pair = |syms: &[Sym], heap: &mut BinaryHeap<Pair>, l: u32, r: u32| {
+        let try_pair = |syms: &[Sym], heap: &mut BinaryHeap<(u64, u32)>, l: u32, r: u32| {
             if l == NONE || r == NONE {
                 return;
             }
@@ -293,17 +274,21 @@ impl Model {
             let size = a.len + b.len;
             let piece = &s[a.start as usize..(a.start + size) as usize];
             if let Some(&score) = self.pieces.get(piece) {
-                heap.push(Pair { score, left: l, right: r, size });
+                heap.push((key(score, l), size));
             }
         };
         for k in 1..syms.len() as u32 {
             try_pair(&syms, &mut heap, k - 1, k);
         }
-        while let Some(top) = heap.pop() {
-            let (l, r) = (top.left as usize, top.right as usize);
-            if syms[l].len == 0 || syms[r].len == 0 || syms[l].len + syms[r].len != top.size {
-                continue; // stale: one side has merged since
+        while let Some((k, size)) = heap.pop() {
+            let l = !(k as u32) as usize;
+            // The right symbol is the left one's current neighbour; the entry is stale when
+            // either side has merged since (sentencepiece's size check).
+            let r = syms[l].next;
+            if syms[l].len == 0 || r == NONE || syms[l].len + syms[r as usize].len != size {
+                continue;
             }
+            let r = r as usize;
             syms[l].len += syms[r].len;
             syms[r].len = 0;
             let next = syms[r].next;
@@ -328,6 +313,13 @@ impl Model {
             })
             .sum()
     }
+}
+
+/// Scores as sortable integers: the model's scores are whole numbers from 0 (user-defined
+/// pieces) down to -255,504 (the last merge); `tests` check every piece maps exactly.
+#[inline]
+fn score_rank(score: f32) -> u32 {
+    (score as i64 + (1 << 30)).clamp(0, u32::MAX as i64) as u32
 }
 
 /// Whether no piece of the model (and so no symbol or merge) can contain the character pair
@@ -413,6 +405,16 @@ mod tests {
         assert_eq!(m.trainer, (2, true), "BPE with byte fallback");
         assert_eq!(m.type_counts[UNUSED as usize], 0, "UNUSED pieces would need resegmentation");
         assert_eq!(m.type_counts[6], 256, "one byte piece per byte value");
+    }
+
+    #[test]
+    fn scores_are_whole_numbers_that_rank_exactly() {
+        let m = model();
+        for &score in m.pieces.values() {
+            assert_eq!(score.fract(), 0.0);
+            assert!(score <= 0.0 && score > -((1u32 << 29) as f32));
+            assert_eq!(score_rank(score) as i64 - (1 << 30), score as i64);
+        }
     }
 
     #[test]

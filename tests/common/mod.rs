@@ -34,6 +34,17 @@ impl Client {
         self.writer.flush().await.unwrap();
     }
 
+    /// Several messages in one write (so the server reads them back to back).
+    pub async fn send_many(&mut self, msgs: &[Value]) {
+        let mut frames = String::new();
+        for m in msgs {
+            let body = serde_json::to_string(m).unwrap();
+            frames.push_str(&format!("Content-Length: {}\r\n\r\n{}", body.len(), body));
+        }
+        self.writer.write_all(frames.as_bytes()).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
     async fn read(&mut self) -> Value {
         let mut len = 0usize;
         loop {
@@ -53,7 +64,7 @@ impl Client {
     }
 
     /// Reads one message; answers server-to-client requests itself (and returns them too).
-    async fn next_message(&mut self) -> Value {
+    pub async fn next_message(&mut self) -> Value {
         {
             let msg = tokio::time::timeout(Duration::from_secs(20), self.read()).await.expect("server answered in time");
             if std::env::var("LSP_TRACE").is_ok() { eprintln!("<- {msg}"); }
