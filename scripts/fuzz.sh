@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every fuzz target in fuzz/ for SECONDS each (default 60): libFuzzer through cargo fuzz,
+# with AddressSanitizer. Inputs that crash are saved under fuzz/artifacts/<target>/; turn each
+# into a regression test (tests/fuzz_regressions.rs) before fixing it.
+# cargo fuzz needs nightly-only compiler flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain
+# accept them (there is no other toolchain on our machines).
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+secs=${1:-60}
+if ! command -v cargo-fuzz >/dev/null; then
+  cargo install cargo-fuzz --locked --version 0.13.2
+fi
+export RUSTC_BOOTSTRAP=1
+for t in document_edits extract; do
+  mkdir -p "corpus/$t"
+  printf '\n==> fuzz %s for %ss\n' "$t" "$secs"
+  log="$(mktemp)"
+  status=0
+  cargo fuzz run "$t" "corpus/$t" "seeds/$t" -- -max_total_time="$secs" -max_len=4096 -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 >"$log" 2>&1 || status=$?
+  grep -E '^(#[0-9]+ +(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|Done)|panicked|assertion|error' "$log" | tail -20 || true
+  if [ "$status" -ne 0 ]; then
+    tail -40 "$log" >&2
+    echo "fuzz: $t failed (exit $status)" >&2
+    exit 1
+  fi
+  if [ -n "$(ls -A "artifacts/$t" 2>/dev/null)" ]; then
+    echo "fuzz: $t found a failing input: $(ls "artifacts/$t")" >&2
+    exit 1
+  fi
+done
