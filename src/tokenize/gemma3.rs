@@ -46,11 +46,11 @@ pub struct Model {
     /// Every piece a merge may produce (`NORMAL`, `USER_DEFINED`, `UNUSED`) → its score.
     /// Scores are stored with `-0.0` turned into `0.0`: sentencepiece compares them with
     /// `<` and `==`, under which the two are equal.
-    pieces: HashMap<Box<str>, f32, FxBuildHasher>,
+    pieces: HashMap<&'static str, f32, FxBuildHasher>,
     /// User-defined pieces, matched greedily (longest first) before merging.
-    user_defined: HashSet<Box<str>, FxBuildHasher>,
+    user_defined: HashSet<&'static str, FxBuildHasher>,
     /// Every non-empty prefix of a user-defined piece (to stop the longest-match walk early).
-    ud_prefixes: HashSet<Box<str>, FxBuildHasher>,
+    ud_prefixes: HashSet<&'static str, FxBuildHasher>,
     /// How many pieces of each type the file holds (indexed by type number).
     pub type_counts: [usize; 7],
     /// `normalizer_spec`: name, add_dummy_prefix, remove_extra_whitespaces,
@@ -58,8 +58,8 @@ pub struct Model {
     pub normalizer: (String, bool, bool, bool, usize),
     /// `trainer_spec`: model_type (2 = BPE) and byte_fallback.
     pub trainer: (u64, bool),
-    /// Every piece's text in id order (for tests).
-    pub all_pieces: Vec<(String, u64)>,
+    /// Every piece's text and type, in id order.
+    pub all_pieces: Vec<(&'static str, u8)>,
 }
 
 /// The decompressed model file (for tests: compared byte for byte with the oracle's copy).
@@ -67,10 +67,12 @@ pub fn model_bytes() -> Vec<u8> {
     miniz_oxide::inflate::decompress_to_vec_zlib(MODEL_ZLIB).expect("embedded Gemma 3 model is valid zlib")
 }
 
-/// The model, parsed on first use (about 60 ms), once per process.
+/// The model, parsed on first use (about 60 ms), once per process. The inflated file is
+/// kept for the life of the process and every piece is a slice of it (no allocation per
+/// piece).
 pub fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| Model::parse(&model_bytes()).expect("embedded Gemma 3 model parses"))
+    MODEL.get_or_init(|| Model::parse(Box::leak(model_bytes().into_boxed_slice())).expect("embedded Gemma 3 model parses"))
 }
 
 /// A minimal protobuf reader: varints and length-delimited fields, enough for
@@ -134,7 +136,7 @@ impl<'a> Proto<'a> {
 }
 
 impl Model {
-    pub fn parse(bytes: &[u8]) -> Result<Model, String> {
+    pub fn parse(bytes: &'static [u8]) -> Result<Model, String> {
         let mut m = Model {
             pieces: HashMap::with_capacity_and_hasher(270_000, FxBuildHasher),
             user_defined: HashSet::default(),
@@ -160,17 +162,17 @@ impl Model {
                         }
                     }
                     m.type_counts[(ty as usize).min(6)] += 1;
-                    m.all_pieces.push((piece.to_string(), ty));
+                    m.all_pieces.push((piece, ty.min(255) as u8));
                     if matches!(ty, NORMAL | USER_DEFINED | UNUSED) {
                         // `+ 0.0` turns -0.0 into 0.0 (see the field's doc).
-                        m.pieces.entry(piece.into()).or_insert(score + 0.0);
+                        m.pieces.entry(piece).or_insert(score + 0.0);
                     }
                     if ty == USER_DEFINED {
-                        m.user_defined.insert(piece.into());
+                        m.user_defined.insert(piece);
                         for (i, _) in piece.char_indices().skip(1) {
-                            m.ud_prefixes.insert(piece[..i].into());
+                            m.ud_prefixes.insert(&piece[..i]);
                         }
-                        m.ud_prefixes.insert(piece.into());
+                        m.ud_prefixes.insert(piece);
                     }
                 }
                 2 => {
@@ -420,8 +422,8 @@ mod tests {
     #[test]
     fn no_piece_crosses_a_cut() {
         let m = model();
-        for (piece, ty) in &m.all_pieces {
-            if !matches!(*ty, NORMAL | USER_DEFINED | UNUSED) {
+        for &(piece, ty) in &m.all_pieces {
+            if !matches!(u64::from(ty), NORMAL | USER_DEFINED | UNUSED) {
                 continue;
             }
             let chars: Vec<char> = piece.chars().collect();
