@@ -36,13 +36,29 @@ pub fn count_models(text: &str, models: &[Model]) -> Vec<ModelCount> {
         .collect()
 }
 
+/// Replaces Claude estimates with exact counts from Anthropic's API (`--claude-api`). On any
+/// failure the estimate stays and the reason is returned, to be printed on stderr.
+pub fn apply_claude_api(text: &str, counts: &mut [ModelCount], models: &[Model], api: &crate::anthropic::ApiCounter) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (c, m) in counts.iter_mut().zip(models) {
+        if m.tokenizer != "claude" {
+            continue;
+        }
+        match api.count(&m.id, text) {
+            Ok(n) => *c = ModelCount::from_api(m, n),
+            Err(status) => problems.push(format!("{}: Anthropic API {status}; showing the estimate", m.id)),
+        }
+    }
+    problems
+}
+
 pub fn render_count_text(source: &str, text: &str, counts: &[ModelCount], models: &[Model]) -> String {
     let mut rows = vec![["model".to_string(), "tokens".into(), "count".into(), "input cost".into(), "context window".into()]];
     for (c, m) in counts.iter().zip(models) {
         rows.push([
             c.model.clone(),
             format::tokens(c.tokens, c.exact),
-            m.accuracy_label(),
+            c.accuracy_label(Some(m)),
             format::cost(c.input_cost_usd),
             match (c.context_share, c.context_window) {
                 (Some(s), Some(w)) => format!("{} of {}", format::percent(s), format::window(w)),

@@ -121,6 +121,9 @@ pub struct Overrides {
     pub max_file_size: Option<u64>,
     pub code: Option<CodeOverrides>,
     pub log_level: Option<String>,
+    /// Exact Claude counts from Anthropic's API (editor setting `claudeApi`; never from a
+    /// workspace file: `promptcost.toml` has no such key).
+    pub claude_api: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]

@@ -44,9 +44,28 @@ pub struct ModelCount {
     pub cached_input_cost_usd: Option<f64>,
     pub context_window: Option<u64>,
     pub context_share: Option<f64>,
+    /// Counted by Anthropic's `count_tokens` API (opt-in): exact, framing of one user
+    /// message included.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub via_api: bool,
 }
 
 impl ModelCount {
+    /// An exact count from the provider's API in place of an estimate.
+    pub fn from_api(model: &Model, tokens: u64) -> ModelCount {
+        ModelCount { exact: true, error_pct: None, via_api: true, ..ModelCount::new(model, tokens) }
+    }
+
+    /// "exact (o200k_base)", "≈ ±15%" or "exact via API".
+    pub fn accuracy_label(&self, model: Option<&Model>) -> String {
+        match (self.via_api, model, self.error_pct) {
+            (true, _, _) => "exact via API".to_string(),
+            (_, Some(m), _) => m.accuracy_label(),
+            (_, None, Some(e)) => format!("≈ ±{e:.0}%"),
+            (_, None, None) => format!("exact ({})", self.encoding),
+        }
+    }
+
     pub fn new(model: &Model, tokens: u64) -> ModelCount {
         ModelCount {
             model: model.id.clone(),
@@ -59,6 +78,7 @@ impl ModelCount {
             cached_input_cost_usd: model.cached_input_cost(tokens),
             context_window: model.max_input_tokens,
             context_share: model.context_share(tokens),
+            via_api: false,
         }
     }
 

@@ -2,6 +2,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod tokenize;
+pub mod anthropic;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -48,6 +48,10 @@ struct CountArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Count Claude models exactly with Anthropic's count_tokens API (sends the text to
+    /// Anthropic; key from ANTHROPIC_API_KEY). Off by default: Claude counts are estimates.
+    #[arg(long)]
+    claude_api: bool,
     /// The file to count; `-` or nothing for standard input.
     file: Option<PathBuf>,
 }
@@ -106,7 +110,13 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
     }
     .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
     let settings = settings(&args.common, &start)?;
-    let counts = cli::count_models(&text, &settings.models);
+    let mut counts = cli::count_models(&text, &settings.models);
+    if args.claude_api {
+        let api = promptcost::anthropic::ApiCounter::from_env();
+        for p in cli::apply_claude_api(&text, &mut counts, &settings.models, &api) {
+            eprintln!("promptcost: {p}");
+        }
+    }
     let out = if args.json {
         let o = cli::CountOutput { source: &source, bytes: text.len(), chars: text.chars().count(), snapshot_date: &settings.table.snapshot_date, models: counts };
         serde_json::to_string_pretty(&o).map_err(|e| e.to_string())? + "\n"

@@ -92,12 +92,8 @@ pub fn hover_markdown(doc: &Document, p: &Prompt, s: &Settings) -> String {
     for c in &p.counts {
         let model = s.table.get(&c.model);
         let tokens = format::tokens(c.tokens, c.exact);
-        // "exact (gemma3)" or "≈ ±15%", as `promptcost models` shows it.
-        let accuracy = match (model, c.error_pct) {
-            (Some(m), _) => m.accuracy_label(),
-            (None, Some(e)) => format!("≈ ±{e:.0}%"),
-            (None, None) => format!("exact ({})", c.encoding),
-        };
+        // "exact (gemma3)", "≈ ±15%" or "exact via API", as `promptcost models` shows it.
+        let accuracy = c.accuracy_label(model);
         let context = match (c.context_share, c.context_window) {
             (Some(sh), Some(w)) => format!("{} of {}", format::percent(sh), format::window(w)),
             _ => "unknown".into(),

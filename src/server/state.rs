@@ -12,7 +12,8 @@ use tower_lsp_server::ls_types::*;
 
 use super::features;
 use crate::config::{find_config, ConfigError, Overrides, Settings};
-use crate::document::Document;
+use crate::anthropic::{ApiCounter, ApiStatus};
+use crate::document::{budget_problems, Analysis, Document, ModelCount, PromptKind};
 use crate::position::{self, PosEncoding};
 use crate::pricing::encodings_of;
 use crate::tokenize::Encoding;
@@ -79,6 +80,79 @@ pub struct State {
     /// Requests dropped unanswered because the client cancelled them (`$/cancelRequest`)
     /// before the worker reached them.
     pub skipped_cancelled: u64,
+    /// Exact Claude counts from Anthropic's API, when the user turned them on.
+    api: Option<ApiHandle>,
+}
+
+/// The opt-in Anthropic counter and its request thread.
+struct ApiHandle {
+    counter: Arc<ApiCounter>,
+    tx: mpsc::Sender<ApiRequest>,
+}
+
+struct ApiRequest {
+    /// Document, prompt and model: a newer text for the same key replaces an older one
+    /// still waiting (typing sends one request, after the pause).
+    key: (String, String, String),
+    model: String,
+    text: String,
+}
+
+/// Requests wait this long without a newer text before they are sent...
+const API_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(600);
+/// ...but no longer than this after the first (counts arrive even while typing on).
+const API_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The request thread: debounces, asks the API (rate-limited, cached, backing off after
+/// failures inside `ApiCounter`), then tells the worker what changed.
+fn spawn_api_thread(counter: Arc<ApiCounter>, jobs: mpsc::Sender<Job>) -> mpsc::Sender<ApiRequest> {
+    let (tx, rx) = mpsc::channel::<ApiRequest>();
+    std::thread::Builder::new()
+        .name("promptcost-anthropic".into())
+        .spawn(move || {
+            let mut pending: HashMap<(String, String, String), (String, String)> = HashMap::new();
+            while let Ok(first) = rx.recv() {
+                if counter.cached(&first.model, &first.text).is_some() {
+                    continue;
+                }
+                // Debounce: send once no *new* text has come for API_DEBOUNCE (repeats of a
+                // text already waiting, from hovers and hints, do not postpone it), and at
+                // most API_MAX_WAIT after the first.
+                let start = std::time::Instant::now();
+                let mut deadline = start + API_DEBOUNCE;
+                pending.insert(first.key, (first.model, first.text));
+                loop {
+                    let now = std::time::Instant::now();
+                    if now >= deadline {
+                        break;
+                    }
+                    match rx.recv_timeout(deadline - now) {
+                        Ok(r) => {
+                            let new = pending.get(&r.key).is_none_or(|(_, t)| *t != r.text) && counter.cached(&r.model, &r.text).is_none();
+                            if new {
+                                pending.insert(r.key, (r.model, r.text));
+                                deadline = (std::time::Instant::now() + API_DEBOUNCE).min(start + API_MAX_WAIT);
+                            }
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                let before = counter.status();
+                let mut answered = 0;
+                for (_, (model, text)) in pending.drain() {
+                    if counter.cached(&model, &text).is_none() && counter.count(&model, &text).is_ok() {
+                        answered += 1;
+                    }
+                }
+                let after = counter.status();
+                if jobs.send(Box::new(move |st: &mut State| st.api_answered(answered, before, after))).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("spawn the Anthropic request thread");
+    tx
 }
 
 fn level_rank(m: MessageType) -> u8 {
@@ -108,6 +182,7 @@ impl State {
             refresh: false,
             refresh_support: (false, false),
             skipped_cancelled: 0,
+            api: None,
         };
         std::thread::Builder::new()
             .name("promptcost-worker".into())
@@ -138,6 +213,8 @@ impl State {
         serde_json::json!({
             "documents": self.docs.len(),
             "skipped_cancelled_requests": self.skipped_cancelled,
+            // null while claudeApi is off; else the last status and the requests made.
+            "claude_api": self.api.as_ref().map(|a| json!({"status": a.counter.status().to_string(), "requests": a.counter.calls()})),
         })
     }
 
@@ -174,10 +251,88 @@ impl State {
             Some("debug") | Some("trace") => MessageType::LOG,
             _ => MessageType::INFO,
         };
+        match (o.claude_api == Some(true), self.api.is_some()) {
+            (true, false) => {
+                let counter = Arc::new(ApiCounter::from_env());
+                let tx = spawn_api_thread(counter.clone(), self.jobs.clone());
+                self.api = Some(ApiHandle { counter, tx });
+                self.log(MessageType::INFO, "Claude counts: exact via Anthropic's count_tokens API (claudeApi is on: prompt text is sent to Anthropic)".into());
+            }
+            (false, true) => {
+                self.api = None;
+                self.log(MessageType::INFO, "Claude counts: estimates (claudeApi is off; nothing is sent)".into());
+            }
+            _ => {}
+        }
         if o != self.overrides {
             self.overrides = o;
             self.reload_config();
         }
+    }
+
+    /// The API answered (or failed): show the new counts, and say when the status changes.
+    fn api_answered(&mut self, answered: usize, before: ApiStatus, after: ApiStatus) {
+        if self.api.is_none() {
+            return;
+        }
+        if after != before {
+            match &after {
+                ApiStatus::Ok | ApiStatus::Idle => self.log(MessageType::INFO, format!("Anthropic API: {after}")),
+                ApiStatus::NoKey | ApiStatus::Refused(_) => {
+                    self.show(MessageType::WARNING, format!("promptcost: Anthropic API {after}; Claude counts stay estimates"))
+                }
+                ApiStatus::Offline(_) => self.log(MessageType::WARNING, format!("Anthropic API {after}; Claude counts stay estimates")),
+            }
+        }
+        if answered > 0 {
+            let uris: Vec<Uri> = self.docs.iter().filter(|(_, d)| matches!(d.kind, Kind::Prompt)).map(|(u, _)| u.clone()).collect();
+            self.dirty.extend(uris);
+            self.refresh = true;
+        }
+    }
+
+    /// With `claudeApi` on: Claude estimates become the API's exact counts where it has
+    /// answered for that text; the others are asked for (debounced) and stay estimates
+    /// meanwhile. Budgets are checked again against the exact counts.
+    fn apply_api(&self, uri: &Uri, d: &Doc, a: &mut Analysis) {
+        let Some(api) = &self.api else { return };
+        let mut changed = false;
+        for p in std::iter::once(&mut a.file).chain(a.parts.iter_mut()) {
+            if !p.counts.iter().any(|c| c.tokenizer == "claude") {
+                continue;
+            }
+            let text = match p.kind {
+                PromptKind::Literal => {
+                    d.doc.code.as_ref().and_then(|c| c.prompts.iter().find(|cp| cp.range == p.range)).map(|cp| cp.value.clone()).unwrap_or_default()
+                }
+                _ => d.doc.rope.byte_slice(p.range.clone()).to_string(),
+            };
+            for c in p.counts.iter_mut().filter(|c| c.tokenizer == "claude") {
+                let Some(model) = d.settings.table.get(&c.model) else { continue };
+                match api.counter.cached(&model.id, &text) {
+                    Some(n) => {
+                        *c = ModelCount::from_api(model, n);
+                        changed = true;
+                    }
+                    None => {
+                        let _ = api.tx.send(ApiRequest {
+                            key: (uri.as_str().to_string(), p.name.clone(), model.id.clone()),
+                            model: model.id.clone(),
+                            text: text.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        if changed {
+            a.problems.retain(|x| x.code != "budget" && x.code != "context-window");
+            budget_problems(a, &d.doc.rope);
+        }
+    }
+
+    /// A line for hovers while `claudeApi` is on.
+    fn api_line(&self) -> Option<String> {
+        self.api.as_ref().map(|api| format!("\n\nClaude counts: Anthropic API, {}.", api.counter.status()))
     }
 
     /// Re-reads configuration (a settings change or a `promptcost.toml` change) and
@@ -364,14 +519,15 @@ impl State {
         let dirty: Vec<Uri> = self.dirty.drain().collect();
         for uri in dirty {
             let enc = self.enc;
-            let Some(d) = self.docs.get_mut(&uri) else { continue };
+            let Some(d) = self.docs.get(&uri) else { continue };
             if d.pending {
                 continue;
             }
             let diags = match d.kind {
                 Kind::Prompt => {
                     // Diagnostics need the file and the sections that have a budget.
-                    let a = d.doc.analyze_where(&d.settings, &|s| s.has_budget);
+                    let mut a = d.doc.analyze_where(&d.settings, &|s| s.has_budget);
+                    self.apply_api(&uri, d, &mut a);
                     features::diagnostics(&d.doc, &a, enc)
                 }
                 _ => vec![],
@@ -403,7 +559,8 @@ impl State {
         let rope = &d.doc.rope;
         let from = position::to_offset(rope, enc, range.start.line, 0);
         let to = position::to_offset(rope, enc, range.end.line.saturating_add(1), 0);
-        let a = d.doc.analyze_where(&d.settings, &|s| s.hint_at >= from && s.hint_at <= to);
+        let mut a = d.doc.analyze_where(&d.settings, &|s| s.hint_at >= from && s.hint_at <= to);
+        self.apply_api(uri, d, &mut a);
         Some(features::inlay_hints(&d.doc, &a, enc, range))
     }
 
@@ -415,8 +572,13 @@ impl State {
         }
         let offset = position::to_offset(&d.doc.rope, enc, pos.line, pos.character);
         let len = d.doc.len();
-        let a = d.doc.analyze_where(&d.settings, &|s| s.range.contains(&offset) || (s.range.end == offset && offset == len));
-        Some(features::hover(&d.doc, &a, &d.settings, offset))
+        let mut a = d.doc.analyze_where(&d.settings, &|s| s.range.contains(&offset) || (s.range.end == offset && offset == len));
+        self.apply_api(uri, d, &mut a);
+        let mut h = features::hover(&d.doc, &a, &d.settings, offset);
+        if let (HoverContents::Markup(m), Some(line)) = (&mut h.contents, self.api_line()) {
+            m.value.push_str(&line);
+        }
+        Some(h)
     }
 
     pub fn code_lens(&mut self, uri: &Uri) -> Option<Vec<CodeLens>> {
@@ -424,7 +586,8 @@ impl State {
         if d.pending {
             return Some(features::counting_lens(&d.doc));
         }
-        let a = d.doc.analyze_where(&d.settings, &|_| false);
+        let mut a = d.doc.analyze_where(&d.settings, &|_| false);
+        self.apply_api(uri, d, &mut a);
         Some(features::code_lens(&a))
     }
 

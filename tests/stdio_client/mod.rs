@@ -21,7 +21,19 @@ pub struct Server {
 
 impl Server {
     pub fn start(bin: &str) -> Server {
-        let mut child = Command::new(bin).arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(if std::env::var_os("PROMPTCOST_SERVER_STDERR").is_some() { Stdio::inherit() } else { Stdio::null() }).spawn().unwrap();
+        Server::start_with_env(bin, &[])
+    }
+
+    /// With extra environment variables (`None` removes one).
+    pub fn start_with_env(bin: &str, env: &[(&str, Option<&str>)]) -> Server {
+        let mut cmd = Command::new(bin);
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let mut child = cmd.arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(if std::env::var_os("PROMPTCOST_SERVER_STDERR").is_some() { Stdio::inherit() } else { Stdio::null() }).spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let (tx, rx) = channel();

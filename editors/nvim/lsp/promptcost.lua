@@ -37,6 +37,8 @@ return {
   --     logLevel = 'info',                          -- error | warn | info | debug | trace
   --     pricesFile = '/path/to/prices.json',        -- LiteLLM-format price file
   --     code = { enabled = true, namePattern = '(?i)prompt' },
+  --     claudeApi = false,  -- true: exact Claude counts from Anthropic's API (sends the
+  --                         -- text to Anthropic; key from $ANTHROPIC_API_KEY)
   --   } } })
   -- They are served on workspace/configuration (section `promptcost`), sent with
   -- workspace/didChangeConfiguration, and as initializationOptions (below).

@@ -17,6 +17,8 @@ export interface ServerSettings {
   logLevel?: LogLevel;
   pricesFile?: string;
   code?: { enabled?: boolean; namePattern?: string };
+  /** Exact Claude counts via Anthropic's API: sent only when the user turned it on. */
+  claudeApi?: boolean;
 }
 
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'trace'];
@@ -81,6 +83,7 @@ export function toServerSettings(get: SettingGetter, homedir?: string): ServerSe
   const namePattern = get('code.namePattern');
   if (typeof namePattern === 'string' && namePattern.trim() !== '') code.namePattern = namePattern;
   if (Object.keys(code).length > 0) out.code = code;
+  if (get('claudeApi') === true) out.claudeApi = true;
   return out;
 }
 

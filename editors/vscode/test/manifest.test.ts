@@ -18,6 +18,11 @@ describe('package.json', () => {
     assert.ok(fs.existsSync(path.join(root, 'LICENSE')));
   });
 
+  it('claudeApi can only be turned on in user settings (it sends text to Anthropic)', () => {
+    assert.equal(props['promptcost.claudeApi'].scope, 'application');
+    assert.equal(props['promptcost.claudeApi'].default, false);
+  });
+
   it('server.path and pricesFile are machine-scoped', () => {
     assert.equal(props['promptcost.server.path'].scope, 'machine');
     assert.equal(props['promptcost.pricesFile'].scope, 'machine');
@@ -26,7 +31,7 @@ describe('package.json', () => {
   it('contributes every key the server reads; the defaults send nothing (promptcost.toml applies)', () => {
     const defaults = (key: string) => props[`promptcost.${key}`]?.default;
     assert.deepEqual(toServerSettings(defaults), {});
-    for (const key of ['models', 'budget', 'include', 'exclude', 'expectedOutputTokens', 'logLevel', 'pricesFile', 'code.enabled', 'code.namePattern', 'trace.server']) {
+    for (const key of ['models', 'budget', 'include', 'exclude', 'expectedOutputTokens', 'logLevel', 'pricesFile', 'code.enabled', 'code.namePattern', 'claudeApi', 'trace.server']) {
       assert.ok(props[`promptcost.${key}`], `missing promptcost.${key}`);
     }
   });

@@ -75,6 +75,12 @@ describe('toServerSettings', () => {
     assert.equal(toServerSettings(getterFromObject({ pricesFile: '~/p.json' }), '/home/u').pricesFile, '/home/u/p.json');
   });
 
+  it('claudeApi is sent only when true', () => {
+    assert.equal(toServerSettings(getterFromObject({ claudeApi: true })).claudeApi, true);
+    assert.deepEqual(toServerSettings(getterFromObject({ claudeApi: false })), {});
+    assert.deepEqual(toServerSettings(getterFromObject({ claudeApi: 'yes' })), {});
+  });
+
   it('empty namePattern is unset', () => {
     assert.deepEqual(toServerSettings(getterFromObject({ 'code.namePattern': '' })), {});
   });
