@@ -218,7 +218,24 @@ impl Settings {
         if let Some(p) = &o.prices_file {
             table.merge_file(&absolutize(root, p)).map_err(ConfigError::plain)?;
         } else if let Some(p) = &file.prices {
-            table.merge_file(&absolutize(base_dir, p.get_ref())).map_err(|m| err(Some(p.span()), format!("key `prices`: {m}")))?;
+            // A project file may only name a price file inside its own directory tree: a
+            // cloned repository must not make the tool read files elsewhere on the machine.
+            let full = absolutize(base_dir, p.get_ref());
+            let inside = match (std::fs::canonicalize(&full), std::fs::canonicalize(base_dir)) {
+                (Ok(f), Ok(b)) => f.starts_with(b),
+                _ => !Path::new(p.get_ref()).is_absolute() && !p.get_ref().split(['/', '\\']).any(|c| c == ".."),
+            };
+            if !inside {
+                return Err(err(
+                    Some(p.span()),
+                    format!(
+                        "key `prices`: {} is outside this project ({}); name a price file elsewhere with the editor setting `pricesFile` or `--prices`",
+                        full.display(),
+                        base_dir.display()
+                    ),
+                ));
+            }
+            table.merge_file(&full).map_err(|m| err(Some(p.span()), format!("key `prices`: {m}")))?;
         }
 
         // Models.
@@ -445,6 +462,27 @@ mod tests {
         assert!(e.message.contains("code.name_pattern") && e.line == 2, "{e}");
         let e = load("budget = 0\n").unwrap_err();
         assert!(e.message.contains("positive"), "{e}");
+    }
+
+    #[test]
+    fn project_price_file_must_stay_inside_the_project() {
+        let outer = tempfile::tempdir().unwrap();
+        let project = outer.path().join("project");
+        std::fs::create_dir(&project).unwrap();
+        std::fs::write(outer.path().join("prices.json"), "{}").unwrap();
+        std::fs::write(project.join("prices.json"), "{}").unwrap();
+        for bad in ["../prices.json", &outer.path().join("prices.json").display().to_string()] {
+            let cfg = project.join("promptcost.toml");
+            std::fs::write(&cfg, format!("prices = {bad:?}\n")).unwrap();
+            let e = Settings::load(&project, Some(&cfg), &Overrides::default()).unwrap_err();
+            assert!(e.to_string().contains("is outside this project"), "{e}");
+        }
+        let cfg = project.join("promptcost.toml");
+        std::fs::write(&cfg, "prices = \"prices.json\"\n").unwrap();
+        Settings::load(&project, Some(&cfg), &Overrides::default()).unwrap();
+        // The user may name any file (editor setting or flag).
+        let o = Overrides { prices_file: Some(outer.path().join("prices.json").display().to_string()), ..Default::default() };
+        Settings::load(&project, Some(&cfg), &o).unwrap();
     }
 
     #[test]
