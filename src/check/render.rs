@@ -100,12 +100,24 @@ pub fn human(r: &Report, color: bool) -> String {
     for s in &r.skipped {
         out.push_str(&format!("note: skipped {}: {}\n", s.path, s.reason));
     }
+    // Models counted by estimate, with their stated error (from any prompt's counts).
+    let mut estimates: Vec<(String, f64)> = Vec::new();
+    for c in r.prompts.iter().flat_map(|p| &p.models) {
+        if let (false, Some(e)) = (c.exact, c.error_pct) {
+            if !estimates.iter().any(|(m, _)| *m == c.model) {
+                estimates.push((c.model.clone(), e));
+            }
+        }
+    }
     let totals: Vec<String> = r
         .summary
         .tokens
         .iter()
         .zip(&r.summary.input_cost_usd)
-        .map(|((m, t), (_, c))| format!("{m} {} tok {}", format::thousands(*t), format::cost(*c)))
+        .map(|((m, t), (_, c))| {
+            let exact = !estimates.iter().any(|(e, _)| e == m);
+            format!("{m} {} tok {}", format::tokens(*t, exact), format::cost(*c))
+        })
         .collect();
     out.push_str(&format!(
         "\n{} files, {} prompts: {}. {}\n",
@@ -114,6 +126,10 @@ pub fn human(r: &Report, color: bool) -> String {
         totals.join(" · "),
         if r.violations.is_empty() { paint(color, "32;1", "All within budget.") } else { paint(color, "33;1", &format!("{} violation(s).", r.violations.len())) }
     ));
+    let notes = estimate_notes(r);
+    if !notes.is_empty() {
+        out.push_str(&format!("≈ estimates (no public tokenizer): {}.\n", notes.join(", ")));
+    }
     out
 }
 
@@ -275,5 +291,22 @@ pub fn markdown(r: &Report) -> String {
         out.push_str(&r.deleted.iter().map(|d| format!("`{}` {} (−{})", d.path, d.name, format::thousands(d.base_tokens))).collect::<Vec<_>>().join(", "));
         out.push('\n');
     }
+    let notes = estimate_notes(r);
+    if !notes.is_empty() {
+        out.push_str(&format!("\n≈ estimates (no public tokenizer): {}.\n", notes.join(", ")));
+    }
     out
+}
+
+/// `claude-sonnet-4-5 ±15%` for each model in the report counted by estimate.
+fn estimate_notes(r: &Report) -> Vec<String> {
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for c in r.prompts.iter().flat_map(|p| &p.models) {
+        if let (false, Some(e)) = (c.exact, c.error_pct) {
+            if !out.iter().any(|(m, _)| *m == c.model) {
+                out.push((c.model.clone(), e));
+            }
+        }
+    }
+    out.into_iter().map(|(m, e)| format!("{m} ±{e:.0}%")).collect()
 }
