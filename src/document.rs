@@ -434,6 +434,18 @@ impl Document {
         encodings.iter().copied().filter(|e| !self.counters.iter().any(|c| c.encoding() == *e)).collect()
     }
 
+    /// Bytes an edit of `range` would recount (the most over the encodings; 0 for a source
+    /// file, whose literals are counted by value).
+    pub fn edit_cost(&self, range: Range<usize>) -> usize {
+        self.counters.iter().map(|c| c.edit_cost(range.start, range.end)).max().unwrap_or(0)
+    }
+
+    /// Forgets the counts (they are made again, e.g. on a background thread, by
+    /// [`Document::counting_job`]).
+    pub fn drop_counters(&mut self) {
+        self.counters.clear();
+    }
+
     /// A self-contained job that counts this version of the text in `encodings` (for a
     /// background thread: the rope is shared, not copied).
     pub fn counting_job(&self, encodings: Vec<Encoding>) -> impl FnOnce() -> Vec<ChunkedCount> + Send + 'static {

@@ -308,3 +308,42 @@ async fn cancelled_requests_are_skipped_and_answered_as_cancelled() {
     assert!(h["result"]["contents"]["value"].as_str().unwrap().contains("tokens"), "{h}");
     c.shutdown().await;
 }
+
+/// An edit inside a long run without cut points (a minified blob) is counted on a background
+/// thread: the file shows "counting…" meanwhile, other files are served, and the count that
+/// arrives is exact for the newest text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_in_a_long_uncuttable_run_counts_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start().await;
+    c.initialize(utf8_caps(), json!({"models": ["gpt-4o", "gemini-2.5-pro"]}), dir.path()).await;
+    let mut text = format!("# Data\n{}\n# After\nplain words\n", "Zm9vYmFy".repeat(40_000));
+    let uri = c.open(&dir.path().join("blob.prompt.md"), &text).await;
+    c.diagnostics(&uri, 1).await;
+    let other = c.open(&dir.path().join("other.prompt"), "hello there").await;
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": 1, "character": 1000}, "end": {"line": 1, "character": 1000}}, "text": "QQ"}]})).await;
+    text.insert_str(7 + 1000, "QQ");
+    assert_eq!(first_hint(&mut c, &uri).await, "counting…");
+    let r = c.request("promptcost/count", json!({"textDocument": {"uri": other}})).await;
+    assert_eq!(r["result"]["models"][0]["tokens"], o200k("hello there"));
+    c.diagnostics(&uri, 2).await;
+    let r = c.request("promptcost/count", json!({"textDocument": {"uri": uri}})).await;
+    assert_eq!(r["result"]["models"][0]["tokens"], o200k(&text));
+    assert_eq!(r["result"]["models"][1]["tokens"], promptcost::tokenize::Encoding::Gemma3.count(&text) as u64);
+    assert!(first_hint(&mut c, &uri).await.contains("tok ·"));
+    // An edit elsewhere stays synchronous and exact.
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 3},
+        "contentChanges": [{"range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 5}}, "text": "many"}]})).await;
+    let at = text.find("plain").unwrap();
+    text.replace_range(at..at + 5, "many");
+    c.diagnostics(&uri, 3).await;
+    let r = c.request("promptcost/count", json!({"textDocument": {"uri": uri}})).await;
+    assert_eq!(r["result"]["models"][1]["tokens"], promptcost::tokenize::Encoding::Gemma3.count(&text) as u64);
+    c.shutdown().await;
+}
+
+async fn first_hint(c: &mut Client, uri: &str) -> String {
+    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 0}}})).await;
+    r["result"][0]["label"].as_str().unwrap_or_default().to_string()
+}

@@ -56,7 +56,15 @@ struct Doc {
     settings: Arc<Settings>,
     /// Counting in the background (a large file): requests answer "counting…" meanwhile.
     pending: bool,
+    /// An edit here once had to recount a long run without cut points: count in the
+    /// background from then on, whatever the file's size.
+    slow: bool,
 }
+
+/// An edit that would recount more than this (text without cut points: a minified blob, a
+/// long base64 string) is counted on a background thread instead, so that no document
+/// blocks the others; the file shows "counting…" meanwhile.
+pub const SLOW_EDIT_BYTES: usize = 64 * 1024;
 
 /// Documents larger than this are counted on a background thread when opened.
 pub const BACKGROUND_FROM: usize = 1024 * 1024;
@@ -441,7 +449,7 @@ impl State {
             (Some(lang), Kind::Prompt) => Document::new_code(&path, lang, &text, settings.code_rules(), &encodings_of(&settings.models)),
             _ => Document::new(&path, if matches!(kind, Kind::Skipped) { "" } else { &text }, &[]),
         };
-        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings, pending: false });
+        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings, pending: false, slow: false });
         self.count(&uri);
         self.dirty.insert(uri);
     }
@@ -458,7 +466,7 @@ impl State {
         if missing.is_empty() {
             return;
         }
-        if d.doc.len() < BACKGROUND_FROM {
+        if d.doc.len() < BACKGROUND_FROM && !d.slow {
             d.doc.ensure_encodings(&missing);
             return;
         }
@@ -492,6 +500,7 @@ impl State {
         if matches!(d.kind, Kind::Skipped) {
             return;
         }
+        let mut recount = false;
         for ch in changes {
             match ch.range {
                 Some(r) => {
@@ -499,13 +508,27 @@ impl State {
                     let a = position::to_offset(rope, enc, r.start.line, r.start.character);
                     let b = position::to_offset(rope, enc, r.end.line, r.end.character);
                     // A reversed range is taken as the range between its ends.
-                    d.doc.replace(a.min(b)..a.max(b), &ch.text);
+                    let range = a.min(b)..a.max(b);
+                    if d.doc.edit_cost(range.clone()) > SLOW_EDIT_BYTES {
+                        d.doc.drop_counters();
+                        d.slow = true;
+                        recount = true;
+                    }
+                    d.doc.replace(range, &ch.text);
+                }
+                None if ch.text.len() >= BACKGROUND_FROM && d.doc.code.is_none() => {
+                    // Full-text sync of a large file: count it in the background.
+                    d.doc = Document::new(&d.doc.path.clone(), &ch.text, &[]);
+                    recount = true;
                 }
                 None => d.doc.set_text(&ch.text),
             }
         }
         d.version = version;
-        self.dirty.insert(uri);
+        self.dirty.insert(uri.clone());
+        if recount {
+            self.count(&uri);
+        }
     }
 
     pub fn close(&mut self, uri: &Uri) {

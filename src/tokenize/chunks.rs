@@ -163,6 +163,24 @@ impl ChunkedCount {
         self.len = new_doc_len;
     }
 
+    /// How many bytes [`ChunkedCount::apply_edit`] would recount for an edit of
+    /// `start..old_end`: the chunks it touches. Large only inside text without cut points.
+    pub fn edit_cost(&self, start: usize, old_end: usize) -> usize {
+        if self.blocks.is_empty() {
+            return self.len;
+        }
+        let old_end = old_end.max(start).min(self.len);
+        let start = start.min(old_end);
+        let first = if start == 0 { 0 } else { self.locate(start - 1).start };
+        let end = if old_end >= self.len {
+            self.len
+        } else {
+            let l = self.locate(old_end);
+            l.start + self.blocks[l.block].chunks[l.chunk].len
+        };
+        end - first
+    }
+
     /// Replaces the chunks from `first` to `last` (inclusive) with `fresh`.
     fn replace_chunks(&mut self, first: Place, last: Place, fresh: Vec<Chunk>) {
         let mut merged: Vec<Chunk> = Vec::with_capacity(fresh.len() + 2 * BLOCK_TARGET);
@@ -462,6 +480,15 @@ mod tests {
             assert!(c.chunk_count() > 10, "{} chunks", c.chunk_count());
             assert_eq!(c.total(), full(enc, &text));
         }
+    }
+
+    #[test]
+    fn edit_cost_is_the_touched_chunks() {
+        let text = format!("{}\n{}\n{}", "word ".repeat(2000), "x".repeat(100_000), "word ".repeat(2000));
+        let c = ChunkedCount::new(Encoding::O200kBase, &Rope::from_str(&text), &[]);
+        assert!(c.edit_cost(100, 101) < 4 * TARGET_CHUNK);
+        assert!(c.edit_cost(10_000 + 50_000, 10_000 + 50_001) >= 100_000);
+        assert!(c.edit_cost(text.len(), text.len()) < 4 * TARGET_CHUNK);
     }
 
     #[test]
