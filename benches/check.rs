@@ -1,0 +1,96 @@
+//! `cargo bench --bench check`: `promptcost check` (the release binary) on a generated tree of
+//! 10,000 files (prompt files and source files with prompt literals, about 200 MB): files per
+//! second with 1 and 2 threads, against the raw counting time of the tokenizer on the same
+//! bytes, measured in the same run.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use promptcost::tokenize::Encoding;
+use support::*;
+
+const FILES: usize = 10_000;
+const FILE_BYTES: usize = 20_000;
+
+/// Writes the tree; returns the texts (for the counting baseline).
+fn generate(root: &Path) -> Vec<String> {
+    let prose = prose(2 * 1024 * 1024);
+    let mut r = Lcg(11);
+    let mut texts = Vec::with_capacity(FILES);
+    for i in 0..FILES {
+        let dir = root.join(format!("pkg{}/mod{}", i % 50, i % 7));
+        std::fs::create_dir_all(&dir).unwrap();
+        let start = r.below(prose.len() - FILE_BYTES - 8);
+        let start = (start..).find(|&s| prose.is_char_boundary(s)).unwrap();
+        let end = ((start + FILE_BYTES)..).find(|&e| prose.is_char_boundary(e)).unwrap();
+        let body = &prose[start..end];
+        let (name, text) = match i % 10 {
+            // Prompt files: Markdown with sections.
+            0..=2 => (format!("prompt{i}.prompt.md"), format!("# Prompt {i}\n\n## Task\n{body}\n")),
+            3 => (format!("AGENTS{i}.md"), format!("# Agent notes {i}\n{body}\n")),
+            // Source files: a few prompt literals in ordinary code.
+            4..=6 => {
+                let quarter = &body[..(body.len() / 4..).find(|&e| body.is_char_boundary(e)).unwrap()];
+                let code: String = (0..40).map(|k| format!("def handler_{k}(request):\n    return request.get(\"item_{k}\")\n\n")).collect();
+                (format!("app{i}.py"), format!("SYSTEM_PROMPT = \"\"\"{}\"\"\"\n\n{code}", quarter.replace('"', "'").replace('\\', "/")))
+            }
+            7..=8 => {
+                let quarter = &body[..(body.len() / 4..).find(|&e| body.is_char_boundary(e)).unwrap()];
+                let code: String = (0..40).map(|k| format!("export function handler{k}(req) {{ return req.get(\"item{k}\"); }}\n")).collect();
+                (format!("agent{i}.ts"), format!("const systemPrompt = `{}`;\n\n{code}", quarter.replace('`', "'").replace('\\', "/").replace("${", "$ {")))
+            }
+            _ => (format!("notes{i}.txt"), body.to_string()),
+        };
+        std::fs::write(dir.join(name), &text).unwrap();
+        texts.push(text);
+    }
+    texts
+}
+
+fn scan(root: &Path, jobs: usize) -> Duration {
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_promptcost"))
+        .args(["check", "--format", "json", "--model", "gpt-4o", "--jobs", &jobs.to_string()])
+        .arg(root)
+        .output()
+        .unwrap();
+    let d = t.elapsed();
+    assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["summary"]["files"].as_u64().unwrap() >= (FILES * 9 / 10) as u64, "{}", v["summary"]);
+    d
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = generate(dir.path());
+    let bytes: usize = texts.iter().map(String::len).sum();
+    println!("## `promptcost check` on {FILES} files ({} MB): prompt files, Python and TypeScript with prompt literals, text files", bytes / 1_000_000);
+    println!("Model gpt-4o (o200k_base). Baseline: counting every byte of every file with bpe-openai on one");
+    println!("thread, in memory (no walking, reading, parsing or reporting). The tree was just written, so");
+    println!("it is in the page cache for every run.\n");
+    Encoding::O200kBase.warm_up();
+    let t = Instant::now();
+    let total: usize = texts.iter().map(|t| Encoding::O200kBase.count(t)).sum();
+    let count_time = t.elapsed();
+    assert!(total > 0);
+    scan(dir.path(), 2); // warm-up
+    println!("| run | time | files/s | MB/s | vs counting all bytes |");
+    println!("|---|--:|--:|--:|--:|");
+    println!("| count all bytes (bpe-openai, 1 thread) | {} | | {:.1} | 1.00x |", ms(count_time), mbps(bytes, count_time));
+    for jobs in [1, 2] {
+        let d = median_time(3, || {
+            scan(dir.path(), jobs);
+        });
+        println!(
+            "| `check --jobs {jobs}` | {} | {:.0} | {:.1} | {:.2}x |",
+            ms(d),
+            FILES as f64 / d.as_secs_f64(),
+            mbps(bytes, d),
+            d.as_secs_f64() / count_time.as_secs_f64()
+        );
+    }
+}
