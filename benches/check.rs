@@ -13,7 +13,7 @@ use promptcost::tokenize::Encoding;
 use support::*;
 
 const FILES: usize = 10_000;
-const FILE_BYTES: usize = 20_000;
+const FILE_BYTES: usize = 28_000;
 
 /// Writes the tree; returns the texts (for the counting baseline).
 fn generate(root: &Path) -> Vec<String> {
@@ -30,7 +30,7 @@ fn generate(root: &Path) -> Vec<String> {
         let (name, text) = match i % 10 {
             // Prompt files: Markdown with sections.
             0..=2 => (format!("prompt{i}.prompt.md"), format!("# Prompt {i}\n\n## Task\n{body}\n")),
-            3 => (format!("AGENTS{i}.md"), format!("# Agent notes {i}\n{body}\n")),
+            3 => (format!("agent{i}/AGENTS.md"), format!("# Agent notes {i}\n{body}\n")),
             // Source files: a few prompt literals in ordinary code.
             4..=6 => {
                 let quarter = &body[..(body.len() / 4..).find(|&e| body.is_char_boundary(e)).unwrap()];
@@ -44,7 +44,9 @@ fn generate(root: &Path) -> Vec<String> {
             }
             _ => (format!("notes{i}.txt"), body.to_string()),
         };
-        std::fs::write(dir.join(name), &text).unwrap();
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &text).unwrap();
         texts.push(text);
     }
     texts
@@ -60,7 +62,8 @@ fn scan(root: &Path, jobs: usize) -> Duration {
     let d = t.elapsed();
     assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["summary"]["files"].as_u64().unwrap() >= (FILES * 9 / 10) as u64, "{}", v["summary"]);
+    // Every prompt file and source file is reported; the text files are walked and skipped.
+    assert_eq!(v["summary"]["files"].as_u64().unwrap(), (FILES * 9 / 10) as u64, "{}", v["summary"]);
     d
 }
 
@@ -68,7 +71,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let texts = generate(dir.path());
     let bytes: usize = texts.iter().map(String::len).sum();
-    println!("## `promptcost check` on {FILES} files ({} MB): prompt files, Python and TypeScript with prompt literals, text files", bytes / 1_000_000);
+    println!("## `promptcost check` on {FILES} files ({} MB): prompt files and AGENTS.md (40%), Python and TypeScript with prompt literals (50%), plain text (10%, walked, not prompts)", bytes / 1_000_000);
     println!("Model gpt-4o (o200k_base). Baseline: counting every byte of every file with bpe-openai on one");
     println!("thread, in memory (no walking, reading, parsing or reporting). The tree was just written, so");
     println!("it is in the page cache for every run.\n");
