@@ -141,14 +141,36 @@ pub fn model_json(m: &Model) -> serde_json::Value {
 }
 
 pub fn models_json(table: &PriceTable) -> serde_json::Value {
+    models_json_with(table, false)
+}
+
+pub fn models_json_with(table: &PriceTable, claude_api: bool) -> serde_json::Value {
     json!({
         "snapshot_date": table.snapshot_date,
         "source": table.source,
-        "models": table.models().iter().map(model_json).collect::<Vec<_>>(),
+        "models": table.models().iter().map(|m| {
+            let mut v = model_json(m);
+            v["accuracy"] = json!(accuracy_for(m, claude_api));
+            v
+        }).collect::<Vec<_>>(),
     })
 }
 
+/// The count column of `models`: with `--claude-api` (and a key), Claude models are counted
+/// exactly by Anthropic's API.
+pub fn accuracy_for(m: &Model, claude_api: bool) -> String {
+    if claude_api && m.tokenizer == "claude" {
+        "exact via API".to_string()
+    } else {
+        m.accuracy_label()
+    }
+}
+
 pub fn render_models_text(table: &PriceTable) -> String {
+    render_models_text_with(table, false)
+}
+
+pub fn render_models_text_with(table: &PriceTable, claude_api: bool) -> String {
     let money = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("${}", trim_float(p * 1e6)));
     let mut rows = vec![[
         "provider".to_string(),
@@ -176,7 +198,7 @@ pub fn render_models_text(table: &PriceTable) -> String {
             m.provider.clone(),
             m.id.clone(),
             m.tokenizer.clone(),
-            m.accuracy_label(),
+            accuracy_for(m, claude_api),
             money(m.base.input),
             money(m.base.cache_read),
             money(m.base.cache_write),

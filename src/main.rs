@@ -64,6 +64,10 @@ struct ModelsArgs {
     /// A LiteLLM-format JSON price file to merge over the embedded table.
     #[arg(long, value_name = "FILE")]
     prices: Option<PathBuf>,
+    /// Show Claude models as counted by Anthropic's API (as `count --claude-api` does); needs
+    /// ANTHROPIC_API_KEY. Nothing is sent by this command.
+    #[arg(long)]
+    claude_api: bool,
 }
 
 fn main() -> ExitCode {
@@ -131,10 +135,17 @@ fn models(args: ModelsArgs) -> Result<ExitCode, String> {
         Some(p) => PriceTable::with_overrides(p)?,
         None => PriceTable::embedded(),
     };
+    let claude_api = args.claude_api && {
+        let has_key = std::env::var(promptcost::anthropic::KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
+        if !has_key {
+            eprintln!("promptcost: {} is not set; Claude counts are estimates", promptcost::anthropic::KEY_ENV);
+        }
+        has_key
+    };
     let out = if args.json {
-        serde_json::to_string_pretty(&cli::models_json(&table)).map_err(|e| e.to_string())? + "\n"
+        serde_json::to_string_pretty(&cli::models_json_with(&table, claude_api)).map_err(|e| e.to_string())? + "\n"
     } else {
-        cli::render_models_text(&table)
+        cli::render_models_text_with(&table, claude_api)
     };
     print_out(&out)
 }

@@ -199,3 +199,29 @@ fn language_server_without_the_setting_never_connects() {
     assert!(st["result"]["claude_api"].is_null(), "{st}");
     assert!(s.stop().success());
 }
+
+#[test]
+fn models_shows_exact_via_api_only_with_the_flag_and_a_key() {
+    let run = |args: &[&str], key: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_promptcost"));
+        cmd.arg("models").args(args);
+        match key {
+            Some(k) => cmd.env("ANTHROPIC_API_KEY", k),
+            None => cmd.env_remove("ANTHROPIC_API_KEY"),
+        };
+        cmd.output().unwrap()
+    };
+    let accuracy = |o: &Output, id: &str| -> String {
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["models"].as_array().unwrap().iter().find(|m| m["model"] == id).unwrap()["accuracy"].as_str().unwrap().to_string()
+    };
+    let o = run(&["--json"], Some("k"));
+    assert_eq!(accuracy(&o, "claude-sonnet-4-5"), "≈ ±15%");
+    let o = run(&["--json", "--claude-api"], Some("k"));
+    assert_eq!(accuracy(&o, "claude-sonnet-4-5"), "exact via API");
+    assert_eq!(accuracy(&o, "gpt-4o"), "exact (o200k_base)");
+    assert_eq!(accuracy(&o, "gemini-2.5-pro"), "exact (gemma3)");
+    let o = run(&["--json", "--claude-api"], None);
+    assert_eq!(accuracy(&o, "claude-sonnet-4-5"), "≈ ±15%");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ANTHROPIC_API_KEY is not set"));
+}
