@@ -92,7 +92,7 @@ impl Growth {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,
@@ -186,7 +186,32 @@ pub struct Summary {
 struct FileResult {
     rel: String,
     analysis: Analysis,
-    doc: Document,
+    facts: Facts,
+}
+
+/// What the report needs of a document beyond its analysis, taken while the document is at
+/// hand (in the parallel walk) so that the text need not be kept: positions of each prompt
+/// and problem, and each prompt's placeholder count.
+struct Facts {
+    /// Per prompt of `analysis.all()`: start, end, placeholders.
+    prompts: Vec<(LineCol, LineCol, usize)>,
+    /// Per problem of `analysis.problems`: start, end.
+    problems: Vec<(LineCol, LineCol)>,
+}
+
+impl Facts {
+    fn of(doc: &Document, a: &Analysis) -> Facts {
+        Facts {
+            prompts: a
+                .all()
+                .map(|p| {
+                    let placeholders = if p.kind == PromptKind::Literal { p.placeholders.len() } else { doc.placeholders_in(p.range.clone()).len() };
+                    (line_col(doc, p.range.start), line_col(doc, p.range.end), placeholders)
+                })
+                .collect(),
+            problems: a.problems.iter().map(|x| (line_col(doc, x.range.start), line_col(doc, x.range.end))).collect(),
+        }
+    }
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -251,7 +276,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
     let rel = |p: &Path| -> String {
         p.strip_prefix(&report_root).unwrap_or(p).to_string_lossy().replace('\\', "/")
     };
-    let mut files: Vec<FileResult> = files.into_iter().map(|(p, doc, a)| FileResult { rel: rel(&p), analysis: a, doc }).collect();
+    let mut files: Vec<FileResult> = files.into_iter().map(|(p, facts, a)| FileResult { rel: rel(&p), analysis: a, facts }).collect();
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut skipped: Vec<Skipped> = skipped.into_iter().map(|(p, reason)| Skipped { path: rel(&p), reason }).collect();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -299,8 +324,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             }
         }
         let keys = keyed(&f.rel, &f.analysis);
-        for (p, (key, _)) in f.analysis.all().zip(keys) {
-            let (start, end) = (line_col(&f.doc, p.range.start), line_col(&f.doc, p.range.end));
+        for ((p, (key, _)), &(start, end, placeholders)) in f.analysis.all().zip(keys).zip(&f.facts.prompts) {
             let mut entry = PromptEntry {
                 path: f.rel.clone(),
                 kind: p.kind,
@@ -311,7 +335,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                 budget_model: p.budget_count().model.clone(),
                 status: "ok",
                 models: p.counts.clone(),
-                placeholders: if p.kind == PromptKind::Literal { p.placeholders.len() } else { f.doc.placeholders_in(p.range.clone()).len() },
+                placeholders,
                 base: None,
             };
             if args.base.is_some() {
@@ -349,13 +373,12 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             seen_keys.insert(key);
             report.prompts.push(entry);
         }
-        for prob in &f.analysis.problems {
+        for (prob, &(start, end)) in f.analysis.problems.iter().zip(&f.facts.problems) {
             let rule = match prob.code {
                 "budget" => "budget",
                 "context-window" => "context-window",
                 _ => continue,
             };
-            let (start, end) = (line_col(&f.doc, prob.range.start), line_col(&f.doc, prob.range.end));
             if let Some(e) = report.prompts.iter_mut().rev().find(|e| e.path == f.rel && e.start == start && e.status == "ok") {
                 e.status = if rule == "budget" { "over_budget" } else { "over_context" };
             }
@@ -417,7 +440,7 @@ fn keyed(path: &str, a: &Analysis) -> Vec<((String, PromptKind, String), u64)> {
         .collect()
 }
 
-type Scanned = (Vec<(PathBuf, Document, Analysis)>, Vec<(PathBuf, String)>);
+type Scanned = (Vec<(PathBuf, Facts, Analysis)>, Vec<(PathBuf, String)>);
 
 /// Walks `paths` (respecting .gitignore) in parallel and analyses every prompt file.
 fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<Scanned, String> {
@@ -454,7 +477,9 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
             match read_prompt_file(&path, settings.max_file_size) {
                 Ok(text) => {
                     if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings) {
-                        found.lock().unwrap().push((path, doc, a));
+                        let facts = Facts::of(&doc, &a);
+                        drop(doc);
+                        found.lock().unwrap().push((path, facts, a));
                     }
                 }
                 Err(reason) => skipped.lock().unwrap().push((path, reason)),
