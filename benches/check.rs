@@ -69,7 +69,14 @@ fn scan(root: &Path, jobs: usize) -> Duration {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let texts = generate(dir.path());
+    // PROMPTCOST_BENCH_TREE=DIR: generate the tree there and keep it (for profiling).
+    let kept = std::env::var_os("PROMPTCOST_BENCH_TREE").map(std::path::PathBuf::from);
+    let root = kept.clone().unwrap_or_else(|| dir.path().to_path_buf());
+    let texts = generate(&root);
+    if kept.is_some() {
+        println!("tree kept in {}", root.display());
+        return;
+    }
     let bytes: usize = texts.iter().map(String::len).sum();
     println!("## `promptcost check` on {FILES} files ({} MB): prompt files and AGENTS.md (40%), Python and TypeScript with prompt literals (50%), plain text (10%, walked, not prompts)", bytes / 1_000_000);
     println!("Model gpt-4o (o200k_base). Baseline: counting every byte of every file with bpe-openai on one");
@@ -80,13 +87,13 @@ fn main() {
     let total: usize = texts.iter().map(|t| Encoding::O200kBase.count(t)).sum();
     let count_time = t.elapsed();
     assert!(total > 0);
-    scan(dir.path(), 2); // warm-up
+    scan(&root, 2); // warm-up
     println!("| run | time | files/s | MB/s | vs counting all bytes |");
     println!("|---|--:|--:|--:|--:|");
     println!("| count all bytes (bpe-openai, 1 thread) | {} | | {:.1} | 1.00x |", ms(count_time), mbps(bytes, count_time));
     for jobs in [1, 2] {
         let d = median_time(3, || {
-            scan(dir.path(), jobs);
+            scan(&root, jobs);
         });
         println!(
             "| `check --jobs {jobs}` | {} | {:.0} | {:.1} | {:.2}x |",
