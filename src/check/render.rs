@@ -100,15 +100,7 @@ pub fn human(r: &Report, color: bool) -> String {
     for s in &r.skipped {
         out.push_str(&format!("note: skipped {}: {}\n", s.path, s.reason));
     }
-    // Models counted by estimate, with their stated error (from any prompt's counts).
-    let mut estimates: Vec<(String, f64)> = Vec::new();
-    for c in r.prompts.iter().flat_map(|p| &p.models) {
-        if let (false, Some(e)) = (c.exact, c.error_pct) {
-            if !estimates.iter().any(|(m, _)| *m == c.model) {
-                estimates.push((c.model.clone(), e));
-            }
-        }
-    }
+    let estimates = estimated_models(r);
     let totals: Vec<String> = r
         .summary
         .tokens
@@ -126,9 +118,8 @@ pub fn human(r: &Report, color: bool) -> String {
         totals.join(" · "),
         if r.violations.is_empty() { paint(color, "32;1", "All within budget.") } else { paint(color, "33;1", &format!("{} violation(s).", r.violations.len())) }
     ));
-    let notes = estimate_notes(r);
-    if !notes.is_empty() {
-        out.push_str(&format!("≈ estimates (no public tokenizer): {}.\n", notes.join(", ")));
+    if !estimates.is_empty() {
+        out.push_str(&format!("≈ estimates (no public tokenizer): {}.\n", estimate_notes(&estimates)));
     }
     out
 }
@@ -291,15 +282,16 @@ pub fn markdown(r: &Report) -> String {
         out.push_str(&r.deleted.iter().map(|d| format!("`{}` {} (−{})", d.path, d.name, format::thousands(d.base_tokens))).collect::<Vec<_>>().join(", "));
         out.push('\n');
     }
-    let notes = estimate_notes(r);
-    if !notes.is_empty() {
-        out.push_str(&format!("\n≈ estimates (no public tokenizer): {}.\n", notes.join(", ")));
+    let estimates = estimated_models(r);
+    if !estimates.is_empty() {
+        out.push_str(&format!("\n≈ estimates (no public tokenizer): {}.\n", estimate_notes(&estimates)));
     }
     out
 }
 
-/// `claude-sonnet-4-5 ±15%` for each model in the report counted by estimate.
-fn estimate_notes(r: &Report) -> Vec<String> {
+/// The models of the report counted by estimate, each with its stated error, in order of
+/// first appearance.
+fn estimated_models(r: &Report) -> Vec<(String, f64)> {
     let mut out: Vec<(String, f64)> = Vec::new();
     for c in r.prompts.iter().flat_map(|p| &p.models) {
         if let (false, Some(e)) = (c.exact, c.error_pct) {
@@ -308,5 +300,10 @@ fn estimate_notes(r: &Report) -> Vec<String> {
             }
         }
     }
-    out.into_iter().map(|(m, e)| format!("{m} ±{e:.0}%")).collect()
+    out
+}
+
+/// `claude-sonnet-4-5 ±15%, ...`
+fn estimate_notes(estimates: &[(String, f64)]) -> String {
+    estimates.iter().map(|(m, e)| format!("{m} ±{e:.0}%")).collect::<Vec<_>>().join(", ")
 }
