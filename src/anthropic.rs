@@ -20,6 +20,8 @@ pub const BASE_URL_ENV: &str = "PROMPTCOST_ANTHROPIC_BASE_URL";
 pub const RPM_ENV: &str = "PROMPTCOST_ANTHROPIC_RPM";
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 pub const API_VERSION: &str = "2023-06-01";
+/// How a count from the API is labelled wherever counts are shown.
+pub const EXACT_VIA_API: &str = "exact via API";
 
 /// What the last attempt said; shown next to Claude counts.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +42,7 @@ impl std::fmt::Display for ApiStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ApiStatus::Idle => f.write_str("waiting for the first answer"),
-            ApiStatus::Ok => f.write_str("exact via API"),
+            ApiStatus::Ok => f.write_str(EXACT_VIA_API),
             ApiStatus::NoKey => write!(f, "{KEY_ENV} is not set"),
             ApiStatus::Offline(e) => write!(f, "offline ({e})"),
             ApiStatus::Refused(e) => write!(f, "refused ({e})"),
@@ -67,10 +69,15 @@ fn content_hash(text: &str) -> u64 {
     h.finish()
 }
 
+/// The API key from `ANTHROPIC_API_KEY` (unset or blank: none).
+pub fn api_key() -> Option<String> {
+    std::env::var(KEY_ENV).ok().filter(|k| !k.trim().is_empty())
+}
+
 impl ApiCounter {
     /// From the environment: the key, and optionally another endpoint and rate.
     pub fn from_env() -> ApiCounter {
-        let key = std::env::var(KEY_ENV).ok().filter(|k| !k.trim().is_empty());
+        let key = api_key();
         let base = std::env::var(BASE_URL_ENV).ok().filter(|b| !b.is_empty()).unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let rpm = std::env::var(RPM_ENV).ok().and_then(|v| v.parse::<u32>().ok()).filter(|&r| r > 0).unwrap_or(50);
         ApiCounter::new(&base, key, rpm)

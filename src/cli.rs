@@ -140,11 +140,8 @@ pub fn model_json(m: &Model) -> serde_json::Value {
     })
 }
 
-pub fn models_json(table: &PriceTable) -> serde_json::Value {
-    models_json_with(table, false)
-}
-
-pub fn models_json_with(table: &PriceTable, claude_api: bool) -> serde_json::Value {
+/// `models --json`; `claude_api`: Claude models are counted by Anthropic's API.
+pub fn models_json(table: &PriceTable, claude_api: bool) -> serde_json::Value {
     json!({
         "snapshot_date": table.snapshot_date,
         "source": table.source,
@@ -160,17 +157,13 @@ pub fn models_json_with(table: &PriceTable, claude_api: bool) -> serde_json::Val
 /// exactly by Anthropic's API.
 pub fn accuracy_for(m: &Model, claude_api: bool) -> String {
     if claude_api && m.tokenizer == "claude" {
-        "exact via API".to_string()
+        crate::anthropic::EXACT_VIA_API.to_string()
     } else {
         m.accuracy_label()
     }
 }
 
-pub fn render_models_text(table: &PriceTable) -> String {
-    render_models_text_with(table, false)
-}
-
-pub fn render_models_text_with(table: &PriceTable, claude_api: bool) -> String {
+pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
     let money = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("${}", trim_float(p * 1e6)));
     let mut rows = vec![[
         "provider".to_string(),

@@ -59,7 +59,7 @@ impl ModelCount {
     /// "exact (o200k_base)", "≈ ±15%" or "exact via API".
     pub fn accuracy_label(&self, model: Option<&Model>) -> String {
         match (self.via_api, model, self.error_pct) {
-            (true, _, _) => "exact via API".to_string(),
+            (true, _, _) => crate::anthropic::EXACT_VIA_API.to_string(),
             (_, Some(m), _) => m.accuracy_label(),
             (_, None, Some(e)) => format!("≈ ±{e:.0}%"),
             (_, None, None) => format!("exact ({})", self.encoding),

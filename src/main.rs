@@ -136,16 +136,16 @@ fn models(args: ModelsArgs) -> Result<ExitCode, String> {
         None => PriceTable::embedded(),
     };
     let claude_api = args.claude_api && {
-        let has_key = std::env::var(promptcost::anthropic::KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
+        let has_key = promptcost::anthropic::api_key().is_some();
         if !has_key {
             eprintln!("promptcost: {} is not set; Claude counts are estimates", promptcost::anthropic::KEY_ENV);
         }
         has_key
     };
     let out = if args.json {
-        serde_json::to_string_pretty(&cli::models_json_with(&table, claude_api)).map_err(|e| e.to_string())? + "\n"
+        serde_json::to_string_pretty(&cli::models_json(&table, claude_api)).map_err(|e| e.to_string())? + "\n"
     } else {
-        cli::render_models_text_with(&table, claude_api)
+        cli::render_models_text(&table, claude_api)
     };
     print_out(&out)
 }

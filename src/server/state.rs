@@ -645,7 +645,7 @@ impl State {
     pub fn models_request(&mut self) -> Value {
         let path = self.root.clone().unwrap_or_else(|| PathBuf::from("."));
         let s = self.settings_for(&path.join("x"));
-        let mut v = crate::cli::models_json(&s.table);
+        let mut v = crate::cli::models_json(&s.table, false);
         v["configured"] = json!(s.models.iter().map(|m| m.id.clone()).collect::<Vec<_>>());
         v
     }
