@@ -46,18 +46,14 @@ fn gemini_major(id: &str) -> Option<u32> {
 
 /// How a model with the table's `tokenizer` label is counted.
 pub fn counting_for(tokenizer: &str, id: &str) -> Counting {
-    let est = |f: &Family| Counting::Estimate { base: Encoding::O200kBase, factor: f.factor, error_pct: f.error_pct };
+    let est = |base: Encoding, f: &Family| Counting::Estimate { base, factor: f.factor, error_pct: f.error_pct };
     match tokenizer {
         "o200k_base" => Counting::Exact(Encoding::O200kBase),
         "cl100k_base" => Counting::Exact(Encoding::Cl100kBase),
-        "claude" => est(claude_family(id)),
-        "gemma3" if gemini_major(id).is_some_and(|v| v >= 4) => Counting::Estimate {
-            base: Encoding::Gemma3,
-            factor: GEMINI_UNPUBLISHED.factor,
-            error_pct: GEMINI_UNPUBLISHED.error_pct,
-        },
+        "claude" => est(Encoding::O200kBase, claude_family(id)),
+        "gemma3" if gemini_major(id).is_some_and(|v| v >= 4) => est(Encoding::Gemma3, &GEMINI_UNPUBLISHED),
         "gemma3" => Counting::Exact(Encoding::Gemma3),
-        _ => est(&OTHER),
+        _ => est(Encoding::O200kBase, &OTHER),
     }
 }
 

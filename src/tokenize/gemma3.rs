@@ -51,6 +51,9 @@ pub struct Model {
     user_defined: HashSet<&'static str, FxBuildHasher>,
     /// Every non-empty prefix of a user-defined piece (to stop the longest-match walk early).
     ud_prefixes: HashSet<&'static str, FxBuildHasher>,
+    /// The ASCII bytes a user-defined piece starts with: at any other ASCII byte the symbol
+    /// is that one character, without a lookup.
+    ud_first_ascii: [bool; 128],
     /// How many pieces of each type the file holds (indexed by type number).
     pub type_counts: [usize; 7],
     /// `normalizer_spec`: name, add_dummy_prefix, remove_extra_whitespaces,
@@ -141,6 +144,7 @@ impl Model {
             pieces: HashMap::with_capacity_and_hasher(270_000, FxBuildHasher),
             user_defined: HashSet::default(),
             ud_prefixes: HashSet::default(),
+            ud_first_ascii: [false; 128],
             type_counts: [0; 7],
             normalizer: (String::new(), true, true, true, 0),
             trainer: (1, false),
@@ -168,6 +172,9 @@ impl Model {
                         m.pieces.entry(piece).or_insert(score + 0.0);
                     }
                     if ty == USER_DEFINED {
+                        if let Some(&b) = piece.as_bytes().first().filter(|b| b.is_ascii()) {
+                            m.ud_first_ascii[b as usize] = true;
+                        }
                         m.user_defined.insert(piece);
                         for (i, _) in piece.char_indices().skip(1) {
                             m.ud_prefixes.insert(&piece[..i]);
@@ -241,16 +248,17 @@ impl Model {
         }
         // 2. Symbols: user-defined pieces (frozen) or single characters.
         let mut syms: Vec<Sym> = Vec::with_capacity(s.len());
-        let fast_ascii = |b: u8| !matches!(b, b'<' | b'[' | b'\n' | b'\t' | 0xE2);
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < s.len() {
-            let (len, frozen) = match (fast_ascii(bytes[i]), bytes[i] < 0x80) {
-                (true, true) => (1, false),
-                _ => match self.user_defined_prefix(&s[i..]) {
+            let b = bytes[i];
+            let (len, frozen) = if b.is_ascii() && !self.ud_first_ascii[b as usize] {
+                (1, false)
+            } else {
+                match self.user_defined_prefix(&s[i..]) {
                     Some(n) => (n, true),
                     None => (s[i..].chars().next().map_or(1, char::len_utf8), false),
-                },
+                }
             };
             let n = syms.len() as u32;
             syms.push(Sym { start: i as u32, len: len as u32, prev: n.wrapping_sub(1), next: n + 1, frozen });
