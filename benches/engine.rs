@@ -222,8 +222,8 @@ fn code_prompts() {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter argument selects one group.
-    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    // A filter argument selects one group.
+    let filter = filter();
     let on = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
     Encoding::O200kBase.warm_up();
     if on("throughput") {

@@ -91,7 +91,7 @@ fn initialize(s: &mut Server) -> Duration {
 }
 
 fn main() {
-    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let filter = filter();
     if filter.as_deref().is_some_and(|f| "many".contains(f)) {
         return many_docs();
     }

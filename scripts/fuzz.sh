@@ -11,6 +11,17 @@ if ! command -v cargo-fuzz >/dev/null; then
   cargo install cargo-fuzz --locked --version 0.13.2
 fi
 export RUSTC_BOOTSTRAP=1
+# `extract` starts from the bundled examples, each behind the byte that selects its file kind
+# in fuzz_targets/extract.rs (0 Markdown, 1 Prompty, 2 dotprompt, 4 Python, 5 TS, 6 TSX,
+# 7 JS, 8 Rust, 9 Go); `document_edits` from the hand-made inputs in seeds/.
+mkdir -p seeds/extract
+find ../examples -type f | while read -r f; do
+  case "$f" in
+    *.md) k=0 ;; *.prompty) k=1 ;; *.prompt) k=2 ;; *.py) k=4 ;; *.tsx) k=6 ;; *.ts) k=5 ;;
+    *.js) k=7 ;; *.rs) k=8 ;; *.go) k=9 ;; *) continue ;;
+  esac
+  { printf "\\$(printf '%03o' "$k")"; head -c 3000 "$f"; } > "seeds/extract/$(basename "$f")"
+done
 for t in document_edits extract; do
   mkdir -p "corpus/$t"
   printf '\n==> fuzz %s for %ss\n' "$t" "$secs"

@@ -130,3 +130,9 @@ pub fn ms(d: Duration) -> String {
 pub fn mbps(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
+
+/// The group filter of `cargo bench --bench NAME -- FILTER` (`cargo bench` itself passes
+/// `--bench`, so the first argument without a dash).
+pub fn filter() -> Option<String> {
+    std::env::args().skip(1).find(|a| !a.starts_with('-'))
+}
