@@ -518,7 +518,7 @@ impl State {
                 }
                 None if ch.text.len() >= BACKGROUND_FROM && d.doc.code.is_none() => {
                     // Full-text sync of a large file: count it in the background.
-                    d.doc = Document::new(&d.doc.path.clone(), &ch.text, &[]);
+                    d.doc = Document::new(&d.doc.path, &ch.text, &[]);
                     recount = true;
                 }
                 None => d.doc.set_text(&ch.text),
