@@ -25,22 +25,61 @@ fn generate(root: &Path) -> Vec<String> {
         std::fs::create_dir_all(&dir).unwrap();
         let start = r.below(prose.len() - FILE_BYTES - 8);
         let start = (start..).find(|&s| prose.is_char_boundary(s)).unwrap();
-        let end = ((start + FILE_BYTES)..).find(|&e| prose.is_char_boundary(e)).unwrap();
+        let end = ((start + FILE_BYTES)..)
+            .find(|&e| prose.is_char_boundary(e))
+            .unwrap();
         let body = &prose[start..end];
         let (name, text) = match i % 10 {
             // Prompt files: Markdown with sections.
-            0..=2 => (format!("prompt{i}.prompt.md"), format!("# Prompt {i}\n\n## Task\n{body}\n")),
-            3 => (format!("agent{i}/AGENTS.md"), format!("# Agent notes {i}\n{body}\n")),
+            0..=2 => (
+                format!("prompt{i}.prompt.md"),
+                format!("# Prompt {i}\n\n## Task\n{body}\n"),
+            ),
+            3 => (
+                format!("agent{i}/AGENTS.md"),
+                format!("# Agent notes {i}\n{body}\n"),
+            ),
             // Source files: a few prompt literals in ordinary code.
             4..=6 => {
-                let quarter = &body[..(body.len() / 4..).find(|&e| body.is_char_boundary(e)).unwrap()];
-                let code: String = (0..40).map(|k| format!("def handler_{k}(request):\n    return request.get(\"item_{k}\")\n\n")).collect();
-                (format!("app{i}.py"), format!("SYSTEM_PROMPT = \"\"\"{}\"\"\"\n\n{code}", quarter.replace('"', "'").replace('\\', "/")))
+                let quarter = &body[..(body.len() / 4..)
+                    .find(|&e| body.is_char_boundary(e))
+                    .unwrap()];
+                let code: String = (0..40)
+                    .map(|k| {
+                        format!(
+                            "def handler_{k}(request):\n    return request.get(\"item_{k}\")\n\n"
+                        )
+                    })
+                    .collect();
+                (
+                    format!("app{i}.py"),
+                    format!(
+                        "SYSTEM_PROMPT = \"\"\"{}\"\"\"\n\n{code}",
+                        quarter.replace('"', "'").replace('\\', "/")
+                    ),
+                )
             }
             7..=8 => {
-                let quarter = &body[..(body.len() / 4..).find(|&e| body.is_char_boundary(e)).unwrap()];
-                let code: String = (0..40).map(|k| format!("export function handler{k}(req) {{ return req.get(\"item{k}\"); }}\n")).collect();
-                (format!("agent{i}.ts"), format!("const systemPrompt = `{}`;\n\n{code}", quarter.replace('`', "'").replace('\\', "/").replace("${", "$ {")))
+                let quarter = &body[..(body.len() / 4..)
+                    .find(|&e| body.is_char_boundary(e))
+                    .unwrap()];
+                let code: String = (0..40)
+                    .map(|k| {
+                        format!(
+                            "export function handler{k}(req) {{ return req.get(\"item{k}\"); }}\n"
+                        )
+                    })
+                    .collect();
+                (
+                    format!("agent{i}.ts"),
+                    format!(
+                        "const systemPrompt = `{}`;\n\n{code}",
+                        quarter
+                            .replace('`', "'")
+                            .replace('\\', "/")
+                            .replace("${", "$ {")
+                    ),
+                )
             }
             _ => (format!("notes{i}.txt"), body.to_string()),
         };
@@ -55,15 +94,32 @@ fn generate(root: &Path) -> Vec<String> {
 fn scan(root: &Path, jobs: usize) -> Duration {
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_promptcost"))
-        .args(["check", "--format", "json", "--model", "gpt-4o", "--jobs", &jobs.to_string()])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--model",
+            "gpt-4o",
+            "--jobs",
+            &jobs.to_string(),
+        ])
         .arg(root)
         .output()
         .unwrap();
     let d = t.elapsed();
-    assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // Every prompt file and source file is reported; the text files are walked and skipped.
-    assert_eq!(v["summary"]["files"].as_u64().unwrap(), (FILES * 9 / 10) as u64, "{}", v["summary"]);
+    assert_eq!(
+        v["summary"]["files"].as_u64().unwrap(),
+        (FILES * 9 / 10) as u64,
+        "{}",
+        v["summary"]
+    );
     d
 }
 
@@ -90,7 +146,11 @@ fn main() {
     scan(&root, 2); // warm-up
     println!("| run | time | files/s | MB/s | vs counting all bytes |");
     println!("|---|--:|--:|--:|--:|");
-    println!("| count all bytes (bpe-openai, 1 thread; median of 3) | {} | | {:.1} | 1.00x |", ms(count_time), mbps(bytes, count_time));
+    println!(
+        "| count all bytes (bpe-openai, 1 thread; median of 3) | {} | | {:.1} | 1.00x |",
+        ms(count_time),
+        mbps(bytes, count_time)
+    );
     for jobs in [1, 2] {
         let d = median_time(3, || {
             scan(&root, jobs);

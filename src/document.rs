@@ -53,7 +53,12 @@ pub struct ModelCount {
 impl ModelCount {
     /// An exact count from the provider's API in place of an estimate.
     pub fn from_api(model: &Model, tokens: u64) -> ModelCount {
-        ModelCount { exact: true, error_pct: None, via_api: true, ..ModelCount::new(model, tokens) }
+        ModelCount {
+            exact: true,
+            error_pct: None,
+            via_api: true,
+            ..ModelCount::new(model, tokens)
+        }
     }
 
     /// "exact (o200k_base)", "≈ ±15%" or "exact via API".
@@ -84,7 +89,11 @@ impl ModelCount {
 
     /// `412 tok · $0.0010` (estimates: `≈412 tok · $0.0012`).
     pub fn short_label(&self) -> String {
-        format!("{} tok · {}", format::tokens(self.tokens, self.exact), format::cost(self.input_cost_usd))
+        format!(
+            "{} tok · {}",
+            format::tokens(self.tokens, self.exact),
+            format::cost(self.input_cost_usd)
+        )
     }
 }
 
@@ -138,7 +147,8 @@ impl Prompt {
 
     /// The count the budget is checked against.
     pub fn budget_count(&self) -> &ModelCount {
-        self.count_for(&self.budget_model).unwrap_or(&self.counts[0])
+        self.count_for(&self.budget_model)
+            .unwrap_or(&self.counts[0])
     }
 }
 
@@ -172,7 +182,11 @@ const DIRECT_RANGES: usize = 32;
 
 impl<'a> RangeCounter<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        RangeCounter { doc, indexes: Vec::new(), direct: 0 }
+        RangeCounter {
+            doc,
+            indexes: Vec::new(),
+            direct: 0,
+        }
     }
 
     pub fn encoding(&mut self, e: Encoding, range: Range<usize>) -> u64 {
@@ -200,7 +214,11 @@ impl<'a> RangeCounter<'a> {
         }
     }
 
-    pub fn models<'m>(&mut self, range: Range<usize>, models: impl Iterator<Item = &'m Model>) -> Vec<ModelCount> {
+    pub fn models<'m>(
+        &mut self,
+        range: Range<usize>,
+        models: impl Iterator<Item = &'m Model>,
+    ) -> Vec<ModelCount> {
         let mut by_enc: Vec<(Encoding, u64)> = Vec::new();
         models
             .map(|m| {
@@ -254,7 +272,11 @@ fn rename_moved(p: &mut CodePrompt, line_delta: isize) {
     if p.reason != crate::extract::code::Reason::Tag {
         return;
     }
-    if let Some(n) = p.name.strip_prefix("prompt@L").and_then(|n| n.parse::<isize>().ok()) {
+    if let Some(n) = p
+        .name
+        .strip_prefix("prompt@L")
+        .and_then(|n| n.parse::<isize>().ok())
+    {
         p.name = format!("prompt@L{}", n + line_delta);
     }
 }
@@ -264,7 +286,14 @@ impl CodeState {
     /// text): re-extracts only the top-level statements around the edit and the ranges
     /// whose syntax changed, and keeps the other prompts (shifted). A tree with syntax
     /// errors is extracted whole (error recovery can regroup distant statements).
-    fn refresh_edit(&mut self, text: &str, start: usize, old_end: usize, new_len: usize, line_delta: isize) {
+    fn refresh_edit(
+        &mut self,
+        text: &str,
+        start: usize,
+        old_end: usize,
+        new_len: usize,
+        line_delta: isize,
+    ) {
         if self.source.has_error() {
             return self.refresh(text);
         }
@@ -284,16 +313,27 @@ impl CodeState {
             } else if r.start >= old_end {
                 (shift(r.start), shift(r.end))
             } else {
-                (r.start.min(start), if r.end > old_end { shift(r.end) } else { new_end })
+                (
+                    r.start.min(start),
+                    if r.end > old_end {
+                        shift(r.end)
+                    } else {
+                        new_end
+                    },
+                )
             };
             s.min(len)..e.min(len)
         };
         loop {
-            let (covered, fresh) = self.source.prompts_around(text, &self.rules, window.clone());
+            let (covered, fresh) = self
+                .source
+                .prompts_around(text, &self.rules, window.clone());
             // Old prompts that reach into the covered range must be re-extracted too:
             // widen until none straddles it (the window only grows, within the text).
             let straddles = old.iter().map(|p| to_new(&p.range)).find(|r| {
-                r.start < covered.end && r.end > covered.start && (r.start < covered.start || r.end > covered.end)
+                r.start < covered.end
+                    && r.end > covered.start
+                    && (r.start < covered.start || r.end > covered.end)
             });
             if let Some(r) = straddles.clone() {
                 let wider = covered.start.min(r.start)..covered.end.max(r.end);
@@ -356,9 +396,10 @@ impl CodeState {
 
     /// A cache to count with during one analysis (values seen since are kept by `refresh`).
     fn clone_counts(&self) -> CountCache {
-        CountCache { counts: self.counts.clone() }
+        CountCache {
+            counts: self.counts.clone(),
+        }
     }
-
 }
 
 struct CountCache {
@@ -367,13 +408,19 @@ struct CountCache {
 
 impl CountCache {
     fn tokens(&mut self, e: Encoding, value: &str) -> u64 {
-        *self.counts.entry((e, hash_str(value))).or_insert_with(|| e.count(value) as u64)
+        *self
+            .counts
+            .entry((e, hash_str(value)))
+            .or_insert_with(|| e.count(value) as u64)
     }
 }
 
 fn point(rope: &Rope, byte: usize) -> tree_sitter::Point {
     let row = rope.byte_to_line(byte);
-    tree_sitter::Point { row, column: byte - rope.line_to_byte(row) }
+    tree_sitter::Point {
+        row,
+        column: byte - rope.line_to_byte(row),
+    }
 }
 
 /// What `analyze_where`'s filter sees of a section or literal.
@@ -387,15 +434,31 @@ impl Document {
     pub fn new(path: &Path, text: &str, encodings: &[Encoding]) -> Document {
         let rope = Rope::from_str(text);
         let structure = Structure::parse(Flavor::from_path(path), &rope);
-        let mut d = Document { path: path.to_path_buf(), rope, structure, counters: Vec::new(), code: None };
+        let mut d = Document {
+            path: path.to_path_buf(),
+            rope,
+            structure,
+            counters: Vec::new(),
+            code: None,
+        };
         d.ensure_encodings(encodings);
         d
     }
 
     /// A source file whose prompts are its tagged string literals.
-    pub fn new_code(path: &Path, lang: Lang, text: &str, rules: Arc<CompiledRules>, encodings: &[Encoding]) -> Document {
+    pub fn new_code(
+        path: &Path,
+        lang: Lang,
+        text: &str,
+        rules: Arc<CompiledRules>,
+        encodings: &[Encoding],
+    ) -> Document {
         let rope = Rope::from_str(text);
-        let structure = Structure { flavor: Flavor::Markdown, markers: Vec::new(), front_matter: None };
+        let structure = Structure {
+            flavor: Flavor::Markdown,
+            markers: Vec::new(),
+            front_matter: None,
+        };
         let mut code = CodeState {
             lang,
             source: SourceFile::parse(lang, text),
@@ -405,7 +468,13 @@ impl Document {
             counts: HashMap::new(),
         };
         code.refresh(text);
-        Document { path: path.to_path_buf(), rope, structure, counters: Vec::new(), code: Some(code) }
+        Document {
+            path: path.to_path_buf(),
+            rope,
+            structure,
+            counters: Vec::new(),
+            code: Some(code),
+        }
     }
 
     /// Adds counters for encodings not counted yet (after a configuration change).
@@ -421,7 +490,8 @@ impl Document {
         for &e in encodings {
             if !self.counters.iter().any(|c| c.encoding() == e) {
                 let anchors = self.anchors();
-                self.counters.push(ChunkedCount::new(e, &self.rope, &anchors));
+                self.counters
+                    .push(ChunkedCount::new(e, &self.rope, &anchors));
             }
         }
     }
@@ -429,15 +499,27 @@ impl Document {
     /// The encodings among `encodings` not counted yet.
     pub fn missing_encodings(&self, encodings: &[Encoding]) -> Vec<Encoding> {
         if let Some(code) = &self.code {
-            return encodings.iter().copied().filter(|e| !code.encodings.contains(e)).collect();
+            return encodings
+                .iter()
+                .copied()
+                .filter(|e| !code.encodings.contains(e))
+                .collect();
         }
-        encodings.iter().copied().filter(|e| !self.counters.iter().any(|c| c.encoding() == *e)).collect()
+        encodings
+            .iter()
+            .copied()
+            .filter(|e| !self.counters.iter().any(|c| c.encoding() == *e))
+            .collect()
     }
 
     /// Bytes an edit of `range` would recount (the most over the encodings; 0 for a source
     /// file, whose literals are counted by value).
     pub fn edit_cost(&self, range: Range<usize>) -> usize {
-        self.counters.iter().map(|c| c.edit_cost(range.start, range.end)).max().unwrap_or(0)
+        self.counters
+            .iter()
+            .map(|c| c.edit_cost(range.start, range.end))
+            .max()
+            .unwrap_or(0)
     }
 
     /// Forgets the counts (they are made again, e.g. on a background thread, by
@@ -448,16 +530,26 @@ impl Document {
 
     /// A self-contained job that counts this version of the text in `encodings` (for a
     /// background thread: the rope is shared, not copied).
-    pub fn counting_job(&self, encodings: Vec<Encoding>) -> impl FnOnce() -> Vec<ChunkedCount> + Send + 'static {
+    pub fn counting_job(
+        &self,
+        encodings: Vec<Encoding>,
+    ) -> impl FnOnce() -> Vec<ChunkedCount> + Send + 'static {
         let rope = self.rope.clone();
         let anchors = self.anchors();
-        move || encodings.into_iter().map(|e| ChunkedCount::new(e, &rope, &anchors)).collect()
+        move || {
+            encodings
+                .into_iter()
+                .map(|e| ChunkedCount::new(e, &rope, &anchors))
+                .collect()
+        }
     }
 
     /// Installs counters made by [`Document::counting_job`] for the current text.
     pub fn install_counters(&mut self, counters: Vec<ChunkedCount>) {
         for c in counters {
-            if c.len() == self.rope.len_bytes() && !self.counters.iter().any(|x| x.encoding() == c.encoding()) {
+            if c.len() == self.rope.len_bytes()
+                && !self.counters.iter().any(|x| x.encoding() == c.encoding())
+            {
                 self.counters.push(c);
             }
         }
@@ -510,7 +602,8 @@ impl Document {
             return;
         }
         let old_body = self.structure.body_start();
-        self.structure.apply_edit(&self.rope, start, end, text.len());
+        self.structure
+            .apply_edit(&self.rope, start, end, text.len());
         let mut counters = std::mem::take(&mut self.counters);
         let anchors = |a: usize, b: usize| self.anchors_in(a, b);
         for c in &mut counters {
@@ -529,7 +622,13 @@ impl Document {
     /// Replaces the whole text (the fast path for full-document sync).
     pub fn set_text(&mut self, text: &str) {
         if let Some(code) = &self.code {
-            *self = Document::new_code(&self.path, code.lang, text, code.rules.clone(), &code.encodings.clone());
+            *self = Document::new_code(
+                &self.path,
+                code.lang,
+                text,
+                code.rules.clone(),
+                &code.encodings.clone(),
+            );
             return;
         }
         let encodings: Vec<Encoding> = self.counters.iter().map(|c| c.encoding()).collect();
@@ -612,12 +711,20 @@ impl Document {
                 totals[i] += m.counting.from_base(count(m.counting.encoding(), &p.value));
             }
             let line = self.rope.byte_to_line(p.range.start.min(self.len()));
-            let line_end = if line + 1 < self.rope.len_lines() { self.rope.line_to_byte(line + 1) } else { self.len() };
+            let line_end = if line + 1 < self.rope.len_lines() {
+                self.rope.line_to_byte(line + 1)
+            } else {
+                self.len()
+            };
             let mut hint_at = p.range.end.min(line_end);
             while hint_at > p.range.start && matches!(self.rope.byte(hint_at - 1), b'\n' | b'\r') {
                 hint_at -= 1;
             }
-            if !keep(&PartInfo { range: p.range.clone(), hint_at, has_budget: p.budget.is_some() }) {
+            if !keep(&PartInfo {
+                range: p.range.clone(),
+                hint_at,
+                has_budget: p.budget.is_some(),
+            }) {
                 continue;
             }
             let mut models: Vec<&Model> = settings.models.iter().collect();
@@ -627,11 +734,23 @@ impl Document {
                         models.retain(|x| x.id != m.id);
                         models.insert(0, m);
                     }
-                    Err(e) => problems.push(Problem { range: p.range.start..p.range.start, severity: Severity::Warning, message: e.to_string(), code: "model" }),
+                    Err(e) => problems.push(Problem {
+                        range: p.range.start..p.range.start,
+                        severity: Severity::Warning,
+                        message: e.to_string(),
+                        code: "model",
+                    }),
                 }
             }
-            let counts: Vec<ModelCount> =
-                models.iter().map(|m| ModelCount::new(m, m.counting.from_base(count(m.counting.encoding(), &p.value)))).collect();
+            let counts: Vec<ModelCount> = models
+                .iter()
+                .map(|m| {
+                    ModelCount::new(
+                        m,
+                        m.counting.from_base(count(m.counting.encoding(), &p.value)),
+                    )
+                })
+                .collect();
             parts.push(Prompt {
                 kind: PromptKind::Literal,
                 name: p.name.clone(),
@@ -642,21 +761,40 @@ impl Document {
                 counts,
                 // Interpolations the detector saw, else template fields in the text itself
                 // (`"Hello {name}"` kept for a later `.format`).
-                placeholders: if p.placeholders.is_empty() { placeholders(&p.value) } else { p.placeholders.clone() },
+                placeholders: if p.placeholders.is_empty() {
+                    placeholders(&p.value)
+                } else {
+                    p.placeholders.clone()
+                },
             });
         }
         let file = Prompt {
             kind: PromptKind::File,
-            name: self.path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string(),
+            name: self
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string(),
             range: 0..self.len(),
             hint_at: 0,
             // Only an explicit per-glob budget applies to a source file as a whole.
             budget: settings.glob_budget_for(&self.path),
             budget_model: settings.models[0].id.clone(),
-            counts: settings.models.iter().zip(totals).map(|(m, t)| ModelCount::new(m, t)).collect(),
+            counts: settings
+                .models
+                .iter()
+                .zip(totals)
+                .map(|(m, t)| ModelCount::new(m, t))
+                .collect(),
             placeholders: Vec::new(),
         };
-        let mut analysis = Analysis { file, parts, problems, ignored: false };
+        let mut analysis = Analysis {
+            file,
+            parts,
+            problems,
+            ignored: false,
+        };
         budget_problems(&mut analysis, &self.rope);
         analysis
     }
@@ -673,11 +811,19 @@ impl Document {
         let mut problems = Vec::new();
         let file_directive: Directive = self.structure.file_directive(rope);
         for e in &file_directive.errors {
-            problems.push(Problem { range: 0..0, severity: Severity::Warning, message: e.clone(), code: "directive" });
+            problems.push(Problem {
+                range: 0..0,
+                severity: Severity::Warning,
+                message: e.clone(),
+                code: "directive",
+            });
         }
         // The models a prompt is counted for: the configured ones, with the prompt's own model
         // (directive / front matter) first. That first model is the one its budget is in.
-        let models_for = |extra: Option<&str>, problems: &mut Vec<Problem>, at: usize| -> (Vec<&Model>, String) {
+        let models_for = |extra: Option<&str>,
+                          problems: &mut Vec<Problem>,
+                          at: usize|
+         -> (Vec<&Model>, String) {
             let mut models: Vec<&Model> = settings.models.iter().collect();
             if let Some(name) = extra {
                 match settings.table.resolve(name) {
@@ -685,7 +831,12 @@ impl Document {
                         models.retain(|x| x.id != m.id);
                         models.insert(0, m);
                     }
-                    Err(e) => problems.push(Problem { range: at..at, severity: Severity::Warning, message: e.to_string(), code: "model" }),
+                    Err(e) => problems.push(Problem {
+                        range: at..at,
+                        severity: Severity::Warning,
+                        message: e.to_string(),
+                        code: "model",
+                    }),
                 }
             }
             let budget_model = models[0].id.clone();
@@ -694,44 +845,88 @@ impl Document {
 
         let mut counter = RangeCounter::new(self);
         let sections = self.structure.sections(rope);
-        let n_messages = sections.iter().filter(|s| matches!(s.kind, SectionKind::Message(_))).count() as u64;
-        let (file_models, file_budget_model) = models_for(file_directive.model.as_deref(), &mut problems, 0);
+        let n_messages = sections
+            .iter()
+            .filter(|s| matches!(s.kind, SectionKind::Message(_)))
+            .count() as u64;
+        let (file_models, file_budget_model) =
+            models_for(file_directive.model.as_deref(), &mut problems, 0);
         let body = self.structure.body_start()..rope.len_bytes();
         let file_counts = if n_messages > 0 {
             // A chat file: the messages' contents plus their framing.
             let mut sum = vec![0u64; file_models.len()];
-            for s in sections.iter().filter(|s| matches!(s.kind, SectionKind::Message(_))) {
-                for (i, c) in counter.models(s.counted.clone(), file_models.iter().copied()).iter().enumerate() {
+            for s in sections
+                .iter()
+                .filter(|s| matches!(s.kind, SectionKind::Message(_)))
+            {
+                for (i, c) in counter
+                    .models(s.counted.clone(), file_models.iter().copied())
+                    .iter()
+                    .enumerate()
+                {
                     sum[i] += c.tokens;
                 }
             }
             file_models
                 .iter()
                 .zip(sum)
-                .map(|(m, t)| ModelCount::new(m, t + framing(m, n_messages) + if m.provider == "openai" { OPENAI_REPLY_PRIMING } else { 0 }))
+                .map(|(m, t)| {
+                    ModelCount::new(
+                        m,
+                        t + framing(m, n_messages)
+                            + if m.provider == "openai" {
+                                OPENAI_REPLY_PRIMING
+                            } else {
+                                0
+                            },
+                    )
+                })
                 .collect()
         } else {
             counter.models(body.clone(), file_models.iter().copied())
         };
-        let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = self
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         let file = Prompt {
             kind: PromptKind::File,
             name,
             range: body.clone(),
             hint_at: 0,
-            budget: file_directive.budget.or_else(|| settings.budget_for(&self.path)),
+            budget: file_directive
+                .budget
+                .or_else(|| settings.budget_for(&self.path)),
             budget_model: file_budget_model,
             counts: file_counts,
             placeholders: Vec::new(),
         };
 
         let mut parts = Vec::new();
-        for s in sections.iter().filter(|s| keep(&PartInfo { range: s.range.clone(), hint_at: s.header_end, has_budget: s.budget.is_some() })) {
+        for s in sections.iter().filter(|s| {
+            keep(&PartInfo {
+                range: s.range.clone(),
+                hint_at: s.header_end,
+                has_budget: s.budget.is_some(),
+            })
+        }) {
             // A section's model: its own directive, else the file's (front matter / directive).
-            let (models, budget_model) = models_for(s.model.as_deref().or(file_directive.model.as_deref()), &mut problems, s.range.start);
+            let (models, budget_model) = models_for(
+                s.model.as_deref().or(file_directive.model.as_deref()),
+                &mut problems,
+                s.range.start,
+            );
             let (kind, mut counts) = match &s.kind {
-                SectionKind::Heading(_) => (PromptKind::Section, counter.models(s.counted.clone(), models.iter().copied())),
-                SectionKind::Message(_) => (PromptKind::Message, counter.models(s.counted.clone(), models.iter().copied())),
+                SectionKind::Heading(_) => (
+                    PromptKind::Section,
+                    counter.models(s.counted.clone(), models.iter().copied()),
+                ),
+                SectionKind::Message(_) => (
+                    PromptKind::Message,
+                    counter.models(s.counted.clone(), models.iter().copied()),
+                ),
             };
             if kind == PromptKind::Message {
                 for (c, m) in counts.iter_mut().zip(models.iter().copied()) {
@@ -750,14 +945,26 @@ impl Document {
             });
         }
 
-        let mut analysis = Analysis { file, parts, problems, ignored: file_directive.ignore };
+        let mut analysis = Analysis {
+            file,
+            parts,
+            problems,
+            ignored: file_directive.ignore,
+        };
         budget_problems(&mut analysis, rope);
         analysis
     }
 
     /// Template placeholders in `range` (computed on demand: hovers, reports).
     pub fn placeholders_in(&self, range: Range<usize>) -> Vec<String> {
-        placeholders(&self.rope.byte_slice(self.floor(range.start.min(self.len()))..self.floor(range.end.min(self.len()))).to_string())
+        placeholders(
+            &self
+                .rope
+                .byte_slice(
+                    self.floor(range.start.min(self.len()))..self.floor(range.end.min(self.len())),
+                )
+                .to_string(),
+        )
     }
 }
 
@@ -773,7 +980,11 @@ fn framing(m: &Model, messages: u64) -> u64 {
 /// errors (the file against every configured model).
 pub fn budget_problems(a: &mut Analysis, rope: &Rope) {
     let first_line_end = {
-        let end = if rope.len_lines() > 1 { rope.line_to_byte(1) } else { rope.len_bytes() };
+        let end = if rope.len_lines() > 1 {
+            rope.line_to_byte(1)
+        } else {
+            rope.len_bytes()
+        };
         let mut e = end;
         while e > 0 && matches!(rope.byte(e - 1), b'\n' | b'\r') {
             e -= 1;
@@ -786,7 +997,11 @@ pub fn budget_problems(a: &mut Analysis, rope: &Rope) {
         let c = p.budget_count();
         if c.tokens > budget {
             let over = (c.tokens - budget) as f64 / budget as f64 * 100.0;
-            let range = if p.kind == PromptKind::File { 0..first_line_end } else { p.range.start..p.hint_at };
+            let range = if p.kind == PromptKind::File {
+                0..first_line_end
+            } else {
+                p.range.start..p.hint_at
+            };
             out.push(Problem {
                 range,
                 severity: Severity::Warning,
@@ -794,8 +1009,16 @@ pub fn budget_problems(a: &mut Analysis, rope: &Rope) {
                     "{} tokens exceeds budget {} (+{}) for {} ({})",
                     format::tokens(c.tokens, c.exact),
                     format::thousands(budget),
-                    if over < 1.0 { format!("{over:.1}%") } else { format!("{over:.0}%") },
-                    if p.kind == PromptKind::File { "this file".to_string() } else { format!("{} '{}'", kind_word(p.kind), p.name) },
+                    if over < 1.0 {
+                        format!("{over:.1}%")
+                    } else {
+                        format!("{over:.0}%")
+                    },
+                    if p.kind == PromptKind::File {
+                        "this file".to_string()
+                    } else {
+                        format!("{} '{}'", kind_word(p.kind), p.name)
+                    },
                     c.model,
                 ),
                 code: "budget",

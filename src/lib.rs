@@ -1,7 +1,6 @@
 //! promptcost: token counts and costs of prompts, for editors (LSP) and CI.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod tokenize;
 pub mod anthropic;
 pub mod check;
 pub mod cli;
@@ -13,3 +12,4 @@ pub mod log;
 pub mod position;
 pub mod pricing;
 pub mod server;
+pub mod tokenize;

@@ -10,7 +10,11 @@ use promptcost::config::{Overrides, Settings};
 use promptcost::pricing::PriceTable;
 
 #[derive(Parser)]
-#[command(name = "promptcost", version, about = "Token counts and costs of prompts: a language server and a CI check")]
+#[command(
+    name = "promptcost",
+    version,
+    about = "Token counts and costs of prompts: a language server and a CI check"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,11 +109,21 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
     let (source, bytes) = match args.file.as_deref() {
         None => ("-".to_string(), read_stdin()?),
         Some(p) if p.as_os_str() == "-" => ("-".to_string(), read_stdin()?),
-        Some(p) => (p.display().to_string(), std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        Some(p) => (
+            p.display().to_string(),
+            std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
+        ),
     };
-    let text = String::from_utf8(bytes).map_err(|e| format!("{source}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{source}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     let start = match args.file.as_deref() {
-        Some(p) if p.as_os_str() != "-" => std::fs::canonicalize(p).ok().and_then(|p| p.parent().map(|d| d.to_path_buf())),
+        Some(p) if p.as_os_str() != "-" => std::fs::canonicalize(p)
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.to_path_buf())),
         _ => None,
     }
     .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
@@ -122,7 +136,13 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
         }
     }
     let out = if args.json {
-        let o = cli::CountOutput { source: &source, bytes: text.len(), chars: text.chars().count(), snapshot_date: &settings.table.snapshot_date, models: counts };
+        let o = cli::CountOutput {
+            source: &source,
+            bytes: text.len(),
+            chars: text.chars().count(),
+            snapshot_date: &settings.table.snapshot_date,
+            models: counts,
+        };
         serde_json::to_string_pretty(&o).map_err(|e| e.to_string())? + "\n"
     } else {
         cli::render_count_text(&source, &text, &counts, &settings.models)
@@ -138,12 +158,17 @@ fn models(args: ModelsArgs) -> Result<ExitCode, String> {
     let claude_api = args.claude_api && {
         let has_key = promptcost::anthropic::api_key().is_some();
         if !has_key {
-            eprintln!("promptcost: {} is not set; Claude counts are estimates", promptcost::anthropic::KEY_ENV);
+            eprintln!(
+                "promptcost: {} is not set; Claude counts are estimates",
+                promptcost::anthropic::KEY_ENV
+            );
         }
         has_key
     };
     let out = if args.json {
-        serde_json::to_string_pretty(&cli::models_json(&table, claude_api)).map_err(|e| e.to_string())? + "\n"
+        serde_json::to_string_pretty(&cli::models_json(&table, claude_api))
+            .map_err(|e| e.to_string())?
+            + "\n"
     } else {
         cli::render_models_text(&table, claude_api)
     };

@@ -92,7 +92,11 @@ mod tests {
                 assert_eq!(to_offset(&rope, enc, l, c), off, "{enc:?} {off}");
             }
         }
-        assert_eq!(to_position(&rope, Utf16, 2), (0, 1), "mid-char offsets snap back");
+        assert_eq!(
+            to_position(&rope, Utf16, 2),
+            (0, 1),
+            "mid-char offsets snap back"
+        );
     }
 
     #[test]

@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 fn python_lib() -> String {
     Command::new("python3")
-        .args(["-c", "import os, textwrap; print(os.path.dirname(textwrap.__file__))"])
+        .args([
+            "-c",
+            "import os, textwrap; print(os.path.dirname(textwrap.__file__))",
+        ])
         .output()
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
@@ -15,10 +18,11 @@ fn python_lib() -> String {
 
 /// ~`size` bytes of English prose: Python's documentation topics (pydoc_data), else this repo's docs.
 pub fn prose(size: usize) -> String {
-    let base = std::fs::read_to_string(format!("{}/pydoc_data/topics.py", python_lib())).unwrap_or_else(|_| {
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-            .unwrap_or_else(|_| "The quick brown fox jumps over the lazy dog. ".repeat(100))
-    });
+    let base = std::fs::read_to_string(format!("{}/pydoc_data/topics.py", python_lib()))
+        .unwrap_or_else(|_| {
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+                .unwrap_or_else(|_| "The quick brown fox jumps over the lazy dog. ".repeat(100))
+        });
     repeat_to(&base, size)
 }
 
@@ -26,14 +30,26 @@ pub fn prose(size: usize) -> String {
 pub fn code(size: usize) -> String {
     let lib = python_lib();
     let mut text = String::new();
-    for m in ["argparse.py", "textwrap.py", "difflib.py", "inspect.py", "typing.py", "dataclasses.py", "pathlib.py", "subprocess.py"] {
+    for m in [
+        "argparse.py",
+        "textwrap.py",
+        "difflib.py",
+        "inspect.py",
+        "typing.py",
+        "dataclasses.py",
+        "pathlib.py",
+        "subprocess.py",
+    ] {
         if let Ok(t) = std::fs::read_to_string(format!("{lib}/{m}")) {
             text.push_str(&t);
         }
     }
     if text.is_empty() {
         for f in ["src/document.rs", "src/config.rs", "src/tokenize/chunks.rs"] {
-            text.push_str(&std::fs::read_to_string(format!("{}/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default());
+            text.push_str(
+                &std::fs::read_to_string(format!("{}/{f}", env!("CARGO_MANIFEST_DIR")))
+                    .unwrap_or_default(),
+            );
         }
     }
     repeat_to(&text, size)
@@ -73,7 +89,10 @@ pub fn repeat_to(base: &str, size: usize) -> String {
 pub struct Lcg(pub u64);
 impl Lcg {
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     pub fn below(&mut self, n: usize) -> usize {
@@ -91,7 +110,9 @@ pub fn base64(size: usize) -> String {
 /// ~`size` bytes of letters without whitespace or punctuation (one pre-tokenizer piece).
 pub fn no_whitespace(size: usize) -> String {
     let mut r = Lcg(11);
-    (0..size).map(|_| (b'a' + r.below(26) as u8) as char).collect()
+    (0..size)
+        .map(|_| (b'a' + r.below(26) as u8) as char)
+        .collect()
 }
 
 /// Median of a few runs of `f`.
@@ -116,7 +137,11 @@ pub struct Stats {
 pub fn stats(mut samples: Vec<Duration>) -> Stats {
     samples.sort();
     let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
-    Stats { p50: at(0.5), p99: at(0.99), max: *samples.last().unwrap() }
+    Stats {
+        p50: at(0.5),
+        p99: at(0.99),
+        max: *samples.last().unwrap(),
+    }
 }
 
 pub fn us(d: Duration) -> String {

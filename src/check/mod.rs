@@ -73,11 +73,21 @@ pub enum Growth {
 impl Growth {
     pub fn parse(s: &str) -> Result<Growth, String> {
         let s = s.trim();
-        let bad = || format!("--max-growth takes a percentage (10%) or a number of tokens (500), not '{s}'");
+        let bad = || {
+            format!("--max-growth takes a percentage (10%) or a number of tokens (500), not '{s}'")
+        };
         if let Some(p) = s.strip_suffix('%') {
-            p.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).map(Growth::Percent).ok_or_else(bad)
+            p.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                .map(Growth::Percent)
+                .ok_or_else(bad)
         } else {
-            s.replace([',', '_'], "").parse::<u64>().map(Growth::Tokens).map_err(|_| bad())
+            s.replace([',', '_'], "")
+                .parse::<u64>()
+                .map(Growth::Tokens)
+                .map_err(|_| bad())
         }
     }
 
@@ -127,7 +137,11 @@ pub struct PromptEntry {
 
 impl PromptEntry {
     pub fn tokens(&self) -> u64 {
-        self.models.iter().find(|m| m.model == self.budget_model).unwrap_or(&self.models[0]).tokens
+        self.models
+            .iter()
+            .find(|m| m.model == self.budget_model)
+            .unwrap_or(&self.models[0])
+            .tokens
     }
 }
 
@@ -205,11 +219,23 @@ impl Facts {
             prompts: a
                 .all()
                 .map(|p| {
-                    let placeholders = if p.kind == PromptKind::Literal { p.placeholders.len() } else { doc.placeholders_in(p.range.clone()).len() };
-                    (line_col(doc, p.range.start), line_col(doc, p.range.end), placeholders)
+                    let placeholders = if p.kind == PromptKind::Literal {
+                        p.placeholders.len()
+                    } else {
+                        doc.placeholders_in(p.range.clone()).len()
+                    };
+                    (
+                        line_col(doc, p.range.start),
+                        line_col(doc, p.range.end),
+                        placeholders,
+                    )
                 })
                 .collect(),
-            problems: a.problems.iter().map(|x| (line_col(doc, x.range.start), line_col(doc, x.range.end))).collect(),
+            problems: a
+                .problems
+                .iter()
+                .map(|x| (line_col(doc, x.range.start), line_col(doc, x.range.end)))
+                .collect(),
         }
     }
 }
@@ -218,7 +244,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     match check(&args) {
         Ok((report, text)) => {
             let written = match &args.output {
-                Some(p) => std::fs::write(p, text.as_bytes()).map_err(|e| format!("{}: {e}", p.display())),
+                Some(p) => {
+                    std::fs::write(p, text.as_bytes()).map_err(|e| format!("{}: {e}", p.display()))
+                }
                 None => {
                     let mut out = std::io::stdout().lock();
                     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -243,7 +271,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
 /// Runs the check and renders it; `Err` is a usage, configuration, git or I/O error.
 pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![cwd.clone()] } else { args.paths.iter().map(|p| cwd.join(p)).collect() };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![cwd.clone()]
+    } else {
+        args.paths.iter().map(|p| cwd.join(p)).collect()
+    };
     for p in &paths {
         if !p.exists() {
             return Err(format!("{}: no such file or directory", p.display()));
@@ -253,20 +285,45 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
     let overrides = Overrides {
         models: (!args.models.is_empty()).then(|| args.models.clone()),
         budget: args.budget,
-        prices_file: args.prices.as_ref().map(|p| cwd.join(p).display().to_string()),
+        prices_file: args
+            .prices
+            .as_ref()
+            .map(|p| cwd.join(p).display().to_string()),
         ..Overrides::default()
     };
     if args.budget == Some(0) {
         return Err("--budget must be a positive number of tokens".into());
     }
-    let start = paths[0].canonicalize().map_err(|e| format!("{}: {e}", paths[0].display()))?;
-    let start_dir = if start.is_dir() { start.clone() } else { start.parent().unwrap_or(&start).to_path_buf() };
+    let start = paths[0]
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", paths[0].display()))?;
+    let start_dir = if start.is_dir() {
+        start.clone()
+    } else {
+        start.parent().unwrap_or(&start).to_path_buf()
+    };
     let settings = match &args.config {
-        Some(c) => Settings::load(c.parent().map_or(cwd.as_path(), |d| if d.as_os_str().is_empty() { cwd.as_path() } else { d }), Some(&cwd.join(c)), &overrides),
+        Some(c) => Settings::load(
+            c.parent().map_or(cwd.as_path(), |d| {
+                if d.as_os_str().is_empty() {
+                    cwd.as_path()
+                } else {
+                    d
+                }
+            }),
+            Some(&cwd.join(c)),
+            &overrides,
+        ),
         None => Settings::discover(&start_dir, &overrides),
     }
     .map_err(|e| e.to_string())?;
-    let settings = Settings { root: settings.root.canonicalize().unwrap_or(settings.root.clone()), ..settings };
+    let settings = Settings {
+        root: settings
+            .root
+            .canonicalize()
+            .unwrap_or(settings.root.clone()),
+        ..settings
+    };
 
     let (files, skipped) = scan(&paths, &settings, args.jobs)?;
     // Paths are reported relative to the git top level when there is one (what SARIF and
@@ -274,23 +331,57 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
     let git_top = git_toplevel(&start_dir);
     let report_root = git_top.clone().unwrap_or_else(|| settings.root.clone());
     let rel = |p: &Path| -> String {
-        p.strip_prefix(&report_root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+        p.strip_prefix(&report_root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
     };
-    let mut files: Vec<FileResult> = files.into_iter().map(|(p, facts, a)| FileResult { rel: rel(&p), analysis: a, facts }).collect();
+    let mut files: Vec<FileResult> = files
+        .into_iter()
+        .map(|(p, facts, a)| FileResult {
+            rel: rel(&p),
+            analysis: a,
+            facts,
+        })
+        .collect();
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let mut skipped: Vec<Skipped> = skipped.into_iter().map(|(p, reason)| Skipped { path: rel(&p), reason }).collect();
+    let mut skipped: Vec<Skipped> = skipped
+        .into_iter()
+        .map(|(p, reason)| Skipped {
+            path: rel(&p),
+            reason,
+        })
+        .collect();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
 
     // The base: the same files at REV.
     let mut base_counts: HashMap<(String, PromptKind, String), u64> = HashMap::new();
     let mut base_seen_files: Vec<String> = Vec::new();
     if let Some(rev) = &args.base {
-        let top = git_top.clone().ok_or_else(|| format!("--base {rev}: {} is not inside a git repository", start_dir.display()))?;
-        let scopes: Vec<String> = paths.iter().map(|p| rel(&p.canonicalize().unwrap_or(p.clone()))).collect();
+        let top = git_top.clone().ok_or_else(|| {
+            format!(
+                "--base {rev}: {} is not inside a git repository",
+                start_dir.display()
+            )
+        })?;
+        let scopes: Vec<String> = paths
+            .iter()
+            .map(|p| rel(&p.canonicalize().unwrap_or(p.clone())))
+            .collect();
         for (path, text) in git_files_at(&top, rev, &scopes, &settings)? {
             let abs = top.join(&path);
-            let Some(kind) = file_kind(&settings, &abs) else { continue };
-            let Some((_, a)) = open_document(&settings, &abs, &text, kind, &encodings_of(&settings.models)) else { continue };
+            let Some(kind) = file_kind(&settings, &abs) else {
+                continue;
+            };
+            let Some((_, a)) = open_document(
+                &settings,
+                &abs,
+                &text,
+                kind,
+                &encodings_of(&settings.models),
+            ) else {
+                continue;
+            };
             for (key, tokens) in keyed(&path, &a) {
                 base_counts.insert(key, tokens);
             }
@@ -312,7 +403,11 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         skipped,
     };
     let mut seen_keys = std::collections::HashSet::new();
-    let mut totals: Vec<(String, u64, Option<f64>)> = settings.models.iter().map(|m| (m.id.clone(), 0, Some(0.0))).collect();
+    let mut totals: Vec<(String, u64, Option<f64>)> = settings
+        .models
+        .iter()
+        .map(|m| (m.id.clone(), 0, Some(0.0)))
+        .collect();
     for f in &files {
         if f.analysis.ignored {
             continue;
@@ -324,7 +419,9 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             }
         }
         let keys = keyed(&f.rel, &f.analysis);
-        for ((p, (key, _)), &(start, end, placeholders)) in f.analysis.all().zip(keys).zip(&f.facts.prompts) {
+        for ((p, (key, _)), &(start, end, placeholders)) in
+            f.analysis.all().zip(keys).zip(&f.facts.prompts)
+        {
             let mut entry = PromptEntry {
                 path: f.rel.clone(),
                 kind: p.kind,
@@ -347,22 +444,37 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                         change: now as i64 - b as i64,
                         change_pct: (b > 0).then(|| (now as f64 - b as f64) / b as f64 * 100.0),
                     },
-                    None => BaseInfo { state: "new", tokens: None, change: now as i64, change_pct: None },
+                    None => BaseInfo {
+                        state: "new",
+                        tokens: None,
+                        change: now as i64,
+                        change_pct: None,
+                    },
                 });
-                if let (Some(g), Some(BaseInfo { tokens: Some(b), .. })) = (growth, &entry.base) {
+                if let (
+                    Some(g),
+                    Some(BaseInfo {
+                        tokens: Some(b), ..
+                    }),
+                ) = (growth, &entry.base)
+                {
                     if g.exceeded(*b, now) {
                         entry.status = "over_growth";
                         report.violations.push(Violation {
                             path: f.rel.clone(),
-                            start: entry.start.clone(),
-                            end: entry.end.clone(),
+                            start: entry.start,
+                            end: entry.end,
                             rule: "growth",
                             severity: Severity::Warning,
                             message: format!(
                                 "{} grew by {} tokens (+{}) since {}, more than --max-growth {}",
                                 describe(&entry),
                                 crate::format::thousands(now - b),
-                                entry.base.as_ref().and_then(|x| x.change_pct).map_or("new".into(), |p| format!("{p:.0}%")),
+                                entry
+                                    .base
+                                    .as_ref()
+                                    .and_then(|x| x.change_pct)
+                                    .map_or("new".into(), |p| format!("{p:.0}%")),
                                 args.base.as_deref().unwrap_or(""),
                                 args.max_growth.as_deref().unwrap_or("")
                             ),
@@ -379,22 +491,45 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                 "context-window" => "context-window",
                 _ => continue,
             };
-            if let Some(e) = report.prompts.iter_mut().rev().find(|e| e.path == f.rel && e.start == start && e.status == "ok") {
-                e.status = if rule == "budget" { "over_budget" } else { "over_context" };
+            if let Some(e) = report
+                .prompts
+                .iter_mut()
+                .rev()
+                .find(|e| e.path == f.rel && e.start == start && e.status == "ok")
+            {
+                e.status = if rule == "budget" {
+                    "over_budget"
+                } else {
+                    "over_context"
+                };
             }
-            report.violations.push(Violation { path: f.rel.clone(), start, end, rule, severity: prob.severity, message: prob.message.clone() });
+            report.violations.push(Violation {
+                path: f.rel.clone(),
+                start,
+                end,
+                rule,
+                severity: prob.severity,
+                message: prob.message.clone(),
+            });
         }
     }
     if args.base.is_some() {
         let mut deleted: Vec<Deleted> = base_counts
             .iter()
             .filter(|(k, _)| !seen_keys.contains(*k))
-            .map(|((path, kind, name), &t)| Deleted { path: path.clone(), kind: *kind, name: name.clone(), base_tokens: t })
+            .map(|((path, kind, name), &t)| Deleted {
+                path: path.clone(),
+                kind: *kind,
+                name: name.clone(),
+                base_tokens: t,
+            })
             .collect();
         deleted.sort_by(|a, b| (&a.path, &a.name).cmp(&(&b.path, &b.name)));
         report.deleted = deleted;
     }
-    report.violations.sort_by(|a, b| (&a.path, a.start.line, a.start.column).cmp(&(&b.path, b.start.line, b.start.column)));
+    report.violations.sort_by(|a, b| {
+        (&a.path, a.start.line, a.start.column).cmp(&(&b.path, b.start.line, b.start.column))
+    });
     report.summary = Summary {
         files: files.len(),
         prompts: report.prompts.len(),
@@ -403,7 +538,9 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         tokens: totals.iter().map(|(m, t, _)| (m.clone(), *t)).collect(),
         input_cost_usd: totals.iter().map(|(m, _, c)| (m.clone(), *c)).collect(),
     };
-    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let text = match args.format {
         Format::Human => render::human(&report, color),
         Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
@@ -417,13 +554,25 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
 fn describe(e: &PromptEntry) -> String {
     match e.kind {
         PromptKind::File => e.path.clone(),
-        _ => format!("{} '{}'", match e.kind { PromptKind::Section => "section", PromptKind::Message => "message", _ => "prompt" }, e.name),
+        _ => format!(
+            "{} '{}'",
+            match e.kind {
+                PromptKind::Section => "section",
+                PromptKind::Message => "message",
+                _ => "prompt",
+            },
+            e.name
+        ),
     }
 }
 
 fn line_col(doc: &Document, offset: usize) -> LineCol {
-    let (l, c) = crate::position::to_position(&doc.rope, crate::position::PosEncoding::Utf32, offset);
-    LineCol { line: l as usize + 1, column: c as usize + 1 }
+    let (l, c) =
+        crate::position::to_position(&doc.rope, crate::position::PosEncoding::Utf32, offset);
+    LineCol {
+        line: l as usize + 1,
+        column: c as usize + 1,
+    }
 }
 
 /// Identity of each prompt for matching with the base: (path, kind, name), where a name
@@ -434,7 +583,11 @@ fn keyed(path: &str, a: &Analysis) -> Vec<((String, PromptKind, String), u64)> {
         .map(|p| {
             let n = seen.entry((p.kind, p.name.clone())).or_insert(0);
             *n += 1;
-            let name = if *n == 1 { p.name.clone() } else { format!("{}#{}", p.name, n) };
+            let name = if *n == 1 {
+                p.name.clone()
+            } else {
+                format!("{}#{}", p.name, n)
+            };
             ((path.to_string(), p.kind, name), p.budget_count().tokens)
         })
         .collect()
@@ -450,8 +603,13 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
     }
     // Agent context files are often hidden (.cursorrules, .github/...): walk hidden files,
     // but never into .git.
-    builder.hidden(false).follow_links(true).filter_entry(|e| e.file_name() != ".git");
-    builder.threads(jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())));
+    builder
+        .hidden(false)
+        .follow_links(true)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder.threads(
+        jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+    );
     let found = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
     let progress = std::sync::atomic::AtomicUsize::new(0);
@@ -470,13 +628,17 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return ignore::WalkState::Continue;
             }
-            let path = entry.path().canonicalize().unwrap_or_else(|_| entry.path().to_path_buf());
+            let path = entry
+                .path()
+                .canonicalize()
+                .unwrap_or_else(|_| entry.path().to_path_buf());
             let Some(kind) = file_kind(settings, &path) else {
                 return ignore::WalkState::Continue;
             };
             match read_prompt_file(&path, settings.max_file_size) {
                 Ok(text) => {
-                    if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings) {
+                    if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings)
+                    {
                         let facts = Facts::of(&doc, &a);
                         drop(doc);
                         found.lock().unwrap().push((path, facts, a));
@@ -498,8 +660,16 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
 fn walk_error(e: &ignore::Error) -> (PathBuf, String) {
     match e {
         ignore::Error::WithPath { path, err } => (path.clone(), walk_error(err).1),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
-        ignore::Error::Loop { ancestor, child } => (child.clone(), format!("cannot read: symlink loop (points to its ancestor {})", ancestor.display())),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Loop { ancestor, child } => (
+            child.clone(),
+            format!(
+                "cannot read: symlink loop (points to its ancestor {})",
+                ancestor.display()
+            ),
+        ),
         ignore::Error::Io(io) => (PathBuf::from("?"), format!("cannot read: {io}")),
         other => (PathBuf::from("?"), format!("cannot read: {other}")),
     }
@@ -522,10 +692,18 @@ fn file_kind(settings: &Settings, path: &Path) -> Option<FileKind> {
 }
 
 /// The document and its analysis; a source file without prompts is not reported.
-fn open_document(settings: &Settings, path: &Path, text: &str, kind: FileKind, encodings: &[crate::tokenize::Encoding]) -> Option<(Document, Analysis)> {
+fn open_document(
+    settings: &Settings,
+    path: &Path,
+    text: &str,
+    kind: FileKind,
+    encodings: &[crate::tokenize::Encoding],
+) -> Option<(Document, Analysis)> {
     let doc = match kind {
         FileKind::Prompt => Document::new(path, text, encodings),
-        FileKind::Code(lang) => Document::new_code(path, lang, text, settings.code_rules(), encodings),
+        FileKind::Code(lang) => {
+            Document::new_code(path, lang, text, settings.code_rules(), encodings)
+        }
     };
     let a = doc.analyze(settings);
     if matches!(kind, FileKind::Code(_)) && a.parts.is_empty() {
@@ -538,7 +716,10 @@ fn open_document(settings: &Settings, path: &Path, text: &str, kind: FileKind, e
 fn read_prompt_file(path: &Path, max: u64) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > max {
-        return Err(format!("{} bytes, above max_file_size ({max} bytes)", meta.len()));
+        return Err(format!(
+            "{} bytes, above max_file_size ({max} bytes)",
+            meta.len()
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     text_of(bytes)
@@ -548,13 +729,27 @@ fn text_of(bytes: Vec<u8>) -> Result<String, String> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file".into());
     }
-    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
-        return Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+        return Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
     Ok(out.stdout)
 }
@@ -566,13 +761,29 @@ fn git_toplevel(dir: &Path) -> Option<PathBuf> {
 }
 
 /// The prompt files under `scopes` (paths relative to the top level) at `rev`, with their text.
-fn git_files_at(top: &Path, rev: &str, scopes: &[String], settings: &Settings) -> Result<Vec<(String, String)>, String> {
-    git(top, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|_| format!("--base {rev}: unknown git revision"))?;
+fn git_files_at(
+    top: &Path,
+    rev: &str,
+    scopes: &[String],
+    settings: &Settings,
+) -> Result<Vec<(String, String)>, String> {
+    git(
+        top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| format!("--base {rev}: unknown git revision"))?;
     let list = git(top, &["ls-tree", "-r", "-z", "--name-only", rev])?;
     let mut out = Vec::new();
     for name in list.split(|&b| b == 0).filter(|n| !n.is_empty()) {
         let name = String::from_utf8_lossy(name).into_owned();
-        let in_scope = scopes.iter().any(|s| s.is_empty() || name == *s || name.starts_with(&format!("{s}/")));
+        let in_scope = scopes
+            .iter()
+            .any(|s| s.is_empty() || name == *s || name.starts_with(&format!("{s}/")));
         if !in_scope || file_kind(settings, &top.join(&name)).is_none() {
             continue;
         }

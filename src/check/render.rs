@@ -23,7 +23,9 @@ fn change_text(e: &PromptEntry) -> String {
         Some(b) if b.state == "new" => "new".into(),
         Some(b) => {
             let sign = if b.change >= 0 { "+" } else { "-" };
-            let pct = b.change_pct.map_or(String::new(), |p| format!(" ({sign}{:.0}%)", p.abs()));
+            let pct = b
+                .change_pct
+                .map_or(String::new(), |p| format!(" ({sign}{:.0}%)", p.abs()));
             if b.change == 0 {
                 "±0".into()
             } else {
@@ -51,15 +53,31 @@ pub fn human(r: &Report, color: bool) -> String {
         "tokens".into(),
         "input cost".into(),
         "budget".into(),
-        if r.base.is_some() { "change".into() } else { String::new() },
+        if r.base.is_some() {
+            "change".into()
+        } else {
+            String::new()
+        },
     ]];
     let mut styles: Vec<Option<&str>> = vec![Some("1")];
     for e in &r.prompts {
-        let c = e.models.iter().find(|m| m.model == e.budget_model).unwrap_or(&e.models[0]);
+        let c = e
+            .models
+            .iter()
+            .find(|m| m.model == e.budget_model)
+            .unwrap_or(&e.models[0]);
         rows.push([
             label(e),
-            if e.kind == PromptKind::File { String::new() } else { e.start.line.to_string() },
-            if c.model == primary && e.kind != PromptKind::File { String::new() } else { c.model.clone() },
+            if e.kind == PromptKind::File {
+                String::new()
+            } else {
+                e.start.line.to_string()
+            },
+            if c.model == primary && e.kind != PromptKind::File {
+                String::new()
+            } else {
+                c.model.clone()
+            },
             format::tokens(c.tokens, c.exact),
             format::cost(c.input_cost_usd),
             e.budget.map_or(String::new(), format::thousands),
@@ -84,7 +102,16 @@ pub fn human(r: &Report, color: bool) -> String {
     if !r.deleted.is_empty() {
         out.push_str("\nDeleted since the base:\n");
         for d in &r.deleted {
-            out.push_str(&format!("  {} {} (was {} tokens)\n", d.path, if d.kind == PromptKind::File { String::new() } else { format!("'{}'", d.name) }, format::thousands(d.base_tokens)));
+            out.push_str(&format!(
+                "  {} {} (was {} tokens)\n",
+                d.path,
+                if d.kind == PromptKind::File {
+                    String::new()
+                } else {
+                    format!("'{}'", d.name)
+                },
+                format::thousands(d.base_tokens)
+            ));
         }
     }
     if !r.violations.is_empty() {
@@ -94,7 +121,10 @@ pub fn human(r: &Report, color: bool) -> String {
                 Severity::Error => paint(color, "31;1", "error"),
                 _ => paint(color, "33;1", "warning"),
             };
-            out.push_str(&format!("{tag}: {}:{}:{}: {}\n", v.path, v.start.line, v.start.column, v.message));
+            out.push_str(&format!(
+                "{tag}: {}:{}:{}: {}\n",
+                v.path, v.start.line, v.start.column, v.message
+            ));
         }
     }
     for s in &r.skipped {
@@ -116,16 +146,31 @@ pub fn human(r: &Report, color: bool) -> String {
         r.summary.files,
         r.summary.prompts,
         totals.join(" · "),
-        if r.violations.is_empty() { paint(color, "32;1", "All within budget.") } else { paint(color, "33;1", &format!("{} violation(s).", r.violations.len())) }
+        if r.violations.is_empty() {
+            paint(color, "32;1", "All within budget.")
+        } else {
+            paint(
+                color,
+                "33;1",
+                &format!("{} violation(s).", r.violations.len()),
+            )
+        }
     ));
     if !estimates.is_empty() {
-        out.push_str(&format!("≈ estimates (no public tokenizer): {}.\n", estimate_notes(&estimates)));
+        out.push_str(&format!(
+            "≈ estimates (no public tokenizer): {}.\n",
+            estimate_notes(&estimates)
+        ));
     }
     out
 }
 
 /// SARIF rule ids (PC + number, as SARIF recommends) for the report's rule names.
-const RULE_IDS: &[(&str, &str)] = &[("budget", "PC1001"), ("context-window", "PC1002"), ("growth", "PC1003")];
+const RULE_IDS: &[(&str, &str)] = &[
+    ("budget", "PC1001"),
+    ("context-window", "PC1002"),
+    ("growth", "PC1003"),
+];
 
 const RULES: &[(&str, &str, &str)] = &[
     ("budget", "Prompt over its token budget", "A prompt file, section, message or code literal has more tokens than its budget (from promptcost.toml, front matter or a promptcost: directive)."),
@@ -173,7 +218,10 @@ pub fn sarif(r: &Report, root: &Path) -> String {
             })
         })
         .collect();
-    let root_uri = format!("file://{}/", root.display().to_string().trim_end_matches('/'));
+    let root_uri = format!(
+        "file://{}/",
+        root.display().to_string().trim_end_matches('/')
+    );
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -196,11 +244,19 @@ pub fn sarif(r: &Report, root: &Path) -> String {
 
 /// GitHub Actions workflow commands: one annotation per violation, and a notice per grown prompt.
 pub fn github(r: &Report) -> String {
-    let esc_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let esc_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let esc_prop = |s: &str| esc_data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for v in &r.violations {
-        let level = if v.severity == Severity::Error { "error" } else { "warning" };
+        let level = if v.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
             esc_prop(&v.path),
@@ -215,7 +271,12 @@ pub fn github(r: &Report) -> String {
     for e in r.prompts.iter().filter(|e| e.kind == PromptKind::File) {
         if let Some(b) = &e.base {
             if b.change != 0 {
-                out.push_str(&format!("::notice file={},line=1,title=promptcost::{} {} tokens\n", esc_prop(&e.path), e.path, change_text(e)));
+                out.push_str(&format!(
+                    "::notice file={},line=1,title=promptcost::{} {} tokens\n",
+                    esc_prop(&e.path),
+                    e.path,
+                    change_text(e)
+                ));
             }
         }
     }
@@ -241,20 +302,32 @@ pub fn markdown(r: &Report) -> String {
         r.summary.files,
         r.summary.prompts,
         format::thousands(total),
-        r.base.as_ref().map_or(String::new(), |b| format!(", compared with `{b}`")),
-        if r.violations.is_empty() { "All within budget ✅".to_string() } else { format!("**{} violation(s)** ⚠️", r.violations.len()) }
+        r.base
+            .as_ref()
+            .map_or(String::new(), |b| format!(", compared with `{b}`")),
+        if r.violations.is_empty() {
+            "All within budget ✅".to_string()
+        } else {
+            format!("**{} violation(s)** ⚠️", r.violations.len())
+        }
     ));
     let mut entries: Vec<&PromptEntry> = r.prompts.iter().collect();
     if r.base.is_some() {
         entries.retain(|e| e.base.as_ref().is_some_and(|b| b.change != 0) || e.status != "ok");
-        entries.sort_by_key(|e| std::cmp::Reverse(e.base.as_ref().map_or(0, |b| b.change.unsigned_abs())));
+        entries.sort_by_key(|e| {
+            std::cmp::Reverse(e.base.as_ref().map_or(0, |b| b.change.unsigned_abs()))
+        });
     } else {
         entries.sort_by_key(|e| std::cmp::Reverse(e.tokens()));
     }
     let cell = |s: &str| s.replace('|', "\\|");
     out.push_str(&format!("| prompt | tokens ({primary}) | change | input cost | budget | status |\n|---|--:|--:|--:|--:|---|\n"));
     for e in entries.iter().take(50) {
-        let c = e.models.iter().find(|m| m.model == e.budget_model).unwrap_or(&e.models[0]);
+        let c = e
+            .models
+            .iter()
+            .find(|m| m.model == e.budget_model)
+            .unwrap_or(&e.models[0]);
         let name = match e.kind {
             PromptKind::File => format!("`{}`", e.path),
             _ => format!("`{}` {}", e.path, e.name),
@@ -279,12 +352,28 @@ pub fn markdown(r: &Report) -> String {
     }
     if !r.deleted.is_empty() {
         out.push_str("\nDeleted: ");
-        out.push_str(&r.deleted.iter().map(|d| format!("`{}` {} (−{})", d.path, d.name, format::thousands(d.base_tokens))).collect::<Vec<_>>().join(", "));
+        out.push_str(
+            &r.deleted
+                .iter()
+                .map(|d| {
+                    format!(
+                        "`{}` {} (−{})",
+                        d.path,
+                        d.name,
+                        format::thousands(d.base_tokens)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
         out.push('\n');
     }
     let estimates = estimated_models(r);
     if !estimates.is_empty() {
-        out.push_str(&format!("\n≈ estimates (no public tokenizer): {}.\n", estimate_notes(&estimates)));
+        out.push_str(&format!(
+            "\n≈ estimates (no public tokenizer): {}.\n",
+            estimate_notes(&estimates)
+        ));
     }
     out
 }
@@ -305,5 +394,9 @@ fn estimated_models(r: &Report) -> Vec<(String, f64)> {
 
 /// `claude-sonnet-4-5 ±15%, ...`
 fn estimate_notes(estimates: &[(String, f64)]) -> String {
-    estimates.iter().map(|(m, e)| format!("{m} ±{e:.0}%")).collect::<Vec<_>>().join(", ")
+    estimates
+        .iter()
+        .map(|(m, e)| format!("{m} ±{e:.0}%"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

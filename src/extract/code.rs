@@ -440,7 +440,11 @@ impl SourceFile {
     /// Parses `text`. Never panics; any input gives a (possibly error-laden) tree.
     pub fn parse(lang: Lang, text: &str) -> SourceFile {
         let tree = new_parser(lang).and_then(|mut p| parse_bounded(&mut p, text, None));
-        SourceFile { lang, tree, changed: Vec::new() }
+        SourceFile {
+            lang,
+            tree,
+            changed: Vec::new(),
+        }
     }
 
     /// Incremental re-parse after an edit: `Tree::edit`, then parse `new_text`
@@ -458,7 +462,11 @@ impl SourceFile {
             None => parse_bounded(&mut parser, new_text, None),
         };
         self.changed = match (self.tree.as_ref(), new_tree.as_ref()) {
-            (Some(old), Some(new)) => old.changed_ranges(new).map(|r| r.start_byte..r.end_byte).collect(),
+            (Some(old), Some(new)) => old
+                .changed_ranges(new)
+                .map(|r| r.start_byte..r.end_byte)
+                .collect(),
+            #[allow(clippy::single_range_in_vec_init)] // one range: the whole text
             _ => vec![0..new_text.len()],
         };
         self.tree = new_tree;
@@ -495,7 +503,12 @@ impl SourceFile {
     /// taken together), and the byte range those statements cover. Prompts never span
     /// top-level statements, so the result equals [`SourceFile::prompts`] restricted to the
     /// covered range: an edit re-extracts only what it can have changed.
-    pub fn prompts_around(&self, text: &str, rules: &CompiledRules, window: Range<usize>) -> (Range<usize>, Vec<CodePrompt>) {
+    pub fn prompts_around(
+        &self,
+        text: &str,
+        rules: &CompiledRules,
+        window: Range<usize>,
+    ) -> (Range<usize>, Vec<CodePrompt>) {
         let Some(tree) = self.tree.as_ref() else {
             return (0..text.len(), Vec::new());
         };
@@ -514,12 +527,21 @@ impl SourceFile {
             a -= 1;
         }
         let b = (last_hit + 1).min(all.len());
-        let covered = if a == 0 { 0 } else { all[a].start_byte() }..if b >= all.len() { text.len() } else { all[b - 1].end_byte() };
+        let covered = if a == 0 { 0 } else { all[a].start_byte() }..if b >= all.len() {
+            text.len()
+        } else {
+            all[b - 1].end_byte()
+        };
         let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
         (covered.clone(), self.prompts_in(text, rules, Some(covered)))
     }
 
-    fn prompts_in(&self, text: &str, rules: &CompiledRules, window: Option<Range<usize>>) -> Vec<CodePrompt> {
+    fn prompts_in(
+        &self,
+        text: &str,
+        rules: &CompiledRules,
+        window: Option<Range<usize>>,
+    ) -> Vec<CodePrompt> {
         let (Some(tree), Ok(lq)) = (self.tree.as_ref(), lang_query(self.lang).as_ref()) else {
             return Vec::new();
         };
@@ -1000,7 +1022,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn collect<'t>(&self, root: Node<'t>, lq: &LangQuery, window: Option<Range<usize>>) -> Sites<'t> {
+    fn collect<'t>(
+        &self,
+        root: Node<'t>,
+        lq: &LangQuery,
+        window: Option<Range<usize>>,
+    ) -> Sites<'t> {
         let mut s = Sites::default();
         let mut cursor = QueryCursor::new();
         let roots = match &window {
@@ -1010,7 +1037,10 @@ impl<'a> Cx<'a> {
                 // anchored at it still match) with the cursor limited to the window when
                 // none of them needs splitting.
                 let mut c = root.walk();
-                let tops: Vec<Node<'t>> = root.children(&mut c).filter(|n| n.end_byte() > w.start && n.start_byte() < w.end).collect();
+                let tops: Vec<Node<'t>> = root
+                    .children(&mut c)
+                    .filter(|n| n.end_byte() > w.start && n.start_byte() < w.end)
+                    .collect();
                 let split: Vec<Node<'t>> = tops.iter().flat_map(|t| query_roots(*t)).collect();
                 if split.len() == tops.len() {
                     cursor.set_byte_range(w.clone());
@@ -2765,7 +2795,10 @@ mod tests {
         let d = parse_directive("# PromptCost: IGNORE");
         assert!(d.ignore && !d.tag);
         assert!(parse_directive("# the Prompt for X").tag);
-        assert!(!parse_directive("# prompts and prompting").tag, "the word, not a prefix");
+        assert!(
+            !parse_directive("# prompts and prompting").tag,
+            "the word, not a prefix"
+        );
         assert!(!parse_directive("# promptcostly").any());
         let d = parse_directive("# promptcost: budget=abc");
         assert!(d.tag && d.budget.is_none());

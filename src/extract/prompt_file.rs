@@ -23,7 +23,11 @@ pub enum Flavor {
 
 impl Flavor {
     pub fn from_path(path: &std::path::Path) -> Flavor {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if name.ends_with(".prompty") {
             Flavor::Prompty
         } else if name.ends_with(".prompt") {
@@ -107,7 +111,11 @@ const FRONT_MATTER_LIMIT: usize = 64 * 1024;
 impl Structure {
     pub fn parse(flavor: Flavor, rope: &Rope) -> Structure {
         let text = rope.to_string();
-        let mut s = Structure { flavor, markers: Vec::new(), front_matter: None };
+        let mut s = Structure {
+            flavor,
+            markers: Vec::new(),
+            front_matter: None,
+        };
         scan_lines(flavor, &text, 0, &mut s.markers);
         s.front_matter = parse_front_matter(rope);
         s
@@ -122,7 +130,11 @@ impl Structure {
         // the end of the line holding `new_end`.
         let line_start = rope.line_to_byte(rope.byte_to_line(start.min(rope.len_bytes())));
         let end_line = rope.byte_to_line(new_end.min(rope.len_bytes()));
-        let line_end = if end_line + 1 < rope.len_lines() { rope.line_to_byte(end_line + 1) } else { rope.len_bytes() };
+        let line_end = if end_line + 1 < rope.len_lines() {
+            rope.line_to_byte(end_line + 1)
+        } else {
+            rope.len_bytes()
+        };
         // Same lines in old coordinates.
         let old_line_end = line_end + removed - new_len;
         let first = self.markers.partition_point(|m| m.offset < line_start);
@@ -136,7 +148,10 @@ impl Structure {
             m.offset = m.offset + new_len - removed;
         }
         // Front matter can appear, move or close with an edit anywhere in its reach.
-        let reach = self.front_matter.as_ref().map_or(FRONT_MATTER_LIMIT, |f| f.end);
+        let reach = self
+            .front_matter
+            .as_ref()
+            .map_or(FRONT_MATTER_LIMIT, |f| f.end);
         if start <= reach {
             self.front_matter = parse_front_matter(rope);
         }
@@ -220,9 +235,11 @@ impl Structure {
         }
         // Directives apply to the innermost section holding them.
         for m in live.iter().filter(|m| m.directive) {
-            let line = rope.byte_slice(m.offset..(m.offset + m.line_len).min(len)).to_string();
+            let line = rope
+                .byte_slice(m.offset..(m.offset + m.line_len).min(len))
+                .to_string();
             let d = parse_directive(&line).unwrap_or_default();
-            if let Some(s) = out.iter_mut().filter(|s| s.range.contains(&m.offset)).next_back() {
+            if let Some(s) = out.iter_mut().rfind(|s| s.range.contains(&m.offset)) {
                 s.budget = d.budget.or(s.budget);
                 s.model = d.model.or(s.model.take());
             }
@@ -243,7 +260,11 @@ impl Structure {
             .iter()
             .find(|m| m.offset >= self.body_start() && (m.heading > 0 || m.role.is_some()))
             .map_or(rope.len_bytes(), |m| m.offset);
-        for m in self.markers.iter().filter(|m| m.directive && m.offset < first_section) {
+        for m in self
+            .markers
+            .iter()
+            .filter(|m| m.directive && m.offset < first_section)
+        {
             let end = rope.line_to_byte((rope.byte_to_line(m.offset) + 1).min(rope.len_lines()));
             let line = rope.byte_slice(m.offset..end.max(m.offset)).to_string();
             if let Some(x) = parse_directive(&line) {
@@ -266,7 +287,12 @@ fn heading_title(line: &str) -> String {
         }
         line.replace_range(a..b + 3, "");
     }
-    line.trim_start().trim_start_matches('#').trim().trim_end_matches('#').trim().to_string()
+    line.trim_start()
+        .trim_start_matches('#')
+        .trim()
+        .trim_end_matches('#')
+        .trim()
+        .to_string()
 }
 
 /// Scans complete lines of `text` (which starts at byte `base` of the document).
@@ -284,10 +310,24 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
     let content = line.trim_end_matches(['\n', '\r']);
     let indent = content.len() - content.trim_start_matches(' ').len();
     let rest = &content[indent..];
-    let mut m = Marker { offset, heading: 0, fence: None, role: None, directive: false, content_len: content.len(), line_len: line.len(), title: String::new() };
+    let mut m = Marker {
+        offset,
+        heading: 0,
+        fence: None,
+        role: None,
+        directive: false,
+        content_len: content.len(),
+        line_len: line.len(),
+        title: String::new(),
+    };
     if indent <= 3 {
         let hashes = rest.bytes().take_while(|&b| b == b'#').count();
-        if (1..=6).contains(&hashes) && rest[hashes..].chars().next().is_none_or(|c| c == ' ' || c == '\t') {
+        if (1..=6).contains(&hashes)
+            && rest[hashes..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ' ' || c == '\t')
+        {
             m.heading = hashes as u8;
         }
         for c in [b'`', b'~'] {
@@ -309,7 +349,14 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
     (m.heading > 0 || m.fence.is_some() || m.role.is_some() || m.directive).then_some(m)
 }
 
-const ROLES: &[&str] = &["system", "user", "assistant", "developer", "tool", "function"];
+const ROLES: &[&str] = &[
+    "system",
+    "user",
+    "assistant",
+    "developer",
+    "tool",
+    "function",
+];
 
 /// Prompty: a line that is just `role:` (any case, optional spaces).
 fn prompty_role(line: &str) -> Option<String> {
@@ -334,18 +381,29 @@ fn dotprompt_role(line: &str) -> Option<String> {
 pub fn parse_directive(line: &str) -> Option<Directive> {
     let at = line.find("promptcost:")?;
     let rest = &line[at + "promptcost:".len()..];
-    let end = ["-->", "--}}", "}}", "#}", "*/"].iter().filter_map(|t| rest.find(t)).min().unwrap_or(rest.len());
+    let end = ["-->", "--}}", "}}", "#}", "*/"]
+        .iter()
+        .filter_map(|t| rest.find(t))
+        .min()
+        .unwrap_or(rest.len());
     let mut d = Directive::default();
-    for word in rest[..end].split([' ', '\t', ',']).filter(|w| !w.trim().is_empty()) {
+    for word in rest[..end]
+        .split([' ', '\t', ','])
+        .filter(|w| !w.trim().is_empty())
+    {
         let word = word.trim();
         match word.split_once('=') {
             Some(("budget", v)) => match v.replace('_', "").parse::<u64>() {
                 Ok(n) if n > 0 => d.budget = Some(n),
-                _ => d.errors.push(format!("promptcost directive: budget must be a positive number of tokens, not '{v}'")),
+                _ => d.errors.push(format!(
+                    "promptcost directive: budget must be a positive number of tokens, not '{v}'"
+                )),
             },
             Some(("model", v)) if !v.is_empty() => d.model = Some(v.to_string()),
             None if word == "ignore" => d.ignore = true,
-            _ => d.errors.push(format!("promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore)")),
+            _ => d.errors.push(format!(
+                "promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore)"
+            )),
         }
     }
     Some(d)
@@ -378,7 +436,9 @@ pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
             return Some(fm);
         }
         let indented = line.starts_with([' ', '\t']);
-        let Some((k, v)) = t.trim().split_once(':') else { continue };
+        let Some((k, v)) = t.trim().split_once(':') else {
+            continue;
+        };
         let (k, v) = (k.trim(), unquote(v.trim()));
         if !indented {
             in_model_block = k == "model" && v.is_empty();
@@ -387,7 +447,13 @@ pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
                 "budget" => fm.budget = v.replace('_', "").parse().ok().filter(|&b| b > 0),
                 _ => {}
             }
-        } else if in_model_block && !v.is_empty() && matches!(k, "name" | "id" | "model" | "azure_deployment" | "deployment") {
+        } else if in_model_block
+            && !v.is_empty()
+            && matches!(
+                k,
+                "name" | "id" | "model" | "azure_deployment" | "deployment"
+            )
+        {
             fm.model.get_or_insert_with(|| v.to_string());
         }
     }
@@ -396,7 +462,10 @@ pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
 
 fn unquote(v: &str) -> &str {
     let v = v.split(" #").next().unwrap_or(v).trim();
-    v.strip_prefix('"').and_then(|x| x.strip_suffix('"')).or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\''))).unwrap_or(v)
+    v.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
+        .unwrap_or(v)
 }
 
 fn floor_char(rope: &Rope, b: usize) -> usize {
@@ -419,9 +488,14 @@ pub fn placeholders(text: &str) -> Vec<String> {
                 let inner = &text[i + open.len()..i + open.len() + end];
                 let ok = if open == "{" {
                     // Python-style fields only: `{name}`, `{obj.attr}`, `{0}` — not JSON.
-                    !inner.is_empty() && inner.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                    !inner.is_empty()
+                        && inner
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
                 } else {
-                    !inner.trim().is_empty() && !inner.contains('\n') && !inner.trim_start().starts_with('!')
+                    !inner.trim().is_empty()
+                        && !inner.contains('\n')
+                        && !inner.trim_start().starts_with('!')
                 };
                 if ok {
                     let whole = &text[i..i + open.len() + end + close.len()];
@@ -446,10 +520,17 @@ mod tests {
         let rope = Rope::from_str(text);
         let s = Structure::parse(Flavor::Markdown, &rope);
         let secs = s.sections(&rope);
-        let titles: Vec<_> = secs.iter().map(|s| (s.title.as_str(), &text[s.range.clone()])).collect();
+        let titles: Vec<_> = secs
+            .iter()
+            .map(|s| (s.title.as_str(), &text[s.range.clone()]))
+            .collect();
         assert_eq!(
             titles,
-            vec![("A", "# A\na\n## B\nb\n```\n# not a heading\n```\n"), ("B", "## B\nb\n```\n# not a heading\n```\n"), ("C", "# C\nc")]
+            vec![
+                ("A", "# A\na\n## B\nb\n```\n# not a heading\n```\n"),
+                ("B", "## B\nb\n```\n# not a heading\n```\n"),
+                ("C", "# C\nc")
+            ]
         );
         assert_eq!(&text[secs[0].header_end - 3..secs[0].header_end], "# A");
     }
@@ -475,7 +556,10 @@ mod tests {
         let text = "---\nmodel: googleai/gemini-2.5-flash\n---\n{{role \"system\"}}\nBe brief.\n{{ role 'user' }}\nHi {{name}}\n";
         let rope = Rope::from_str(text);
         let s = Structure::parse(Flavor::Dotprompt, &rope);
-        assert_eq!(s.front_matter.as_ref().unwrap().model.as_deref(), Some("googleai/gemini-2.5-flash"));
+        assert_eq!(
+            s.front_matter.as_ref().unwrap().model.as_deref(),
+            Some("googleai/gemini-2.5-flash")
+        );
         let roles: Vec<_> = s.sections(&rope).iter().map(|s| s.title.clone()).collect();
         assert_eq!(roles, ["system", "user"]);
     }
@@ -497,7 +581,9 @@ mod tests {
 
     #[test]
     fn placeholders_are_found_not_json() {
-        let p = placeholders("Hi {{ name }}, {% if x %}y{% endif %} {user_id} {\"json\": 1} {{!-- c --}}");
+        let p = placeholders(
+            "Hi {{ name }}, {% if x %}y{% endif %} {user_id} {\"json\": 1} {{!-- c --}}",
+        );
         assert_eq!(p, ["{{ name }}", "{% if x %}", "{% endif %}", "{user_id}"]);
     }
 
@@ -506,8 +592,15 @@ mod tests {
         let mut text = String::from("# A\ntext\n## B\n```\n# x\n```\nmore\n");
         let mut rope = Rope::from_str(&text);
         let mut s = Structure::parse(Flavor::Markdown, &rope);
-        let edits: &[(usize, usize, &str)] =
-            &[(0, 0, "intro\n"), (6, 6, "#"), (3, 9, ""), (5, 5, "\n# New\n"), (0, 3, ""), (10, 14, "```\n"), (0, 0, "---\nmodel: x\n---\n")];
+        let edits: &[(usize, usize, &str)] = &[
+            (0, 0, "intro\n"),
+            (6, 6, "#"),
+            (3, 9, ""),
+            (5, 5, "\n# New\n"),
+            (0, 3, ""),
+            (10, 14, "```\n"),
+            (0, 0, "---\nmodel: x\n---\n"),
+        ];
         for &(a, b, ins) in edits {
             let a = a.min(text.len());
             let b = b.min(text.len()).max(a);
@@ -517,7 +610,10 @@ mod tests {
             rope.insert(ca, ins);
             s.apply_edit(&rope, a, b, ins.len());
             let fresh = Structure::parse(Flavor::Markdown, &rope);
-            assert_eq!(s.markers, fresh.markers, "after edit {a}..{b} {ins:?}: {text:?}");
+            assert_eq!(
+                s.markers, fresh.markers,
+                "after edit {a}..{b} {ins:?}: {text:?}"
+            );
             assert_eq!(s.front_matter, fresh.front_matter);
         }
     }

@@ -12,14 +12,30 @@ pub struct Family {
 }
 
 /// Claude 3.x to 4.6: +16% (English prose) to +30% (Python) over GPT-4o's o200k.
-pub const CLAUDE_3_TO_4_6: Family = Family { name: "Claude 3 – 4.6", factor: 1.20, error_pct: 15.0 };
+pub const CLAUDE_3_TO_4_6: Family = Family {
+    name: "Claude 3 – 4.6",
+    factor: 1.20,
+    error_pct: 15.0,
+};
 /// Claude Opus 4.7 and later: a new tokenizer, 1.0–1.45x the tokens of Opus 4.6.
-pub const CLAUDE_4_7_PLUS: Family = Family { name: "Claude 4.7+", factor: 1.45, error_pct: 25.0 };
+pub const CLAUDE_4_7_PLUS: Family = Family {
+    name: "Claude 4.7+",
+    factor: 1.45,
+    error_pct: 25.0,
+};
 /// Gemini models after 3.x: Google has not said which tokenizer they use; counted with the
 /// Gemma 3 model (what 2.0 – 3.x use) and marked as an estimate.
-pub const GEMINI_UNPUBLISHED: Family = Family { name: "Gemini 4+", factor: 1.0, error_pct: 15.0 };
+pub const GEMINI_UNPUBLISHED: Family = Family {
+    name: "Gemini 4+",
+    factor: 1.0,
+    error_pct: 15.0,
+};
 /// Other providers (Mistral, DeepSeek, xAI...): no calibration, a wide bound.
-pub const OTHER: Family = Family { name: "other", factor: 1.1, error_pct: 30.0 };
+pub const OTHER: Family = Family {
+    name: "other",
+    factor: 1.1,
+    error_pct: 30.0,
+};
 
 /// The family a Claude model id belongs to.
 pub fn claude_family(id: &str) -> &'static Family {
@@ -30,7 +46,10 @@ pub fn claude_family(id: &str) -> &'static Family {
         .filter(|s| !s.is_empty() && s.len() <= 2)
         .filter_map(|s| s.parse().ok())
         .collect();
-    let (major, minor) = (nums.first().copied().unwrap_or(0), nums.get(1).copied().unwrap_or(0));
+    let (major, minor) = (
+        nums.first().copied().unwrap_or(0),
+        nums.get(1).copied().unwrap_or(0),
+    );
     if major >= 5 || (major == 4 && minor >= 7) {
         &CLAUDE_4_7_PLUS
     } else {
@@ -41,17 +60,26 @@ pub fn claude_family(id: &str) -> &'static Family {
 /// The major version in a Gemini id (`gemini-2.5-pro` → 2, `models/gemini-4-argon` → 4).
 fn gemini_major(id: &str) -> Option<u32> {
     let rest = &id[id.to_ascii_lowercase().find("gemini-")? + "gemini-".len()..];
-    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// How a model with the table's `tokenizer` label is counted.
 pub fn counting_for(tokenizer: &str, id: &str) -> Counting {
-    let est = |base: Encoding, f: &Family| Counting::Estimate { base, factor: f.factor, error_pct: f.error_pct };
+    let est = |base: Encoding, f: &Family| Counting::Estimate {
+        base,
+        factor: f.factor,
+        error_pct: f.error_pct,
+    };
     match tokenizer {
         "o200k_base" => Counting::Exact(Encoding::O200kBase),
         "cl100k_base" => Counting::Exact(Encoding::Cl100kBase),
         "claude" => est(Encoding::O200kBase, claude_family(id)),
-        "gemma3" if gemini_major(id).is_some_and(|v| v >= 4) => est(Encoding::Gemma3, &GEMINI_UNPUBLISHED),
+        "gemma3" if gemini_major(id).is_some_and(|v| v >= 4) => {
+            est(Encoding::Gemma3, &GEMINI_UNPUBLISHED)
+        }
         "gemma3" => Counting::Exact(Encoding::Gemma3),
         _ => est(Encoding::O200kBase, &OTHER),
     }
@@ -63,11 +91,20 @@ mod tests {
 
     #[test]
     fn claude_families_by_version() {
-        assert_eq!(claude_family("claude-3-5-sonnet").name, CLAUDE_3_TO_4_6.name);
-        assert_eq!(claude_family("claude-sonnet-4-5-20250929").name, CLAUDE_3_TO_4_6.name);
+        assert_eq!(
+            claude_family("claude-3-5-sonnet").name,
+            CLAUDE_3_TO_4_6.name
+        );
+        assert_eq!(
+            claude_family("claude-sonnet-4-5-20250929").name,
+            CLAUDE_3_TO_4_6.name
+        );
         assert_eq!(claude_family("claude-opus-4-6").name, CLAUDE_3_TO_4_6.name);
         assert_eq!(claude_family("claude-opus-4-7").name, CLAUDE_4_7_PLUS.name);
-        assert_eq!(claude_family("claude-sonnet-5-5").name, CLAUDE_4_7_PLUS.name);
+        assert_eq!(
+            claude_family("claude-sonnet-5-5").name,
+            CLAUDE_4_7_PLUS.name
+        );
     }
 
     #[test]
@@ -79,8 +116,18 @@ mod tests {
 
     #[test]
     fn gemini_2_to_3_are_exact_later_ones_estimates_over_gemma3() {
-        for id in ["gemini-2.0-flash", "gemini-2.5-pro", "gemini-3-pro-preview", "gemini-3.8-flash", "models/gemini-3.5-flash"] {
-            assert_eq!(counting_for("gemma3", id), Counting::Exact(Encoding::Gemma3), "{id}");
+        for id in [
+            "gemini-2.0-flash",
+            "gemini-2.5-pro",
+            "gemini-3-pro-preview",
+            "gemini-3.8-flash",
+            "models/gemini-3.5-flash",
+        ] {
+            assert_eq!(
+                counting_for("gemma3", id),
+                Counting::Exact(Encoding::Gemma3),
+                "{id}"
+            );
         }
         let c = counting_for("gemma3", "gemini-4-argon");
         assert!(!c.is_exact());

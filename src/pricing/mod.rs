@@ -72,7 +72,9 @@ impl Model {
     }
 
     pub fn cached_input_cost(&self, tokens: u64) -> Option<f64> {
-        self.prices_for(tokens).cache_read.map(|p| p * tokens as f64)
+        self.prices_for(tokens)
+            .cache_read
+            .map(|p| p * tokens as f64)
     }
 
     /// Cost of one call: `input_tokens` in, `output_tokens` out.
@@ -83,7 +85,9 @@ impl Model {
 
     /// Share of the context window, 0.0..; `None` when the window is unknown.
     pub fn context_share(&self, tokens: u64) -> Option<f64> {
-        self.max_input_tokens.filter(|&w| w > 0).map(|w| tokens as f64 / w as f64)
+        self.max_input_tokens
+            .filter(|&w| w > 0)
+            .map(|w| tokens as f64 / w as f64)
     }
 
     /// "exact (o200k_base)", "≈ ±15%" ...
@@ -126,11 +130,25 @@ pub struct PriceTable {
 impl PriceTable {
     /// The table embedded in the binary.
     pub fn embedded() -> PriceTable {
-        let value: Value = serde_json::from_str(EMBEDDED).expect("data/models.json is valid JSON (checked by tests)");
-        let mut t = PriceTable { models: Vec::new(), index: HashMap::new(), snapshot_date: String::new(), source: String::new() };
+        let value: Value = serde_json::from_str(EMBEDDED)
+            .expect("data/models.json is valid JSON (checked by tests)");
+        let mut t = PriceTable {
+            models: Vec::new(),
+            index: HashMap::new(),
+            snapshot_date: String::new(),
+            source: String::new(),
+        };
         if let Some(meta) = value.get("promptcost_meta") {
-            t.snapshot_date = meta.get("snapshot_date").and_then(Value::as_str).unwrap_or_default().to_string();
-            t.source = meta.get("source").and_then(Value::as_str).unwrap_or_default().to_string();
+            t.snapshot_date = meta
+                .get("snapshot_date")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            t.source = meta
+                .get("source")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
         }
         let label = format!("embedded snapshot {}", t.snapshot_date);
         t.merge_value(&value, &label);
@@ -147,15 +165,29 @@ impl PriceTable {
     /// Merges a LiteLLM-format JSON file: known models get the prices it has, new chat models
     /// are added. Unknown fields and non-chat entries (embeddings, images...) are ignored.
     pub fn merge_file(&mut self, path: &Path) -> Result<(), String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read price file: {e}", path.display()))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{}:{}:{}: invalid JSON in price file: {e}", path.display(), e.line(), e.column()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read price file: {e}", path.display()))?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}:{}:{}: invalid JSON in price file: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
         if !value.is_object() {
-            return Err(format!("{}: a price file is a JSON object mapping model ids to specs (LiteLLM's format)", path.display()));
+            return Err(format!(
+                "{}: a price file is a JSON object mapping model ids to specs (LiteLLM's format)",
+                path.display()
+            ));
         }
         let label = path.display().to_string();
         self.merge_value(&value, &label);
-        if let Some(date) = value.get("promptcost_meta").and_then(|m| m.get("snapshot_date")).and_then(Value::as_str) {
+        if let Some(date) = value
+            .get("promptcost_meta")
+            .and_then(|m| m.get("snapshot_date"))
+            .and_then(Value::as_str)
+        {
             self.snapshot_date = date.to_string();
         } else {
             self.snapshot_date = format!("{} + {}", self.snapshot_date, label);
@@ -168,7 +200,9 @@ impl PriceTable {
         let mut keys: Vec<&String> = map.keys().collect();
         keys.sort();
         for key in keys {
-            let Some(spec) = map[key].as_object() else { continue };
+            let Some(spec) = map[key].as_object() else {
+                continue;
+            };
             if key == "promptcost_meta" || key == "sample_spec" {
                 continue;
             }
@@ -176,7 +210,9 @@ impl PriceTable {
             if !matches!(mode, "chat" | "completion" | "responses") {
                 continue;
             }
-            let has_price = spec.keys().any(|k| k.ends_with("cost_per_token") || k.contains("token_cost"));
+            let has_price = spec
+                .keys()
+                .any(|k| k.ends_with("cost_per_token") || k.contains("token_cost"));
             if !has_price && !spec.contains_key("promptcost_tokenizer") {
                 continue;
             }
@@ -207,7 +243,9 @@ impl PriceTable {
             return Some(i);
         }
         // LiteLLM-style `provider/model` (but not Google's own `models/...`, which are aliases).
-        lower.split_once('/').and_then(|(_, rest)| self.index.get(rest).copied())
+        lower
+            .split_once('/')
+            .and_then(|(_, rest)| self.index.get(rest).copied())
     }
 
     pub fn models(&self) -> &[Model] {
@@ -221,21 +259,35 @@ impl PriceTable {
     /// Resolves a model by id, alias, `provider/` prefix or case; an unknown name is an error
     /// with the closest known names.
     pub fn resolve(&self, name: &str) -> Result<&Model, UnknownModel> {
-        self.get(name).ok_or_else(|| UnknownModel { name: name.to_string(), suggestions: self.suggest(name) })
+        self.get(name).ok_or_else(|| UnknownModel {
+            name: name.to_string(),
+            suggestions: self.suggest(name),
+        })
     }
 
     fn suggest(&self, name: &str) -> Vec<String> {
         // A name that differs only in punctuation or case ("gpt4o", "GPT 4o") has one answer.
-        let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
+        let squash = |s: &str| {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect::<String>()
+        };
         let key = squash(name);
-        if let Some(m) = self.models.iter().find(|m| squash(&m.id) == key || m.aliases.iter().any(|a| squash(a) == key)) {
+        if let Some(m) = self
+            .models
+            .iter()
+            .find(|m| squash(&m.id) == key || m.aliases.iter().any(|a| squash(a) == key))
+        {
             return vec![m.id.clone()];
         }
         let lower = name.to_ascii_lowercase();
         let mut scored: Vec<(f64, &str)> = self
             .models
             .iter()
-            .flat_map(|m| std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str)))
+            .flat_map(|m| {
+                std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str))
+            })
             .map(|n| (strsim::jaro_winkler(&lower, &n.to_ascii_lowercase()), n))
             .filter(|(s, _)| *s > 0.85)
             .collect();
@@ -256,11 +308,16 @@ impl PriceTable {
 }
 
 fn num(spec: &Map<String, Value>, key: &str) -> Option<f64> {
-    spec.get(key).and_then(Value::as_f64).filter(|v| v.is_finite() && *v >= 0.0)
+    spec.get(key)
+        .and_then(Value::as_f64)
+        .filter(|v| v.is_finite() && *v >= 0.0)
 }
 
 fn uint(spec: &Map<String, Value>, key: &str) -> Option<u64> {
-    spec.get(key).and_then(|v| v.as_u64().or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)))
+    spec.get(key).and_then(|v| {
+        v.as_u64()
+            .or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+    })
 }
 
 fn base_prices(spec: &Map<String, Value>) -> Prices {
@@ -276,14 +333,26 @@ fn base_prices(spec: &Map<String, Value>) -> Prices {
 fn tiers(spec: &Map<String, Value>) -> Vec<Tier> {
     let mut tiers: Vec<Tier> = Vec::new();
     for (key, value) in spec {
-        let Some((field, rest)) = key.split_once("_above_") else { continue };
-        let Some(k) = rest.strip_suffix("k_tokens").and_then(|n| n.parse::<u64>().ok()) else { continue };
-        let Some(price) = value.as_f64().filter(|v| v.is_finite() && *v >= 0.0) else { continue };
+        let Some((field, rest)) = key.split_once("_above_") else {
+            continue;
+        };
+        let Some(k) = rest
+            .strip_suffix("k_tokens")
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let Some(price) = value.as_f64().filter(|v| v.is_finite() && *v >= 0.0) else {
+            continue;
+        };
         let above = k * 1000;
         let i = match tiers.iter().position(|t| t.above == above) {
             Some(i) => i,
             None => {
-                tiers.push(Tier { above, prices: Prices::default() });
+                tiers.push(Tier {
+                    above,
+                    prices: Prices::default(),
+                });
                 tiers.len() - 1
             }
         };
@@ -305,7 +374,19 @@ fn tiers(spec: &Map<String, Value>) -> Vec<Tier> {
 fn infer_tokenizer(id: &str, provider: &str) -> &'static str {
     let name = id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase();
     let starts = |p: &[&str]| p.iter().any(|x| name.starts_with(x));
-    if starts(&["gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "gpt-6", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss", "codex"]) {
+    if starts(&[
+        "gpt-4o",
+        "gpt-4.1",
+        "gpt-4.5",
+        "gpt-5",
+        "gpt-6",
+        "o1",
+        "o3",
+        "o4",
+        "chatgpt-4o",
+        "gpt-oss",
+        "codex",
+    ]) {
         "o200k_base"
     } else if starts(&["gpt-4", "gpt-3.5", "gpt-35"]) {
         "cl100k_base"
@@ -319,7 +400,11 @@ fn infer_tokenizer(id: &str, provider: &str) -> &'static str {
 }
 
 fn new_model(id: &str, spec: &Map<String, Value>, source: &str) -> Model {
-    let provider = spec.get("litellm_provider").and_then(Value::as_str).unwrap_or("unknown").to_string();
+    let provider = spec
+        .get("litellm_provider")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+        .to_string();
     let tokenizer = spec
         .get("promptcost_tokenizer")
         .and_then(Value::as_str)
@@ -329,11 +414,19 @@ fn new_model(id: &str, spec: &Map<String, Value>, source: &str) -> Model {
     Model {
         id: id.to_string(),
         provider,
-        display_name: spec.get("promptcost_display_name").and_then(Value::as_str).map(str::to_string),
+        display_name: spec
+            .get("promptcost_display_name")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         aliases: spec
             .get("promptcost_aliases")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default(),
         tokenizer,
         counting,
@@ -386,13 +479,33 @@ mod tests {
         assert!(t.models().len() >= 30);
         assert!(!t.snapshot_date.is_empty());
         for p in ["openai", "anthropic", "gemini"] {
-            assert!(t.models().iter().filter(|m| m.provider == p).count() >= 5, "{p}");
+            assert!(
+                t.models().iter().filter(|m| m.provider == p).count() >= 5,
+                "{p}"
+            );
         }
         for m in t.models() {
-            assert!(m.base.input.is_some_and(|p| p > 0.0), "{} has no input price", m.id);
-            assert!(m.base.output.is_some_and(|p| p > 0.0), "{} has no output price", m.id);
-            assert!(m.max_input_tokens.is_some(), "{} has no context window", m.id);
-            assert!(["o200k_base", "cl100k_base", "gemma3", "claude", "estimate"].contains(&m.tokenizer.as_str()), "{}", m.id);
+            assert!(
+                m.base.input.is_some_and(|p| p > 0.0),
+                "{} has no input price",
+                m.id
+            );
+            assert!(
+                m.base.output.is_some_and(|p| p > 0.0),
+                "{} has no output price",
+                m.id
+            );
+            assert!(
+                m.max_input_tokens.is_some(),
+                "{} has no context window",
+                m.id
+            );
+            assert!(
+                ["o200k_base", "cl100k_base", "gemma3", "claude", "estimate"]
+                    .contains(&m.tokenizer.as_str()),
+                "{}",
+                m.id
+            );
         }
     }
 
@@ -402,16 +515,30 @@ mod tests {
         assert_eq!(t.resolve("gpt-4o").unwrap().id, "gpt-4o");
         assert_eq!(t.resolve("GPT-4o").unwrap().id, "gpt-4o");
         assert_eq!(t.resolve("openai/gpt-4o").unwrap().id, "gpt-4o");
-        assert_eq!(t.resolve("claude-sonnet-4-5-20250929").unwrap().id, "claude-sonnet-4-5");
-        assert_eq!(t.resolve("models/gemini-2.5-pro").unwrap().id, "gemini-2.5-pro");
+        assert_eq!(
+            t.resolve("claude-sonnet-4-5-20250929").unwrap().id,
+            "claude-sonnet-4-5"
+        );
+        assert_eq!(
+            t.resolve("models/gemini-2.5-pro").unwrap().id,
+            "gemini-2.5-pro"
+        );
     }
 
     #[test]
     fn unknown_model_suggests_the_closest() {
         let t = PriceTable::embedded();
         let e = t.resolve("gpt4o").unwrap_err();
-        assert_eq!(e.suggestions.first().map(String::as_str), Some("gpt-4o"), "{e}");
-        assert!(e.to_string().starts_with("unknown model 'gpt4o'; did you mean"), "{e}");
+        assert_eq!(
+            e.suggestions.first().map(String::as_str),
+            Some("gpt-4o"),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("unknown model 'gpt4o'; did you mean"),
+            "{e}"
+        );
         let e = t.resolve("zzzzzz").unwrap_err();
         assert!(e.suggestions.is_empty());
     }
@@ -442,11 +569,18 @@ mod tests {
         let t = PriceTable::with_overrides(&path).unwrap();
         let m = t.resolve("gpt-4o").unwrap();
         assert_eq!(m.base.input, Some(1e-05));
-        assert!(m.base.output.is_some(), "fields the file lacks keep the embedded price");
+        assert!(
+            m.base.output.is_some(),
+            "fields the file lacks keep the embedded price"
+        );
         let acme = t.resolve("openrouter/acme-1").unwrap();
         assert_eq!(acme.max_input_tokens, Some(32000));
         assert!(!acme.counting.is_exact());
-        assert_eq!(acme.call_cost(10, 10), None, "no output price: no call cost, never $0");
+        assert_eq!(
+            acme.call_cost(10, 10),
+            None,
+            "no output price: no call cost, never $0"
+        );
         assert_eq!(t.resolve("acme-unpriced").unwrap().input_cost(100), None);
         assert!(t.get("text-embedding-3-small").is_none());
     }
@@ -457,7 +591,10 @@ mod tests {
         let path = dir.path().join("bad.json");
         std::fs::write(&path, "{ not json").unwrap();
         let e = PriceTable::with_overrides(&path).unwrap_err();
-        assert!(e.contains("bad.json:1:") && e.contains("invalid JSON"), "{e}");
+        assert!(
+            e.contains("bad.json:1:") && e.contains("invalid JSON"),
+            "{e}"
+        );
         let e = PriceTable::with_overrides(&dir.path().join("missing.json")).unwrap_err();
         assert!(e.contains("cannot read price file"), "{e}");
     }

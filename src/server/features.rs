@@ -15,7 +15,12 @@ fn range(doc: &Document, enc: PosEncoding, r: std::ops::Range<usize>) -> Range {
 }
 
 /// One hint per section / message / literal whose hint position is in `visible`.
-pub fn inlay_hints(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) -> Vec<InlayHint> {
+pub fn inlay_hints(
+    doc: &Document,
+    a: &Analysis,
+    enc: PosEncoding,
+    visible: Range,
+) -> Vec<InlayHint> {
     a.parts
         .iter()
         .filter_map(|p| {
@@ -45,16 +50,29 @@ pub fn inlay_hints(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Rang
 /// `2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k` on the first line.
 pub fn code_lens(a: &Analysis) -> Vec<CodeLens> {
     let c = &a.file.counts[0];
-    let mut title = format!("{} tokens · {} {}", format::tokens(c.tokens, c.exact), format::cost(c.input_cost_usd), c.model);
+    let mut title = format!(
+        "{} tokens · {} {}",
+        format::tokens(c.tokens, c.exact),
+        format::cost(c.input_cost_usd),
+        c.model
+    );
     if let (Some(s), Some(w)) = (c.context_share, c.context_window) {
-        title.push_str(&format!(" · {} of {}", format::percent(s), format::window(w)));
+        title.push_str(&format!(
+            " · {} of {}",
+            format::percent(s),
+            format::window(w)
+        ));
     }
     if let Some(b) = a.file.budget {
         title.push_str(&format!(" · budget {}", format::thousands(b)));
     }
     vec![CodeLens {
         range: Range::new(Position::new(0, 0), Position::new(0, 0)),
-        command: Some(Command { title, command: "promptcost.showModels".into(), arguments: None }),
+        command: Some(Command {
+            title,
+            command: "promptcost.showModels".into(),
+            arguments: None,
+        }),
         data: None,
     }]
 }
@@ -78,15 +96,29 @@ pub fn hover(doc: &Document, a: &Analysis, s: &Settings, offset: usize) -> Hover
         .filter(|p| p.range.contains(&offset) || (p.range.end == offset && offset == doc.len()))
         .min_by_key(|p| p.range.len())
         .unwrap_or(&a.file);
-    Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: hover_markdown(doc, p, s) }), range: None }
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: hover_markdown(doc, p, s),
+        }),
+        range: None,
+    }
 }
 
 pub fn hover_markdown(doc: &Document, p: &Prompt, s: &Settings) -> String {
     let out_tokens = s.expected_output_tokens;
     let mut md = format!("**promptcost** · {}", p.kind_label());
-    let placeholders = if p.kind == PromptKind::Literal { p.placeholders.clone() } else { doc.placeholders_in(p.range.clone()) };
+    let placeholders = if p.kind == PromptKind::Literal {
+        p.placeholders.clone()
+    } else {
+        doc.placeholders_in(p.range.clone())
+    };
     if !placeholders.is_empty() {
-        md.push_str(&format!(" · {} placeholder{} not filled", placeholders.len(), if placeholders.len() == 1 { "" } else { "s" }));
+        md.push_str(&format!(
+            " · {} placeholder{} not filled",
+            placeholders.len(),
+            if placeholders.len() == 1 { "" } else { "s" }
+        ));
     }
     md.push_str("\n\n| model | tokens | count | input | cached input | context | 1,000 calls |\n|---|--:|---|--:|--:|--:|--:|\n");
     for c in &p.counts {
@@ -98,7 +130,9 @@ pub fn hover_markdown(doc: &Document, p: &Prompt, s: &Settings) -> String {
             (Some(sh), Some(w)) => format!("{} of {}", format::percent(sh), format::window(w)),
             _ => "unknown".into(),
         };
-        let thousand = model.and_then(|m| m.call_cost(c.tokens, out_tokens)).map(|v| v * 1000.0);
+        let thousand = model
+            .and_then(|m| m.call_cost(c.tokens, out_tokens))
+            .map(|v| v * 1000.0);
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} |\n",
             c.model,
@@ -112,7 +146,12 @@ pub fn hover_markdown(doc: &Document, p: &Prompt, s: &Settings) -> String {
     }
     if let Some(b) = p.budget {
         let c = p.budget_count();
-        md.push_str(&format!("\nBudget: {} / {} tokens ({}).", format::tokens(c.tokens, c.exact), format::thousands(b), c.model));
+        md.push_str(&format!(
+            "\nBudget: {} / {} tokens ({}).",
+            format::tokens(c.tokens, c.exact),
+            format::thousands(b),
+            c.model
+        ));
     }
     md.push_str(&format!(
         "\n\n1,000 calls assume {} output tokens each. Prices: snapshot {}.",
@@ -150,7 +189,10 @@ pub fn counting_hint(doc: &Document, enc: PosEncoding) -> InlayHint {
         label: InlayHintLabel::String("counting…".into()),
         kind: None,
         text_edits: None,
-        tooltip: Some(InlayHintTooltip::String(format!("promptcost is counting {} bytes in the background", format::thousands(doc.len() as u64)))),
+        tooltip: Some(InlayHintTooltip::String(format!(
+            "promptcost is counting {} bytes in the background",
+            format::thousands(doc.len() as u64)
+        ))),
         padding_left: Some(true),
         padding_right: None,
         data: None,
@@ -161,7 +203,10 @@ pub fn counting_hover(doc: &Document) -> Hover {
     Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: format!("**promptcost** · counting {} bytes…", format::thousands(doc.len() as u64)),
+            value: format!(
+                "**promptcost** · counting {} bytes…",
+                format::thousands(doc.len() as u64)
+            ),
         }),
         range: None,
     }
@@ -170,7 +215,11 @@ pub fn counting_hover(doc: &Document) -> Hover {
 pub fn counting_lens(doc: &Document) -> Vec<CodeLens> {
     vec![CodeLens {
         range: Range::new(Position::new(0, 0), Position::new(0, 0)),
-        command: Some(Command { title: format!("counting {} bytes…", format::thousands(doc.len() as u64)), command: "promptcost.showModels".into(), arguments: None }),
+        command: Some(Command {
+            title: format!("counting {} bytes…", format::thousands(doc.len() as u64)),
+            command: "promptcost.showModels".into(),
+            arguments: None,
+        }),
         data: None,
     }]
 }

@@ -38,7 +38,9 @@ impl Backend {
         tokio::spawn(async move {
             while let Some(msg) = out_rx.recv().await {
                 match msg {
-                    Outgoing::Diagnostics(uri, diags, version) => c.publish_diagnostics(uri, diags, version).await,
+                    Outgoing::Diagnostics(uri, diags, version) => {
+                        c.publish_diagnostics(uri, diags, version).await
+                    }
                     Outgoing::Log(level, text) => c.log_message(level, text).await,
                     Outgoing::Show(level, text) => c.show_message(level, text).await,
                     Outgoing::Refresh { hints, lenses } => {
@@ -52,7 +54,12 @@ impl Backend {
                 }
             }
         });
-        Backend { client, jobs, supports_configuration: AtomicBool::new(false), supports_watch_registration: AtomicBool::new(false) }
+        Backend {
+            client,
+            jobs,
+            supports_configuration: AtomicBool::new(false),
+            supports_watch_registration: AtomicBool::new(false),
+        }
     }
 
     /// Queues a job without waiting (notifications).
@@ -64,7 +71,10 @@ impl Backend {
     /// internal error; the server goes on. A request the client cancelled before the worker
     /// reached it (tower-lsp drops the waiting future on `$/cancelRequest`, which closes the
     /// channel) is skipped: no work for an answer nobody wants.
-    async fn ask<T: Send + 'static>(&self, f: impl FnOnce(&mut State) -> T + Send + 'static) -> Result<T> {
+    async fn ask<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut State) -> T + Send + 'static,
+    ) -> Result<T> {
         let (tx, rx) = oneshot::channel();
         self.send(move |st| {
             if tx.is_closed() {
@@ -80,13 +90,21 @@ impl Backend {
         if !self.supports_configuration.load(Ordering::Relaxed) {
             return;
         }
-        let item = ConfigurationItem { scope_uri: None, section: Some("promptcost".into()) };
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("promptcost".into()),
+        };
         match self.client.configuration(vec![item]).await {
             Ok(values) => {
                 let v = values.into_iter().next().unwrap_or(Value::Null);
                 self.apply_settings(v);
             }
-            Err(e) => self.send(move |st| st.log(MessageType::WARNING, format!("workspace/configuration failed: {e}"))),
+            Err(e) => self.send(move |st| {
+                st.log(
+                    MessageType::WARNING,
+                    format!("workspace/configuration failed: {e}"),
+                )
+            }),
         }
     }
 
@@ -101,13 +119,23 @@ impl Backend {
     }
 
     pub async fn count(&self, params: CountParams) -> Result<Value> {
-        self.ask(move |st| st.count_request(&params.text_document.uri, params.range)).await?
+        self.ask(move |st| st.count_request(&params.text_document.uri, params.range))
+            .await?
     }
 
     /// A message the input guard could not pass on (see `sanitize.rs`): logged, not fatal.
     pub async fn invalid_message(&self, params: Value) {
-        let reason = params.get("reason").and_then(Value::as_str).unwrap_or("").to_string();
-        self.send(move |st| st.log(MessageType::WARNING, format!("ignored an invalid message: {reason}")));
+        let reason = params
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        self.send(move |st| {
+            st.log(
+                MessageType::WARNING,
+                format!("ignored an invalid message: {reason}"),
+            )
+        });
     }
 
     pub async fn status(&self, _params: Value) -> Result<Value> {
@@ -120,7 +148,11 @@ impl Backend {
 }
 
 fn negotiate_encoding(params: &InitializeParams) -> PosEncoding {
-    let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
     match offered {
         Some(list) if list.contains(&PositionEncodingKind::UTF8) => PosEncoding::Utf8,
         _ => PosEncoding::Utf16,
@@ -132,9 +164,14 @@ impl LanguageServer for Backend {
         let enc = negotiate_encoding(&params);
         let caps = &params.capabilities;
         let ws = caps.workspace.as_ref();
-        self.supports_configuration.store(ws.and_then(|w| w.configuration).unwrap_or(false), Ordering::Relaxed);
+        self.supports_configuration.store(
+            ws.and_then(|w| w.configuration).unwrap_or(false),
+            Ordering::Relaxed,
+        );
         self.supports_watch_registration.store(
-            ws.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false),
+            ws.and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
             Ordering::Relaxed,
         );
         #[allow(deprecated)]
@@ -148,8 +185,12 @@ impl LanguageServer for Backend {
         let init = params.initialization_options.clone();
         // Refresh requests only to clients that say they handle them.
         let refresh = (
-            ws.and_then(|w| w.inlay_hint.as_ref()).and_then(|h| h.refresh_support).unwrap_or(false),
-            ws.and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false),
+            ws.and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|h| h.refresh_support)
+                .unwrap_or(false),
+            ws.and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
         );
         self.send(move |st| st.initialize(root, enc, init, refresh));
         // Load the tokenizers in the background so the first hint is fast.
@@ -161,18 +202,25 @@ impl LanguageServer for Backend {
             PosEncoding::Utf32 => PositionEncodingKind::UTF32,
         };
         Ok(InitializeResult {
-            server_info: Some(ServerInfo { name: "promptcost".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "promptcost".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding_kind),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: None,
-                    ..Default::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: None,
+                        ..Default::default()
+                    },
+                )),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
-                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 ..Default::default()
             },
             ..Default::default()
@@ -182,7 +230,10 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         if self.supports_watch_registration.load(Ordering::Relaxed) {
             let opts = DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![FileSystemWatcher { glob_pattern: GlobPattern::String("**/promptcost.toml".into()), kind: None }],
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/promptcost.toml".into()),
+                    kind: None,
+                }],
             };
             let reg = Registration {
                 id: "promptcost-config".into(),
@@ -190,7 +241,12 @@ impl LanguageServer for Backend {
                 register_options: serde_json::to_value(opts).ok(),
             };
             if let Err(e) = self.client.register_capability(vec![reg]).await {
-                self.send(move |st| st.log(MessageType::WARNING, format!("cannot watch promptcost.toml: {e}")));
+                self.send(move |st| {
+                    st.log(
+                        MessageType::WARNING,
+                        format!("cannot watch promptcost.toml: {e}"),
+                    )
+                });
             }
         }
         self.pull_configuration().await;
@@ -207,7 +263,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, p: DidChangeTextDocumentParams) {
-        self.send(move |st| st.change(p.text_document.uri, p.text_document.version, p.content_changes));
+        self.send(move |st| {
+            st.change(
+                p.text_document.uri,
+                p.text_document.version,
+                p.content_changes,
+            )
+        });
     }
 
     async fn did_close(&self, p: DidCloseTextDocumentParams) {
@@ -227,12 +289,14 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        self.ask(move |st| st.inlay_hints(&p.text_document.uri, p.range)).await
+        self.ask(move |st| st.inlay_hints(&p.text_document.uri, p.range))
+            .await
     }
 
     async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
         let pos = p.text_document_position_params;
-        self.ask(move |st| st.hover(&pos.text_document.uri, pos.position)).await
+        self.ask(move |st| st.hover(&pos.text_document.uri, pos.position))
+            .await
     }
 
     async fn code_lens(&self, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {

@@ -41,13 +41,23 @@ where
         .custom_method("promptcost/status", Backend::status)
         .custom_method(sanitize::INVALID_METHOD, Backend::invalid_message)
         .finish();
-    Server::new(sanitize::Sanitize::watching(input, lifecycle), output, socket).serve(service).await;
+    Server::new(
+        sanitize::Sanitize::watching(input, lifecycle),
+        output,
+        socket,
+    )
+    .serve(service)
+    .await;
 }
 
 /// Runs the server on stdin/stdout until `exit`; returns the exit code (0 after `shutdown`,
 /// 1 without, as the protocol says).
 pub fn run_stdio() -> i32 {
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             state::log_stderr(&format!("cannot start the async runtime: {e}"));
@@ -70,5 +80,9 @@ pub fn run_stdio() -> i32 {
     });
     // Do not wait for the blocking stdin reader: the client may keep stdin open.
     rt.shutdown_background();
-    if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) { 0 } else { 1 }
+    if lifecycle.shutdown.load(std::sync::atomic::Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
 }

@@ -39,12 +39,22 @@ pub struct Sanitize<R> {
 
 impl<R> Sanitize<R> {
     pub fn new(inner: R) -> Self {
-        Sanitize { inner, lifecycle: None, input: Vec::new(), output: VecDeque::new(), skipping: 0, eof: false }
+        Sanitize {
+            inner,
+            lifecycle: None,
+            input: Vec::new(),
+            output: VecDeque::new(),
+            skipping: 0,
+            eof: false,
+        }
     }
 
     /// Also reports `shutdown` and `exit` to `lifecycle`.
     pub fn watching(inner: R, lifecycle: std::sync::Arc<Lifecycle>) -> Self {
-        Sanitize { lifecycle: Some(lifecycle), ..Sanitize::new(inner) }
+        Sanitize {
+            lifecycle: Some(lifecycle),
+            ..Sanitize::new(inner)
+        }
     }
 }
 
@@ -99,8 +109,13 @@ fn check(body: &[u8]) -> Result<Option<String>, String> {
 fn problem_of(s: &Shape) -> Option<String> {
     match s {
         s if s.jsonrpc != "2.0" => Some("jsonrpc is not \"2.0\"".into()),
-        s if s.method.is_none() && (s.id.is_none() || !(s.result || s.error)) => Some("neither a request, a notification nor a response".into()),
-        Shape { params: Some(_), .. } | Shape { .. } => None,
+        s if s.method.is_none() && (s.id.is_none() || !(s.result || s.error)) => {
+            Some("neither a request, a notification nor a response".into())
+        }
+        Shape {
+            params: Some(_), ..
+        }
+        | Shape { .. } => None,
     }
 }
 
@@ -139,15 +154,20 @@ impl<R> Sanitize<R> {
                 return;
             };
             let header = String::from_utf8_lossy(&self.input[..end]).to_string();
-            let len = header
-                .lines()
-                .find_map(|l| l.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-length")).map(|(_, v)| v.trim().parse::<usize>()));
+            let len = header.lines().find_map(|l| {
+                l.split_once(':')
+                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+                    .map(|(_, v)| v.trim().parse::<usize>())
+            });
             let body_start = end + 4;
             match len {
                 Some(Ok(n)) if n > MAX_MESSAGE => {
                     self.input.drain(..body_start);
                     self.skipping = n;
-                    invalid(&mut self.output, &format!("message of {n} bytes is larger than {MAX_MESSAGE}; skipped"));
+                    invalid(
+                        &mut self.output,
+                        &format!("message of {n} bytes is larger than {MAX_MESSAGE}; skipped"),
+                    );
                 }
                 Some(Ok(n)) => {
                     if self.input.len() < body_start + n {
@@ -160,7 +180,9 @@ impl<R> Sanitize<R> {
                             frame(&mut self.output, &body);
                             if let (Some(l), Some(m)) = (&self.lifecycle, method.as_deref()) {
                                 match m {
-                                    "shutdown" => l.shutdown.store(true, std::sync::atomic::Ordering::SeqCst),
+                                    "shutdown" => {
+                                        l.shutdown.store(true, std::sync::atomic::Ordering::SeqCst)
+                                    }
                                     "exit" => l.exit.notify_one(),
                                     _ => {}
                                 }
@@ -179,7 +201,11 @@ impl<R> Sanitize<R> {
 }
 
 impl<R: AsyncRead + Unpin> AsyncRead for Sanitize<R> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let this = &mut *self;
         loop {
             if !this.output.is_empty() {
@@ -227,13 +253,22 @@ mod tests {
     async fn valid_messages_pass_and_invalid_ones_are_replaced() {
         let good = br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#;
         let mut input = framed(good);
-        for bad in [&b"{not json"[..], b"[]", br#"{"jsonrpc":"2.0","id":"x","method":5}"#, b"\xff\xfe", br#"{"jsonrpc":"1.0","method":"x"}"#] {
+        for bad in [
+            &b"{not json"[..],
+            b"[]",
+            br#"{"jsonrpc":"2.0","id":"x","method":5}"#,
+            b"\xff\xfe",
+            br#"{"jsonrpc":"1.0","method":"x"}"#,
+        ] {
             input.extend(framed(bad));
         }
         input.extend(b"Content-Length: abc\r\n\r\n");
         input.extend(framed(br#"{"jsonrpc":"2.0","id":7,"result":null}"#));
         let mut out = String::new();
-        Sanitize::new(&input[..]).read_to_string(&mut out).await.unwrap();
+        Sanitize::new(&input[..])
+            .read_to_string(&mut out)
+            .await
+            .unwrap();
         assert!(out.starts_with(&String::from_utf8(framed(good)).unwrap()));
         assert_eq!(out.matches(INVALID_METHOD).count(), 6, "{out}");
         assert!(out.ends_with(r#"{"jsonrpc":"2.0","id":7,"result":null}"#));

@@ -11,8 +11,8 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use super::features;
-use crate::config::{find_config, ConfigError, Overrides, Settings};
 use crate::anthropic::{ApiCounter, ApiStatus};
+use crate::config::{find_config, ConfigError, Overrides, Settings};
 use crate::document::{budget_problems, Analysis, Document, ModelCount, PromptKind};
 use crate::position::{self, PosEncoding};
 use crate::pricing::encodings_of;
@@ -136,10 +136,12 @@ fn spawn_api_thread(counter: Arc<ApiCounter>, jobs: mpsc::Sender<Job>) -> mpsc::
                     }
                     match rx.recv_timeout(deadline - now) {
                         Ok(r) => {
-                            let new = pending.get(&r.key).is_none_or(|(_, t)| *t != r.text) && counter.cached(&r.model, &r.text).is_none();
+                            let new = pending.get(&r.key).is_none_or(|(_, t)| *t != r.text)
+                                && counter.cached(&r.model, &r.text).is_none();
                             if new {
                                 pending.insert(r.key, (r.model, r.text));
-                                deadline = (std::time::Instant::now() + API_DEBOUNCE).min(start + API_MAX_WAIT);
+                                deadline = (std::time::Instant::now() + API_DEBOUNCE)
+                                    .min(start + API_MAX_WAIT);
                             }
                         }
                         Err(mpsc::RecvTimeoutError::Timeout) => break,
@@ -149,12 +151,19 @@ fn spawn_api_thread(counter: Arc<ApiCounter>, jobs: mpsc::Sender<Job>) -> mpsc::
                 let before = counter.status();
                 let mut answered = 0;
                 for (_, (model, text)) in pending.drain() {
-                    if counter.cached(&model, &text).is_none() && counter.count(&model, &text).is_ok() {
+                    if counter.cached(&model, &text).is_none()
+                        && counter.count(&model, &text).is_ok()
+                    {
                         answered += 1;
                     }
                 }
                 let after = counter.status();
-                if jobs.send(Box::new(move |st: &mut State| st.api_answered(answered, before, after))).is_err() {
+                if jobs
+                    .send(Box::new(move |st: &mut State| {
+                        st.api_answered(answered, before, after)
+                    }))
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -212,7 +221,10 @@ impl State {
     fn run(&mut self, job: Job) {
         if catch_unwind(AssertUnwindSafe(|| job(self))).is_err() {
             // The panic message went to stderr through the default hook.
-            self.log(MessageType::ERROR, "internal error while handling a message (see stderr); the server goes on".into());
+            self.log(
+                MessageType::ERROR,
+                "internal error while handling a message (see stderr); the server goes on".into(),
+            );
         }
     }
 
@@ -238,7 +250,13 @@ impl State {
         let _ = self.out.send(Outgoing::Show(level, text));
     }
 
-    pub fn initialize(&mut self, root: Option<PathBuf>, enc: PosEncoding, init: Option<Value>, refresh_support: (bool, bool)) {
+    pub fn initialize(
+        &mut self,
+        root: Option<PathBuf>,
+        enc: PosEncoding,
+        init: Option<Value>,
+        refresh_support: (bool, bool),
+    ) {
         self.root = root;
         self.refresh_support = refresh_support;
         self.enc = enc;
@@ -268,7 +286,10 @@ impl State {
             }
             (false, true) => {
                 self.api = None;
-                self.log(MessageType::INFO, "Claude counts: estimates (claudeApi is off; nothing is sent)".into());
+                self.log(
+                    MessageType::INFO,
+                    "Claude counts: estimates (claudeApi is off; nothing is sent)".into(),
+                );
             }
             _ => {}
         }
@@ -285,15 +306,26 @@ impl State {
         }
         if after != before {
             match &after {
-                ApiStatus::Ok | ApiStatus::Idle => self.log(MessageType::INFO, format!("Anthropic API: {after}")),
-                ApiStatus::NoKey | ApiStatus::Refused(_) => {
-                    self.show(MessageType::WARNING, format!("promptcost: Anthropic API {after}; Claude counts stay estimates"))
+                ApiStatus::Ok | ApiStatus::Idle => {
+                    self.log(MessageType::INFO, format!("Anthropic API: {after}"))
                 }
-                ApiStatus::Offline(_) => self.log(MessageType::WARNING, format!("Anthropic API {after}; Claude counts stay estimates")),
+                ApiStatus::NoKey | ApiStatus::Refused(_) => self.show(
+                    MessageType::WARNING,
+                    format!("promptcost: Anthropic API {after}; Claude counts stay estimates"),
+                ),
+                ApiStatus::Offline(_) => self.log(
+                    MessageType::WARNING,
+                    format!("Anthropic API {after}; Claude counts stay estimates"),
+                ),
             }
         }
         if answered > 0 {
-            let uris: Vec<Uri> = self.docs.iter().filter(|(_, d)| matches!(d.kind, Kind::Prompt)).map(|(u, _)| u.clone()).collect();
+            let uris: Vec<Uri> = self
+                .docs
+                .iter()
+                .filter(|(_, d)| matches!(d.kind, Kind::Prompt))
+                .map(|(u, _)| u.clone())
+                .collect();
             self.dirty.extend(uris);
             self.refresh = true;
         }
@@ -310,13 +342,19 @@ impl State {
                 continue;
             }
             let text = match p.kind {
-                PromptKind::Literal => {
-                    d.doc.code.as_ref().and_then(|c| c.prompts.iter().find(|cp| cp.range == p.range)).map(|cp| cp.value.clone()).unwrap_or_default()
-                }
+                PromptKind::Literal => d
+                    .doc
+                    .code
+                    .as_ref()
+                    .and_then(|c| c.prompts.iter().find(|cp| cp.range == p.range))
+                    .map(|cp| cp.value.clone())
+                    .unwrap_or_default(),
                 _ => d.doc.rope.byte_slice(p.range.clone()).to_string(),
             };
             for c in p.counts.iter_mut().filter(|c| c.tokenizer == "claude") {
-                let Some(model) = d.settings.table.get(&c.model) else { continue };
+                let Some(model) = d.settings.table.get(&c.model) else {
+                    continue;
+                };
                 match api.counter.cached(&model.id, &text) {
                     Some(n) => {
                         *c = ModelCount::from_api(model, n);
@@ -333,14 +371,20 @@ impl State {
             }
         }
         if changed {
-            a.problems.retain(|x| x.code != "budget" && x.code != "context-window");
+            a.problems
+                .retain(|x| x.code != "budget" && x.code != "context-window");
             budget_problems(a, &d.doc.rope);
         }
     }
 
     /// A line for hovers while `claudeApi` is on.
     fn api_line(&self) -> Option<String> {
-        self.api.as_ref().map(|api| format!("\n\nClaude counts: Anthropic API, {}.", api.counter.status()))
+        self.api.as_ref().map(|api| {
+            format!(
+                "\n\nClaude counts: Anthropic API, {}.",
+                api.counter.status()
+            )
+        })
     }
 
     /// Re-reads configuration (a settings change or a `promptcost.toml` change) and
@@ -368,7 +412,12 @@ impl State {
         if let Some(s) = self.settings.get(&config) {
             return s.clone();
         }
-        let root = config.as_ref().and_then(|c| c.parent()).map(Path::to_path_buf).or(self.root.clone()).unwrap_or_else(|| dir.to_path_buf());
+        let root = config
+            .as_ref()
+            .and_then(|c| c.parent())
+            .map(Path::to_path_buf)
+            .or(self.root.clone())
+            .unwrap_or_else(|| dir.to_path_buf());
         let loaded = match Settings::load(&root, config.as_deref(), &self.overrides) {
             Ok(s) => {
                 if let Some(c) = &config {
@@ -387,7 +436,10 @@ impl State {
                     _ => self.show(MessageType::ERROR, format!("promptcost: {e}")),
                 }
                 Settings::load(&root, None, &self.overrides).unwrap_or_else(|e2| {
-                    self.show(MessageType::ERROR, format!("promptcost: {e2}; using the defaults"));
+                    self.show(
+                        MessageType::ERROR,
+                        format!("promptcost: {e2}; using the defaults"),
+                    );
                     Settings::defaults(&root)
                 })
             }
@@ -398,7 +450,9 @@ impl State {
     }
 
     fn publish_config_error(&self, path: &Path, err: Option<&ConfigError>) {
-        let Some(uri) = Uri::from_file_path(path) else { return };
+        let Some(uri) = Uri::from_file_path(path) else {
+            return;
+        };
         let diags = match err {
             None => vec![],
             Some(e) => {
@@ -420,11 +474,18 @@ impl State {
     pub fn open(&mut self, uri: Uri, version: i32, text: String, language_id: String) {
         let path = uri_path(&uri).unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
         let settings = self.settings_for(&path);
-        let prompt = settings.is_prompt_file(&path) || matches!(language_id.as_str(), "prompty" | "dotprompt" | "promptfile" | "prompt");
+        let prompt = settings.is_prompt_file(&path)
+            || matches!(
+                language_id.as_str(),
+                "prompty" | "dotprompt" | "promptfile" | "prompt"
+            );
         let lang = if prompt {
             None
         } else {
-            settings.code_lang(&path).or_else(|| crate::extract::code::Lang::from_language_id(&language_id).filter(|_| settings.code_enabled))
+            settings.code_lang(&path).or_else(|| {
+                crate::extract::code::Lang::from_language_id(&language_id)
+                    .filter(|_| settings.code_enabled)
+            })
         };
         let kind = if text.len() as u64 > settings.max_file_size {
             self.show(
@@ -438,7 +499,10 @@ impl State {
             );
             Kind::Skipped
         } else if text.contains('\0') {
-            self.log(MessageType::INFO, format!("{}: binary content, not counted", path.display()));
+            self.log(
+                MessageType::INFO,
+                format!("{}: binary content, not counted", path.display()),
+            );
             Kind::Skipped
         } else if prompt || lang.is_some() {
             Kind::Prompt
@@ -446,10 +510,34 @@ impl State {
             Kind::Other
         };
         let doc = match (lang, &kind) {
-            (Some(lang), Kind::Prompt) => Document::new_code(&path, lang, &text, settings.code_rules(), &encodings_of(&settings.models)),
-            _ => Document::new(&path, if matches!(kind, Kind::Skipped) { "" } else { &text }, &[]),
+            (Some(lang), Kind::Prompt) => Document::new_code(
+                &path,
+                lang,
+                &text,
+                settings.code_rules(),
+                &encodings_of(&settings.models),
+            ),
+            _ => Document::new(
+                &path,
+                if matches!(kind, Kind::Skipped) {
+                    ""
+                } else {
+                    &text
+                },
+                &[],
+            ),
         };
-        self.docs.insert(uri.clone(), Doc { version, kind, doc, settings, pending: false, slow: false });
+        self.docs.insert(
+            uri.clone(),
+            Doc {
+                version,
+                kind,
+                doc,
+                settings,
+                pending: false,
+                slow: false,
+            },
+        );
         self.count(&uri);
         self.dirty.insert(uri);
     }
@@ -458,7 +546,9 @@ impl State {
     /// a small text, on a background thread for a large one (the result is installed only if
     /// the document has not changed meanwhile, else the count starts again).
     fn count(&mut self, uri: &Uri) {
-        let Some(d) = self.docs.get_mut(uri) else { return };
+        let Some(d) = self.docs.get_mut(uri) else {
+            return;
+        };
         if !matches!(d.kind, Kind::Prompt) || d.pending {
             return;
         }
@@ -471,15 +561,29 @@ impl State {
             return;
         }
         d.pending = true;
-        let (job, version, uri, jobs) = (d.doc.counting_job(missing), d.version, uri.clone(), self.jobs.clone());
+        let (job, version, uri, jobs) = (
+            d.doc.counting_job(missing),
+            d.version,
+            uri.clone(),
+            self.jobs.clone(),
+        );
         std::thread::spawn(move || {
             let counters = job();
-            let _ = jobs.send(Box::new(move |st: &mut State| st.install_counts(uri, version, counters)));
+            let _ = jobs.send(Box::new(move |st: &mut State| {
+                st.install_counts(uri, version, counters)
+            }));
         });
     }
 
-    fn install_counts(&mut self, uri: Uri, version: i32, counters: Vec<crate::tokenize::chunks::ChunkedCount>) {
-        let Some(d) = self.docs.get_mut(&uri) else { return };
+    fn install_counts(
+        &mut self,
+        uri: Uri,
+        version: i32,
+        counters: Vec<crate::tokenize::chunks::ChunkedCount>,
+    ) {
+        let Some(d) = self.docs.get_mut(&uri) else {
+            return;
+        };
         d.pending = false;
         if d.version == version {
             d.doc.install_counters(counters);
@@ -494,7 +598,13 @@ impl State {
     pub fn change(&mut self, uri: Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
         let enc = self.enc;
         let Some(d) = self.docs.get_mut(&uri) else {
-            self.log(MessageType::WARNING, format!("didChange for a document that is not open: {}", uri.as_str()));
+            self.log(
+                MessageType::WARNING,
+                format!(
+                    "didChange for a document that is not open: {}",
+                    uri.as_str()
+                ),
+            );
             return;
         };
         if matches!(d.kind, Kind::Skipped) {
@@ -533,7 +643,9 @@ impl State {
 
     pub fn close(&mut self, uri: &Uri) {
         if self.docs.remove(uri).is_some() {
-            let _ = self.out.send(Outgoing::Diagnostics(uri.clone(), vec![], None));
+            let _ = self
+                .out
+                .send(Outgoing::Diagnostics(uri.clone(), vec![], None));
         }
     }
 
@@ -542,7 +654,9 @@ impl State {
         let dirty: Vec<Uri> = self.dirty.drain().collect();
         for uri in dirty {
             let enc = self.enc;
-            let Some(d) = self.docs.get(&uri) else { continue };
+            let Some(d) = self.docs.get(&uri) else {
+                continue;
+            };
             if d.pending {
                 continue;
             }
@@ -555,10 +669,15 @@ impl State {
                 }
                 _ => vec![],
             };
-            let _ = self.out.send(Outgoing::Diagnostics(uri, diags, Some(d.version)));
+            let _ = self
+                .out
+                .send(Outgoing::Diagnostics(uri, diags, Some(d.version)));
         }
         if std::mem::take(&mut self.refresh) && (self.refresh_support.0 || self.refresh_support.1) {
-            let _ = self.out.send(Outgoing::Refresh { hints: self.refresh_support.0, lenses: self.refresh_support.1 });
+            let _ = self.out.send(Outgoing::Refresh {
+                hints: self.refresh_support.0,
+                lenses: self.refresh_support.1,
+            });
         }
     }
 
@@ -570,7 +689,9 @@ impl State {
 
     /// The prompt document at `uri`, if it is one.
     fn prompt_doc(&self, uri: &Uri) -> Option<&Doc> {
-        self.docs.get(uri).filter(|d| matches!(d.kind, Kind::Prompt))
+        self.docs
+            .get(uri)
+            .filter(|d| matches!(d.kind, Kind::Prompt))
     }
 
     pub fn inlay_hints(&mut self, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
@@ -582,7 +703,9 @@ impl State {
         let rope = &d.doc.rope;
         let from = position::to_offset(rope, enc, range.start.line, 0);
         let to = position::to_offset(rope, enc, range.end.line.saturating_add(1), 0);
-        let mut a = d.doc.analyze_where(&d.settings, &|s| s.hint_at >= from && s.hint_at <= to);
+        let mut a = d
+            .doc
+            .analyze_where(&d.settings, &|s| s.hint_at >= from && s.hint_at <= to);
         self.apply_api(uri, d, &mut a);
         Some(features::inlay_hints(&d.doc, &a, enc, range))
     }
@@ -595,7 +718,9 @@ impl State {
         }
         let offset = position::to_offset(&d.doc.rope, enc, pos.line, pos.character);
         let len = d.doc.len();
-        let mut a = d.doc.analyze_where(&d.settings, &|s| s.range.contains(&offset) || (s.range.end == offset && offset == len));
+        let mut a = d.doc.analyze_where(&d.settings, &|s| {
+            s.range.contains(&offset) || (s.range.end == offset && offset == len)
+        });
         self.apply_api(uri, d, &mut a);
         let mut h = features::hover(&d.doc, &a, &d.settings, offset);
         if let (HoverContents::Markup(m), Some(line)) = (&mut h.contents, self.api_line()) {
@@ -617,7 +742,10 @@ impl State {
     pub fn count_request(&mut self, uri: &Uri, range: Option<Range>) -> Result<Value> {
         let enc = self.enc;
         let Some(d) = self.docs.get(uri) else {
-            return Err(Error::invalid_params(format!("document not open: {}", uri.as_str())));
+            return Err(Error::invalid_params(format!(
+                "document not open: {}",
+                uri.as_str()
+            )));
         };
         let rope = &d.doc.rope;
         let r = match range {
@@ -629,7 +757,11 @@ impl State {
             None => 0..rope.len_bytes(),
         };
         if d.pending && r.len() > BACKGROUND_FROM {
-            return Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32801), message: "counting in progress; try again".into(), data: None });
+            return Err(Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32801),
+                message: "counting in progress; try again".into(),
+                data: None,
+            });
         }
         let counts = d.doc.count_range(r.clone(), &d.settings.models);
         let chars = rope.byte_to_char(r.end) - rope.byte_to_char(r.start);

@@ -42,7 +42,11 @@ impl Block {
     fn new(chunks: Vec<Chunk>) -> Block {
         let len = chunks.iter().map(|c| c.len).sum();
         let tokens = chunks.iter().map(|c| c.tokens).sum();
-        Block { chunks, len, tokens }
+        Block {
+            chunks,
+            len,
+            tokens,
+        }
     }
 }
 
@@ -50,7 +54,10 @@ fn into_blocks(chunks: Vec<Chunk>) -> Vec<Block> {
     if chunks.is_empty() {
         return Vec::new();
     }
-    chunks.chunks(BLOCK_TARGET).map(|c| Block::new(c.to_vec())).collect()
+    chunks
+        .chunks(BLOCK_TARGET)
+        .map(|c| Block::new(c.to_vec()))
+        .collect()
 }
 
 /// Token count of one text in one encoding, cached per chunk.
@@ -89,7 +96,12 @@ impl ChunkedCount {
         let mut chunks = Vec::with_capacity(text.len() / TARGET_CHUNK + 1);
         chunk_text(enc, &text, anchors, &mut chunks);
         let total = chunks.iter().map(|c| c.tokens).sum();
-        ChunkedCount { enc, blocks: into_blocks(chunks), len: text.len(), total }
+        ChunkedCount {
+            enc,
+            blocks: into_blocks(chunks),
+            len: text.len(),
+            total,
+        }
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -124,7 +136,14 @@ impl ChunkedCount {
     ///
     /// Recounts the chunks the edit touches plus one neighbour on each side (a cut's
     /// validity depends on the characters on both sides of it).
-    pub fn apply_edit(&mut self, rope: &Rope, start: usize, old_end: usize, new_len: usize, anchors: &dyn Fn(usize, usize) -> Vec<usize>) {
+    pub fn apply_edit(
+        &mut self,
+        rope: &Rope,
+        start: usize,
+        old_end: usize,
+        new_len: usize,
+        anchors: &dyn Fn(usize, usize) -> Vec<usize>,
+    ) {
         let old_end = old_end.max(start).min(self.len);
         let start = start.min(old_end);
         let new_doc_len = self.len - (old_end - start) + new_len;
@@ -134,7 +153,15 @@ impl ChunkedCount {
             return;
         }
         // First chunk: the one holding the byte before the edit (its start is unaffected).
-        let first = if start == 0 { Place { block: 0, chunk: 0, start: 0 } } else { self.locate(start - 1) };
+        let first = if start == 0 {
+            Place {
+                block: 0,
+                chunk: 0,
+                start: 0,
+            }
+        } else {
+            self.locate(start - 1)
+        };
         // Last chunk: the one holding the first byte after the edit (its end is unaffected).
         let mut last = self.locate(old_end.min(self.len - 1));
         let mut region_end = last.start + self.blocks[last.block].chunks[last.chunk].len;
@@ -171,7 +198,11 @@ impl ChunkedCount {
         }
         let old_end = old_end.max(start).min(self.len);
         let start = start.min(old_end);
-        let first = if start == 0 { 0 } else { self.locate(start - 1).start };
+        let first = if start == 0 {
+            0
+        } else {
+            self.locate(start - 1).start
+        };
         let end = if old_end >= self.len {
             self.len
         } else {
@@ -187,7 +218,10 @@ impl ChunkedCount {
         merged.extend_from_slice(&self.blocks[first.block].chunks[..first.chunk]);
         merged.extend(fresh);
         merged.extend_from_slice(&self.blocks[last.block].chunks[last.chunk + 1..]);
-        let removed: u64 = self.blocks[first.block..=last.block].iter().map(|b| b.tokens).sum();
+        let removed: u64 = self.blocks[first.block..=last.block]
+            .iter()
+            .map(|b| b.tokens)
+            .sum();
         let blocks = into_blocks(merged);
         let added: u64 = blocks.iter().map(|b| b.tokens).sum();
         self.blocks.splice(first.block..=last.block, blocks);
@@ -208,10 +242,18 @@ impl ChunkedCount {
             let end = p.start + self.blocks[p.block].chunks[p.chunk].len;
             let left = rope.byte_slice(p.start..a).to_string();
             let right = rope.byte_slice(a..end).to_string();
-            let (Some(prev), Some(next)) = (left.chars().next_back(), right.chars().next()) else { continue };
+            let (Some(prev), Some(next)) = (left.chars().next_back(), right.chars().next()) else {
+                continue;
+            };
             if self.enc.is_cut(prev, next) {
-                let l = Chunk { len: left.len(), tokens: self.enc.count(&left) as u64 };
-                let r = Chunk { len: right.len(), tokens: self.enc.count(&right) as u64 };
+                let l = Chunk {
+                    len: left.len(),
+                    tokens: self.enc.count(&left) as u64,
+                };
+                let r = Chunk {
+                    len: right.len(),
+                    tokens: self.enc.count(&right) as u64,
+                };
                 self.replace_chunks(p, p, vec![l, r]);
             }
         }
@@ -224,7 +266,11 @@ impl ChunkedCount {
             if b < start + block.len {
                 for (ci, c) in block.chunks.iter().enumerate() {
                     if b < start + c.len {
-                        return Place { block: bi, chunk: ci, start };
+                        return Place {
+                            block: bi,
+                            chunk: ci,
+                            start,
+                        };
                     }
                     start += c.len;
                 }
@@ -237,15 +283,27 @@ impl ChunkedCount {
     fn last_place(&self) -> Place {
         let bi = self.blocks.len() - 1;
         let ci = self.blocks[bi].chunks.len() - 1;
-        Place { block: bi, chunk: ci, start: self.len - self.blocks[bi].chunks[ci].len }
+        Place {
+            block: bi,
+            chunk: ci,
+            start: self.len - self.blocks[bi].chunks[ci].len,
+        }
     }
 
     fn next_place(&self, p: Place) -> Option<Place> {
         let start = p.start + self.blocks[p.block].chunks[p.chunk].len;
         if p.chunk + 1 < self.blocks[p.block].chunks.len() {
-            Some(Place { block: p.block, chunk: p.chunk + 1, start })
+            Some(Place {
+                block: p.block,
+                chunk: p.chunk + 1,
+                start,
+            })
         } else if p.block + 1 < self.blocks.len() {
-            Some(Place { block: p.block + 1, chunk: 0, start })
+            Some(Place {
+                block: p.block + 1,
+                chunk: 0,
+                start,
+            })
         } else {
             None
         }
@@ -267,14 +325,23 @@ impl ChunkedCount {
         }
         starts.push(s);
         cum.push(t);
-        RangeIndex { counter: self, rope, starts, cum, tokens }
+        RangeIndex {
+            counter: self,
+            rope,
+            starts,
+            cum,
+            tokens,
+        }
     }
 
     /// Exact token count of the bytes `range` of `rope` (the text this count is for), without
     /// building an index: O(blocks + block size) plus the partial chunks at either end (the
     /// same rule as [`RangeIndex::count`]).
     pub fn count_range(&self, rope: &Rope, range: Range<usize>) -> u64 {
-        let (a, b) = (snap(rope, range.start.min(self.len)), snap(rope, range.end.min(self.len)));
+        let (a, b) = (
+            snap(rope, range.start.min(self.len)),
+            snap(rope, range.end.min(self.len)),
+        );
         if a >= b {
             return 0;
         }
@@ -287,11 +354,24 @@ impl ChunkedCount {
         let a_end = pa.start + self.blocks[pa.block].chunks[pa.chunk].len;
         let b_end = pb.start + self.blocks[pb.block].chunks[pb.chunk].len;
         if (pa.block, pa.chunk) == (pb.block, pb.chunk) {
-            return if a == pa.start && b == a_end { self.blocks[pa.block].chunks[pa.chunk].tokens } else { count(a..b) };
+            return if a == pa.start && b == a_end {
+                self.blocks[pa.block].chunks[pa.chunk].tokens
+            } else {
+                count(a..b)
+            };
         }
         // Whole chunks from the one after `a`'s (or `a`'s own, if `a` starts it) up to `b`'s.
-        let (mut total, from) = if a == pa.start { (0, ta) } else { (count(a..a_end), ta + self.blocks[pa.block].chunks[pa.chunk].tokens) };
-        let to = if b == b_end { tb + self.blocks[pb.block].chunks[pb.chunk].tokens } else {
+        let (mut total, from) = if a == pa.start {
+            (0, ta)
+        } else {
+            (
+                count(a..a_end),
+                ta + self.blocks[pa.block].chunks[pa.chunk].tokens,
+            )
+        };
+        let to = if b == b_end {
+            tb + self.blocks[pb.block].chunks[pb.chunk].tokens
+        } else {
             total += count(pb.start..b);
             tb
         };
@@ -309,7 +389,14 @@ impl ChunkedCount {
             }
             for (ci, c) in block.chunks.iter().enumerate() {
                 if b < start + c.len {
-                    return (Place { block: bi, chunk: ci, start }, tokens);
+                    return (
+                        Place {
+                            block: bi,
+                            chunk: ci,
+                            start,
+                        },
+                        tokens,
+                    );
                 }
                 start += c.len;
                 tokens += c.tokens;
@@ -408,7 +495,9 @@ const PARALLEL_FROM: usize = 256 * 1024;
 
 /// Counts the chunks of `text` with the given lengths, in parallel for large texts.
 fn count_chunks(enc: Encoding, text: &str, lens: &[usize], out: &mut Vec<Chunk>) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     if text.len() < PARALLEL_FROM || threads < 2 || lens.len() < 2 * threads {
         count_sequential(enc, text, lens, out);
         return;
@@ -434,12 +523,20 @@ fn count_chunks(enc: Encoding, text: &str, lens: &[usize], out: &mut Vec<Chunk>)
             .map(|&(start, lens)| {
                 scope.spawn(move || {
                     let mut v = Vec::with_capacity(lens.len());
-                    count_sequential(enc, &text[start..start + lens.iter().sum::<usize>()], lens, &mut v);
+                    count_sequential(
+                        enc,
+                        &text[start..start + lens.iter().sum::<usize>()],
+                        lens,
+                        &mut v,
+                    );
                     v
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     });
     for v in counted {
         out.extend(v);
@@ -449,7 +546,10 @@ fn count_chunks(enc: Encoding, text: &str, lens: &[usize], out: &mut Vec<Chunk>)
 fn count_sequential(enc: Encoding, text: &str, lens: &[usize], out: &mut Vec<Chunk>) {
     let mut at = 0;
     for &len in lens {
-        out.push(Chunk { len, tokens: enc.count(&text[at..at + len]) as u64 });
+        out.push(Chunk {
+            len,
+            tokens: enc.count(&text[at..at + len]) as u64,
+        });
         at += len;
     }
 }
@@ -484,7 +584,12 @@ mod tests {
 
     #[test]
     fn edit_cost_is_the_touched_chunks() {
-        let text = format!("{}\n{}\n{}", "word ".repeat(2000), "x".repeat(100_000), "word ".repeat(2000));
+        let text = format!(
+            "{}\n{}\n{}",
+            "word ".repeat(2000),
+            "x".repeat(100_000),
+            "word ".repeat(2000)
+        );
         let c = ChunkedCount::new(Encoding::O200kBase, &Rope::from_str(&text), &[]);
         assert!(c.edit_cost(100, 101) < 4 * TARGET_CHUNK);
         assert!(c.edit_cost(10_000 + 50_000, 10_000 + 50_001) >= 100_000);
@@ -519,7 +624,11 @@ mod tests {
         for a in 0..=text.len() {
             for b in a..=text.len() {
                 if text.is_char_boundary(a) && text.is_char_boundary(b) {
-                    assert_eq!(idx.count(a..b), full(Encoding::O200kBase, &text[a..b]), "{a}..{b}");
+                    assert_eq!(
+                        idx.count(a..b),
+                        full(Encoding::O200kBase, &text[a..b]),
+                        "{a}..{b}"
+                    );
                 }
             }
         }

@@ -67,7 +67,8 @@ pub struct Model {
 
 /// The decompressed model file (for tests: compared byte for byte with the oracle's copy).
 pub fn model_bytes() -> Vec<u8> {
-    miniz_oxide::inflate::decompress_to_vec_zlib(MODEL_ZLIB).expect("embedded Gemma 3 model is valid zlib")
+    miniz_oxide::inflate::decompress_to_vec_zlib(MODEL_ZLIB)
+        .expect("embedded Gemma 3 model is valid zlib")
 }
 
 /// The model, parsed on first use (about 60 ms), once per process. The inflated file is
@@ -75,7 +76,10 @@ pub fn model_bytes() -> Vec<u8> {
 /// piece).
 pub fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| Model::parse(Box::leak(model_bytes().into_boxed_slice())).expect("embedded Gemma 3 model parses"))
+    MODEL.get_or_init(|| {
+        Model::parse(Box::leak(model_bytes().into_boxed_slice()))
+            .expect("embedded Gemma 3 model parses")
+    })
 }
 
 /// A minimal protobuf reader: varints and length-delimited fields, enough for
@@ -131,7 +135,12 @@ impl<'a> Proto<'a> {
                 let n = self.varint().ok_or_else(bad)? as usize;
                 Value::Bytes(self.take(n).ok_or_else(bad)?)
             }
-            5 => Value::Fixed32(u32::from_le_bytes(self.take(4).ok_or_else(bad)?.try_into().map_err(|_| bad())?)),
+            5 => Value::Fixed32(u32::from_le_bytes(
+                self.take(4)
+                    .ok_or_else(bad)?
+                    .try_into()
+                    .map_err(|_| bad())?,
+            )),
             w => return Err(format!("unsupported protobuf wire type {w}")),
         };
         Ok(Some((key >> 3, value)))
@@ -159,7 +168,9 @@ impl Model {
                     let (mut piece, mut score, mut ty) = ("", 0.0f32, NORMAL);
                     while let Some((f, v)) = p.field()? {
                         match (f, v) {
-                            (1, Value::Bytes(b)) => piece = std::str::from_utf8(b).map_err(|_| "piece is not UTF-8")?,
+                            (1, Value::Bytes(b)) => {
+                                piece = std::str::from_utf8(b).map_err(|_| "piece is not UTF-8")?
+                            }
                             (2, Value::Fixed32(bits)) => score = f32::from_bits(bits),
                             (3, Value::Varint(t)) => ty = t,
                             _ => {}
@@ -194,7 +205,9 @@ impl Model {
                 3 => {
                     while let Some((f, v)) = p.field()? {
                         match (f, v) {
-                            (1, Value::Bytes(b)) => m.normalizer.0 = String::from_utf8_lossy(b).into_owned(),
+                            (1, Value::Bytes(b)) => {
+                                m.normalizer.0 = String::from_utf8_lossy(b).into_owned()
+                            }
                             (2, Value::Bytes(b)) => m.normalizer.4 = b.len(),
                             (3, Value::Varint(b)) => m.normalizer.1 = b != 0,
                             (4, Value::Varint(b)) => m.normalizer.2 = b != 0,
@@ -261,7 +274,13 @@ impl Model {
                 }
             };
             let n = syms.len() as u32;
-            syms.push(Sym { start: i as u32, len: len as u32, prev: n.wrapping_sub(1), next: n + 1, frozen });
+            syms.push(Sym {
+                start: i as u32,
+                len: len as u32,
+                prev: n.wrapping_sub(1),
+                next: n + 1,
+                frozen,
+            });
             i += len;
         }
         if let Some(last) = syms.last_mut() {
@@ -341,7 +360,8 @@ fn score_rank(score: f32) -> u32 {
 pub fn is_cut(prev: char, next: char) -> bool {
     let sp = |c: char| c == ' ' || c == SPACE;
     (sp(next) && !sp(prev) && prev != '>')
-        || (matches!(prev, '\n' | '\t' | '\r') || matches!(next, '\n' | '\t' | '\r')) && !(prev == next && prev != '\r')
+        || (matches!(prev, '\n' | '\t' | '\r') || matches!(next, '\n' | '\t' | '\r'))
+            && !(prev == next && prev != '\r')
 }
 
 /// Segments longer than this are counted without the cache.
@@ -411,9 +431,15 @@ mod tests {
     fn embedded_model_has_the_spec_this_encoder_implements() {
         let m = model();
         assert_eq!(m.all_pieces.len(), 262_144);
-        assert_eq!(m.normalizer, ("identity".to_string(), false, false, true, 0));
+        assert_eq!(
+            m.normalizer,
+            ("identity".to_string(), false, false, true, 0)
+        );
         assert_eq!(m.trainer, (2, true), "BPE with byte fallback");
-        assert_eq!(m.type_counts[UNUSED as usize], 0, "UNUSED pieces would need resegmentation");
+        assert_eq!(
+            m.type_counts[UNUSED as usize], 0,
+            "UNUSED pieces would need resegmentation"
+        );
         assert_eq!(m.type_counts[6], 256, "one byte piece per byte value");
     }
 
@@ -436,7 +462,11 @@ mod tests {
             }
             let chars: Vec<char> = piece.chars().collect();
             for w in chars.windows(2) {
-                assert!(!is_cut(w[0], w[1]), "piece {piece:?} contains the cut {:?}", (w[0], w[1]));
+                assert!(
+                    !is_cut(w[0], w[1]),
+                    "piece {piece:?} contains the cut {:?}",
+                    (w[0], w[1])
+                );
             }
         }
     }
@@ -459,8 +489,15 @@ mod tests {
     #[test]
     fn segmented_count_equals_one_pass() {
         let m = model();
-        for text in ["Hello world, this is a test.\n\nNew paragraph\twith tabs  and  spaces.", "<h1>Title</h1>\n<b> x</b>", "日本語のテキスト 😀 emoji\r\n"] {
-            let normalized: String = text.chars().map(|c| if c == ' ' { SPACE } else { c }).collect();
+        for text in [
+            "Hello world, this is a test.\n\nNew paragraph\twith tabs  and  spaces.",
+            "<h1>Title</h1>\n<b> x</b>",
+            "日本語のテキスト 😀 emoji\r\n",
+        ] {
+            let normalized: String = text
+                .chars()
+                .map(|c| if c == ' ' { SPACE } else { c })
+                .collect();
             assert_eq!(count(text), m.count_normalized(&normalized), "{text:?}");
         }
     }

@@ -2,7 +2,7 @@
 
 Every module-level string constant whose name matches the default pattern, as Python's own
 `ast` sees it, must be found by `promptcost check`, with the count of its decoded value equal
-to OpenAI's tiktoken (the oracle in ../shared/oracle).
+to OpenAI's tiktoken (the oracle in tests/oracle).
 """
 import ast
 import json
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ORACLE = ROOT.parent / "shared" / "oracle" / "count.py"
+ORACLE = ROOT / "tests" / "oracle" / "count.py"
 BIN = os.environ.get("PROMPTCOST_BIN", str(ROOT / "target" / "debug" / "promptcost"))
 WHEELS = ["langchain==0.3.27", "llama-index-core==0.12.52"]
 PATTERN = re.compile(r"prompt|template|instruction|instructions|system_?message", re.I)

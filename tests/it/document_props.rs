@@ -9,9 +9,32 @@ use promptcost::pricing::encodings_of;
 use proptest::prelude::*;
 
 const PIECES: &[&str] = &[
-    "# H\n", "## Sub\n", "### x", "\n", "\n\n", "\r\n", "text ", "more words", " ", "```\n", "~~~\n", "---\n", "model: gpt-4o\n",
-    "system:\n", "user:\n", "{{role \"system\"}}\n", "<!-- promptcost: budget=5 -->", "{{var}}", "日本語", "😀", "//", "/", "\t",
-    "budget: 3\n", "#", "é",
+    "# H\n",
+    "## Sub\n",
+    "### x",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "text ",
+    "more words",
+    " ",
+    "```\n",
+    "~~~\n",
+    "---\n",
+    "model: gpt-4o\n",
+    "system:\n",
+    "user:\n",
+    "{{role \"system\"}}\n",
+    "<!-- promptcost: budget=5 -->",
+    "{{var}}",
+    "日本語",
+    "😀",
+    "//",
+    "/",
+    "\t",
+    "budget: 3\n",
+    "#",
+    "é",
 ];
 
 fn text_strategy(max: usize) -> impl Strategy<Value = String> {

@@ -8,10 +8,48 @@ use ropey::Rope;
 /// Pieces that stress the cut rule: newlines before `/` and whitespace, CRLF, whitespace
 /// runs, multi-byte characters (CJK, emoji, combining marks), digits, punctuation, headings.
 const PIECES: &[&str] = &[
-    "a", "The", " quick", "brown", " ", "  ", "\t", "\n", "\n\n", "\r\n", "/", "//", ";", ".",
-    "# ", "## Heading\n", "'s", "'ll", "123", "4567", "日本語", "テキスト", "😀", "👩‍💻", "é", "e\u{301}",
-    "\u{a0}", "\u{3000}", "()", "{{var}}", "-", "---\n", "QUJDRA==", "fn main() {}", "    ", "\n ",
-    "x;\n// c", "ÄÖÜ", "İ", "ǅ", "٣", "\u{2028}",
+    "a",
+    "The",
+    " quick",
+    "brown",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "/",
+    "//",
+    ";",
+    ".",
+    "# ",
+    "## Heading\n",
+    "'s",
+    "'ll",
+    "123",
+    "4567",
+    "日本語",
+    "テキスト",
+    "😀",
+    "👩‍💻",
+    "é",
+    "e\u{301}",
+    "\u{a0}",
+    "\u{3000}",
+    "()",
+    "{{var}}",
+    "-",
+    "---\n",
+    "QUJDRA==",
+    "fn main() {}",
+    "    ",
+    "\n ",
+    "x;\n// c",
+    "ÄÖÜ",
+    "İ",
+    "ǅ",
+    "٣",
+    "\u{2028}",
 ];
 
 fn text_strategy(max: usize) -> impl Strategy<Value = String> {
@@ -26,11 +64,13 @@ struct Edit {
 }
 
 fn edit_strategy() -> impl Strategy<Value = Edit> {
-    (0.0..=1.0f64, 0.0..=1.0f64, text_strategy(12), any::<bool>()).prop_map(|(at, del, insert, big)| Edit {
-        at,
-        del: if big { del } else { del * 0.02 },
-        insert,
-    })
+    (0.0..=1.0f64, 0.0..=1.0f64, text_strategy(12), any::<bool>()).prop_map(
+        |(at, del, insert, big)| Edit {
+            at,
+            del: if big { del } else { del * 0.02 },
+            insert,
+        },
+    )
 }
 
 fn floor_boundary(s: &str, mut b: usize) -> usize {
@@ -45,7 +85,12 @@ fn anchors_of(s: &str) -> Vec<usize> {
     s.match_indices("\n#").map(|(i, _)| i + 1).collect()
 }
 
-fn check(enc: Encoding, base: String, edits: Vec<Edit>, probes: Vec<(f64, f64)>) -> Result<(), TestCaseError> {
+fn check(
+    enc: Encoding,
+    base: String,
+    edits: Vec<Edit>,
+    probes: Vec<(f64, f64)>,
+) -> Result<(), TestCaseError> {
     let mut text = base;
     let mut rope = Rope::from_str(&text);
     let mut counter = ChunkedCount::new(enc, &rope, &anchors_of(&text));
@@ -59,15 +104,35 @@ fn check(enc: Encoding, base: String, edits: Vec<Edit>, probes: Vec<(f64, f64)>)
         rope.remove(cs..ce);
         rope.insert(cs, &e.insert);
         let anchors = anchors_of(&text);
-        counter.apply_edit(&rope, start, end, e.insert.len(), &|a, b| anchors.iter().copied().filter(|&x| x >= a && x < b).collect());
+        counter.apply_edit(&rope, start, end, e.insert.len(), &|a, b| {
+            anchors
+                .iter()
+                .copied()
+                .filter(|&x| x >= a && x < b)
+                .collect()
+        });
         prop_assert_eq!(counter.len(), text.len());
         prop_assert_eq!(counter.total(), enc.count(&text) as u64, "text {:?}", text);
         let idx = counter.ranges(&rope);
         for &(x, y) in &probes {
             let a = floor_boundary(&text, (x.min(y) * text.len() as f64) as usize);
             let b = floor_boundary(&text, (x.max(y) * text.len() as f64) as usize);
-            prop_assert_eq!(idx.count(a..b), enc.count(&text[a..b]) as u64, "range {}..{} of {:?}", a, b, text);
-            prop_assert_eq!(counter.count_range(&rope, a..b), enc.count(&text[a..b]) as u64, "direct range {}..{} of {:?}", a, b, text);
+            prop_assert_eq!(
+                idx.count(a..b),
+                enc.count(&text[a..b]) as u64,
+                "range {}..{} of {:?}",
+                a,
+                b,
+                text
+            );
+            prop_assert_eq!(
+                counter.count_range(&rope, a..b),
+                enc.count(&text[a..b]) as u64,
+                "direct range {}..{} of {:?}",
+                a,
+                b,
+                text
+            );
         }
     }
     Ok(())
@@ -122,7 +187,9 @@ fn whole_document_replacement_and_emptying() {
 
 #[test]
 fn typing_a_long_document_char_by_char_stays_exact_and_chunked() {
-    let source = "Line one of a prompt, with words.\n## Section\nMore text\there; and // comments\n".repeat(30);
+    let source =
+        "Line one of a prompt, with words.\n## Section\nMore text\there; and // comments\n"
+            .repeat(30);
     let mut rope = Rope::new();
     let mut c = ChunkedCount::new(Encoding::O200kBase, &rope, &[]);
     for (i, ch) in source.char_indices() {
@@ -132,5 +199,10 @@ fn typing_a_long_document_char_by_char_stays_exact_and_chunked() {
     }
     assert_eq!(c.total(), Encoding::O200kBase.count(&source) as u64);
     // Fragmentation stays bounded: chunks are not one per keystroke.
-    assert!(c.chunk_count() < source.len() / 64, "{} chunks for {} bytes", c.chunk_count(), source.len());
+    assert!(
+        c.chunk_count() < source.len() / 64,
+        "{} chunks for {} bytes",
+        c.chunk_count(),
+        source.len()
+    );
 }

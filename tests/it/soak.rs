@@ -2,12 +2,10 @@
 //! valid, malformed and out-of-order JSON-RPC messages. Afterwards the server still answers
 //! correctly, its memory is back near its baseline, and it exits cleanly.
 
-mod stdio_client;
-
 use std::time::{Duration, Instant};
 
+use crate::stdio_client::Server;
 use serde_json::{json, Value};
-use stdio_client::Server;
 
 const MESSAGES: usize = 6000;
 const TIME_LIMIT: Duration = Duration::from_secs(90);
@@ -15,7 +13,10 @@ const TIME_LIMIT: Duration = Duration::from_secs(90);
 struct Rng(u64);
 impl Rng {
     fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n.max(1)
     }
 }
@@ -30,7 +31,13 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
     s.initialize(json!({"models": ["gpt-4o", "gpt-4", "claude-sonnet-4-5", "gemini-2.5-pro"]}));
     // A tracked document: ASCII lines, so the expected text is easy to mirror here.
     let uri = "file:///tmp/promptcost-soak/prompts/tracked.md";
-    let mut lines: Vec<String> = (0..200).map(|i| format!("## Heading {i}\nline {i} with some words")).collect::<Vec<_>>().join("\n").lines().map(String::from).collect();
+    let mut lines: Vec<String> = (0..200)
+        .map(|i| format!("## Heading {i}\nline {i} with some words"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .lines()
+        .map(String::from)
+        .collect();
     let mut version = 1;
     s.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": version, "text": lines.join("\n")}}));
     // Warm up, then take the memory baseline.
@@ -54,7 +61,11 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
                 version += 1;
                 let line = r.below(lines.len());
                 let col = r.below(lines[line].len() + 1);
-                let (text, end) = if r.below(2) == 0 || col == lines[line].len() { ("ab ", col) } else { ("", col + 1) };
+                let (text, end) = if r.below(2) == 0 || col == lines[line].len() {
+                    ("ab ", col)
+                } else {
+                    ("", col + 1)
+                };
                 lines[line].replace_range(col..end, text);
                 s.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version},
                     "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}}, "text": text}]}));
@@ -62,7 +73,12 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
             }
             4 => {
                 malformed += 1;
-                let bodies: [&[u8]; 4] = [b"{not json", b"[]", b"{\"jsonrpc\": \"2.0\", \"id\": \"x\", \"method\": 5}", b"\xff\xfe"];
+                let bodies: [&[u8]; 4] = [
+                    b"{not json",
+                    b"[]",
+                    b"{\"jsonrpc\": \"2.0\", \"id\": \"x\", \"method\": 5}",
+                    b"\xff\xfe",
+                ];
                 s.send_raw(bodies[r.below(4)]);
             }
             5 => {
@@ -89,7 +105,10 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
                 requests += 2;
             }
             9 => {
-                let u = format!("file:///tmp/promptcost-soak/prompts/churn{}.md", r.below(50));
+                let u = format!(
+                    "file:///tmp/promptcost-soak/prompts/churn{}.md",
+                    r.below(50)
+                );
                 s.notify("textDocument/didOpen", json!({"textDocument": {"uri": u, "languageId": "markdown", "version": 1, "text": "# churn\nsome text ".repeat(500)}}));
                 s.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
             }
@@ -97,7 +116,10 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
                 s.notify("workspace/didChangeConfiguration", json!({"settings": {"promptcost": {"models": ["gpt-4o", "gpt-4", "claude-sonnet-4-5", "gemini-2.5-pro"], "budget": 1 + r.below(5000)}}}));
             }
             _ => {
-                s.request_async("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+                s.request_async(
+                    "textDocument/codeLens",
+                    json!({"textDocument": {"uri": uri}}),
+                );
                 requests += 1;
             }
         }
@@ -105,16 +127,29 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
     // The server still answers, with the exact count of the text it should have.
     let expected = lines.join("\n");
     let got = s.request("promptcost/count", json!({"textDocument": {"uri": uri}}));
-    assert_eq!(got["result"]["models"][0]["tokens"], o200k(&expected), "after {sent} messages");
+    assert_eq!(
+        got["result"]["models"][0]["tokens"],
+        o200k(&expected),
+        "after {sent} messages"
+    );
     assert_eq!(got["result"]["bytes"], expected.len());
-    let h = s.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}));
-    assert!(h["result"]["contents"]["value"].as_str().unwrap().contains("| gpt-4o |"));
+    let h = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}),
+    );
+    assert!(h["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("| gpt-4o |"));
 
     // Memory back near the baseline once the churn is closed.
     std::thread::sleep(Duration::from_millis(200));
     let after = s.rss_kib();
     eprintln!("soak: {sent} messages ({edits} edits, {malformed} malformed, {requests} requests) in {:?}; RSS {baseline} KiB -> {after} KiB", start.elapsed());
-    assert!(after < baseline + baseline / 2 + 30 * 1024, "RSS grew from {baseline} KiB to {after} KiB");
+    assert!(
+        after < baseline + baseline / 2 + 30 * 1024,
+        "RSS grew from {baseline} KiB to {after} KiB"
+    );
 
     // Requests after shutdown are refused; exit ends the process at once, with code 0.
     s.request("shutdown", Value::Null);
@@ -127,7 +162,10 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
             assert!(status.success(), "{status:?}");
             break;
         }
-        assert!(t.elapsed() < Duration::from_secs(10), "the server did not exit after `exit`");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the server did not exit after `exit`"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -147,7 +185,10 @@ fn exit_ends_the_process_even_while_a_request_to_the_client_is_unanswered() {
             assert_eq!(status.code(), Some(0), "exit after shutdown is code 0");
             break;
         }
-        assert!(t.elapsed() < Duration::from_secs(10), "the server did not exit after `exit`");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the server did not exit after `exit`"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     // Without shutdown first, exit is code 1.

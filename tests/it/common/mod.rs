@@ -6,7 +6,9 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
+};
 
 pub struct Client {
     reader: BufReader<ReadHalf<DuplexStream>>,
@@ -24,7 +26,13 @@ impl Client {
         let (sr, sw) = tokio::io::split(server_io);
         tokio::spawn(promptcost::server::serve(sr, sw));
         let (cr, cw) = tokio::io::split(client_io);
-        Client { reader: BufReader::new(cr), writer: cw, next_id: 1, notifications: VecDeque::new(), settings: Value::Null }
+        Client {
+            reader: BufReader::new(cr),
+            writer: cw,
+            next_id: 1,
+            notifications: VecDeque::new(),
+            settings: Value::Null,
+        }
     }
 
     pub async fn send(&mut self, msg: Value) {
@@ -65,25 +73,29 @@ impl Client {
 
     /// Reads one message; answers server-to-client requests itself (and returns them too).
     pub async fn next_message(&mut self) -> Value {
-        {
-            let msg = tokio::time::timeout(Duration::from_secs(20), self.read()).await.expect("server answered in time");
-            if std::env::var("LSP_TRACE").is_ok() { eprintln!("<- {msg}"); }
-            if msg.get("method").is_some() && msg.get("id").is_some() {
-                let result = match msg["method"].as_str().unwrap() {
-                    "workspace/configuration" => json!([self.settings.clone()]),
-                    _ => Value::Null,
-                };
-                let id = msg["id"].clone();
-                self.send(json!({"jsonrpc": "2.0", "id": id, "result": result})).await;
-            }
-            return msg;
+        let msg = tokio::time::timeout(Duration::from_secs(20), self.read())
+            .await
+            .expect("server answered in time");
+        if std::env::var("LSP_TRACE").is_ok() {
+            eprintln!("<- {msg}");
         }
+        if msg.get("method").is_some() && msg.get("id").is_some() {
+            let result = match msg["method"].as_str().unwrap() {
+                "workspace/configuration" => json!([self.settings.clone()]),
+                _ => Value::Null,
+            };
+            let id = msg["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": result}))
+                .await;
+        }
+        msg
     }
 
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
         loop {
             let msg = self.next_message().await;
             if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
@@ -94,12 +106,17 @@ impl Client {
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params})).await;
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
+            .await;
     }
 
     /// Waits for a notification `method` matching `pred` (already received ones first).
     pub async fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.notifications.iter().position(|n| n["method"] == method && pred(&n["params"])) {
+        if let Some(i) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == method && pred(&n["params"]))
+        {
             return self.notifications.remove(i).unwrap();
         }
         loop {
@@ -111,7 +128,12 @@ impl Client {
         }
     }
 
-    pub async fn initialize(&mut self, capabilities: Value, init_options: Value, root: &std::path::Path) -> Value {
+    pub async fn initialize(
+        &mut self,
+        capabilities: Value,
+        init_options: Value,
+        root: &std::path::Path,
+    ) -> Value {
         let root_uri = format!("file://{}", root.display());
         let r = self
             .request(
@@ -132,7 +154,11 @@ impl Client {
     }
 
     pub async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let n = self.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri && p["version"] == version).await;
+        let n = self
+            .wait_for("textDocument/publishDiagnostics", |p| {
+                p["uri"] == uri && p["version"] == version
+            })
+            .await;
         n["params"]["diagnostics"].as_array().unwrap().clone()
     }
 

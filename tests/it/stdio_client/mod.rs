@@ -33,7 +33,17 @@ impl Server {
                 None => cmd.env_remove(k),
             };
         }
-        let mut child = cmd.arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(if std::env::var_os("PROMPTCOST_SERVER_STDERR").is_some() { Stdio::inherit() } else { Stdio::null() }).spawn().unwrap();
+        let mut child = cmd
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var_os("PROMPTCOST_SERVER_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .unwrap();
         let stdin = child.stdin.take().unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let (tx, rx) = channel();
@@ -50,7 +60,9 @@ impl Server {
                 }
                 match l.strip_prefix("Content-Length: ") {
                     Some(v) => len = v.parse::<usize>().ok(),
-                    None if !l.starts_with("Content-Type") => panic!("non-protocol output on stdout: {l:?}"),
+                    None if !l.starts_with("Content-Type") => {
+                        panic!("non-protocol output on stdout: {l:?}")
+                    }
                     None => {}
                 }
             }
@@ -61,7 +73,14 @@ impl Server {
                 return;
             }
         });
-        Server { child, stdin, rx, next_id: 1, seen: Vec::new(), keep: false }
+        Server {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            seen: Vec::new(),
+            keep: false,
+        }
     }
 
     pub fn send_raw(&mut self, body: &[u8]) {
@@ -125,8 +144,13 @@ impl Server {
 
     /// Resident memory of the server process, in KiB (Linux).
     pub fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
     }
 
     pub fn stop(mut self) -> std::process::ExitStatus {

@@ -1,6 +1,8 @@
-//! The independent oracle: `../shared/oracle/count.py` counts with OpenAI's own Python
-//! `tiktoken` and Google's `sentencepiece`, offline. `scripts/test.sh` installs them into
-//! `.venv`; `PROMPTCOST_PYTHON` may point at another interpreter that has them.
+//! The independent oracle: `tests/oracle/count.py` counts with OpenAI's own Python `tiktoken`
+//! and Google's `sentencepiece`, offline. `scripts/test.sh` installs them into `.venv`;
+//! `PROMPTCOST_PYTHON` may point at another interpreter that has them. The OpenAI rank files
+//! come from the `tiktoken-rs` crate (a dev-dependency, so cargo has already fetched it), found
+//! by the script with `cargo metadata`; tiktoken checks them against the hashes it pins.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -24,9 +26,7 @@ pub fn python() -> PathBuf {
 }
 
 pub fn script() -> PathBuf {
-    let p = repo().join("../shared/oracle/count.py");
-    assert!(p.exists(), "the oracle script is expected at {} (shared/ beside the repo)", p.display());
-    p
+    repo().join("tests/oracle/count.py")
 }
 
 /// Counts each string with the reference implementation (`o200k_base`, `cl100k_base`, `gemma3`).
@@ -49,8 +49,16 @@ pub fn counts(encoding: &str, texts: &[String]) -> Vec<u64> {
     let out = child.wait_with_output().expect("oracle ran");
     writer.join().unwrap().unwrap();
     assert!(out.status.success(), "oracle failed");
-    let counts: Vec<u64> = String::from_utf8(out.stdout).unwrap().lines().map(|l| l.trim().parse().unwrap()).collect();
-    assert_eq!(counts.len(), texts.len(), "one count per string (empty strings are skipped by the oracle)");
+    let counts: Vec<u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    assert_eq!(
+        counts.len(),
+        texts.len(),
+        "one count per string (empty strings are skipped by the oracle)"
+    );
     counts
 }
 
@@ -64,31 +72,62 @@ pub fn corpus() -> Vec<(String, String)> {
         }
     };
     let root = repo();
-    for rel in ["README.md", "ARCHITECTURE.md", "src/tokenize/chunks.rs", "src/document.rs", "src/config.rs", "data/README.md", "scripts/gen_models.py"] {
+    for rel in [
+        "README.md",
+        "ARCHITECTURE.md",
+        "src/tokenize/chunks.rs",
+        "src/document.rs",
+        "src/config.rs",
+        "data/README.md",
+        "scripts/gen_models.py",
+    ] {
         if let Ok(t) = std::fs::read_to_string(root.join(rel)) {
             add(rel.to_string(), t);
         }
     }
     let stdlib = Command::new(python())
-        .args(["-c", "import os, textwrap; print(os.path.dirname(textwrap.__file__))"])
+        .args([
+            "-c",
+            "import os, textwrap; print(os.path.dirname(textwrap.__file__))",
+        ])
         .output()
         .ok()
         .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
     if let Some(lib) = stdlib {
-        for m in ["textwrap.py", "argparse.py", "json/decoder.py", "email/message.py", "difflib.py", "LICENSE.txt"] {
+        for m in [
+            "textwrap.py",
+            "argparse.py",
+            "json/decoder.py",
+            "email/message.py",
+            "difflib.py",
+            "LICENSE.txt",
+        ] {
             if let Ok(t) = std::fs::read_to_string(lib.join(m)) {
                 add(format!("stdlib/{m}"), t);
             }
         }
         let cjk = lib.join("test/cjkencodings");
-        for f in ["big5-utf8.txt", "cp949-utf8.txt", "euc_jp-utf8.txt", "gb18030-utf8.txt", "shift_jis-utf8.txt", "euc_kr-utf8.txt"] {
+        for f in [
+            "big5-utf8.txt",
+            "cp949-utf8.txt",
+            "euc_jp-utf8.txt",
+            "gb18030-utf8.txt",
+            "shift_jis-utf8.txt",
+            "euc_kr-utf8.txt",
+        ] {
             if let Ok(b) = std::fs::read(cjk.join(f)) {
                 add(format!("cjk/{f}"), String::from_utf8_lossy(&b).into_owned());
             }
         }
     }
-    add("emoji".into(), "Emoji 😀👩‍💻🇯🇵 mixed with text, ZWJ sequences 👨‍👩‍👧‍👦 and skin tones 👍🏽.\n".repeat(20));
-    add("whitespace".into(), "a  b\t\tc \n\n\n  d\r\n\r\n   \t e    \n".repeat(50));
+    add(
+        "emoji".into(),
+        "Emoji 😀👩‍💻🇯🇵 mixed with text, ZWJ sequences 👨‍👩‍👧‍👦 and skin tones 👍🏽.\n".repeat(20),
+    );
+    add(
+        "whitespace".into(),
+        "a  b\t\tc \n\n\n  d\r\n\r\n   \t e    \n".repeat(50),
+    );
     add("markdown".into(), "# Title\n\n- item **bold** `code`\n\n```python\nprint('x')\n```\n\n> quote\n\n| a | b |\n|---|---|\n".repeat(30));
     add("html".into(), "<table><tr><td>1</td><td>two</td></tr></table>\n<h1>Title</h1> <b>bold</b> <unused7> <start_of_turn>user\n".repeat(30));
     add("json".into(), r#"{"role": "system", "content": "You are \"helpful\".\nRules:\n- one"}, [1, 2.5e-3, null, true]"#.repeat(40));

@@ -4,10 +4,8 @@
 //! document is counted exactly. The keystroke cost with 200 documents open against one is a
 //! benchmark (`cargo bench --bench lsp -- many`), not a test: tests never assert times.
 
-mod stdio_client;
-
+use crate::stdio_client::Server;
 use serde_json::json;
-use stdio_client::Server;
 
 const DOCS: usize = 200;
 const DOC_BYTES: usize = 100_000;
@@ -34,18 +32,40 @@ fn two_hundred_100kb_documents_with_three_tokenizers_stay_under_300_mb() {
     // Each document is counted (the count request waits for the worker) and exactly.
     for (i, (uri, t)) in texts.iter().enumerate().step_by(20) {
         let r = s.request("promptcost/count", json!({"textDocument": {"uri": uri}}));
-        let models = r["result"]["models"].as_array().unwrap_or_else(|| panic!("{r}"));
-        let gemini = models.iter().find(|m| m["model"] == "gemini-2.5-pro").unwrap();
+        let models = r["result"]["models"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"));
+        let gemini = models
+            .iter()
+            .find(|m| m["model"] == "gemini-2.5-pro")
+            .unwrap();
         assert_eq!(gemini["exact"], true);
-        assert_eq!(gemini["tokens"].as_u64().unwrap(), promptcost::tokenize::Encoding::Gemma3.count(t) as u64, "doc {i}");
+        assert_eq!(
+            gemini["tokens"].as_u64().unwrap(),
+            promptcost::tokenize::Encoding::Gemma3.count(t) as u64,
+            "doc {i}"
+        );
         let gpt4 = models.iter().find(|m| m["model"] == "gpt-4").unwrap();
-        assert_eq!(gpt4["tokens"].as_u64().unwrap(), promptcost::tokenize::Encoding::Cl100kBase.count(t) as u64, "doc {i}");
+        assert_eq!(
+            gpt4["tokens"].as_u64().unwrap(),
+            promptcost::tokenize::Encoding::Cl100kBase.count(t) as u64,
+            "doc {i}"
+        );
     }
     let status = s.request("promptcost/status", json!({}));
     assert_eq!(status["result"]["documents"], DOCS, "{status}");
     let rss = s.rss_kib();
-    eprintln!("many_docs: {DOCS} x {} KB open: RSS {} MiB (idle server {} MiB)", DOC_BYTES / 1000, rss / 1024, idle / 1024);
+    eprintln!(
+        "many_docs: {DOCS} x {} KB open: RSS {} MiB (idle server {} MiB)",
+        DOC_BYTES / 1000,
+        rss / 1024,
+        idle / 1024
+    );
     assert!(rss > idle, "RSS was read");
-    assert!(rss / 1024 < RSS_LIMIT_MIB, "RSS {} MiB with {DOCS} documents open (limit {RSS_LIMIT_MIB} MiB)", rss / 1024);
+    assert!(
+        rss / 1024 < RSS_LIMIT_MIB,
+        "RSS {} MiB with {DOCS} documents open (limit {RSS_LIMIT_MIB} MiB)",
+        rss / 1024
+    );
     assert!(s.stop().success());
 }

@@ -2,7 +2,7 @@
 //! and exit code; JSON validated against its schema, SARIF by Microsoft's SARIF Multitool,
 //! counts against the oracle.
 
-mod oracle;
+use crate::oracle;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,7 +14,13 @@ fn bin() -> &'static str {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).current_dir(dir).args(["check"]).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(bin())
+        .current_dir(dir)
+        .args(["check"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -24,11 +30,24 @@ fn stdout(o: &Output) -> String {
 fn git(dir: &Path, args: &[&str]) {
     let st = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@e",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
 }
 
 const AGENTS_V1: &str = "# Agents\n\nRun the tests before committing.\n\n## Style\nKeep functions small.\n\n## Old section\nThis goes away.\n";
@@ -39,7 +58,11 @@ fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir_all(d.join("prompts")).unwrap();
-    std::fs::write(d.join("promptcost.toml"), "models = [\"gpt-4o\", \"claude-sonnet-4-5\"]\n[budgets]\n\"prompts/**\" = 1000\n").unwrap();
+    std::fs::write(
+        d.join("promptcost.toml"),
+        "models = [\"gpt-4o\", \"claude-sonnet-4-5\"]\n[budgets]\n\"prompts/**\" = 1000\n",
+    )
+    .unwrap();
     std::fs::write(d.join("AGENTS.md"), AGENTS_V1).unwrap();
     std::fs::write(d.join("prompts/gone.md"), "# Gone\nbye\n").unwrap();
     std::fs::write(d.join("README.md"), "# Not a prompt\n").unwrap();
@@ -48,7 +71,11 @@ fn fixture() -> tempfile::TempDir {
     git(d, &["commit", "-qm", "v1"]);
     std::fs::write(d.join("AGENTS.md"), AGENTS_V2).unwrap();
     std::fs::remove_file(d.join("prompts/gone.md")).unwrap();
-    std::fs::write(d.join("prompts/new.prompt.md"), "# New\nA brand new prompt with {{var}}.\n").unwrap();
+    std::fs::write(
+        d.join("prompts/new.prompt.md"),
+        "# New\nA brand new prompt with {{var}}.\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -64,18 +91,35 @@ fn validate_schema(report: &str) {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(report.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(report.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "schema validation failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "schema validation failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn within_budget_exits_0_and_reports_every_prompt() {
     let dir = fixture();
     let o = run(dir.path(), &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let out = stdout(&o);
-    assert!(out.contains("AGENTS.md") && out.contains("§ Style") && out.contains("§ Release"), "{out}");
+    assert!(
+        out.contains("AGENTS.md") && out.contains("§ Style") && out.contains("§ Release"),
+        "{out}"
+    );
     assert!(!out.contains("README.md"), "not a prompt file: {out}");
     assert!(out.contains("2 files, "), "{out}");
     assert!(out.contains("All within budget."), "{out}");
@@ -90,16 +134,31 @@ fn json_is_valid_and_counts_equal_the_oracle() {
     validate_schema(&text);
     let v: Value = serde_json::from_str(&text).unwrap();
     let prompts = v["prompts"].as_array().unwrap();
-    let file = prompts.iter().find(|p| p["path"] == "AGENTS.md" && p["kind"] == "file").unwrap();
-    let style = prompts.iter().find(|p| p["path"] == "AGENTS.md" && p["name"] == "Style").unwrap();
+    let file = prompts
+        .iter()
+        .find(|p| p["path"] == "AGENTS.md" && p["kind"] == "file")
+        .unwrap();
+    let style = prompts
+        .iter()
+        .find(|p| p["path"] == "AGENTS.md" && p["name"] == "Style")
+        .unwrap();
     assert_eq!(style["kind"], "section");
     assert_eq!(style["start"], serde_json::json!({"line": 5, "column": 1}));
-    let want = oracle::counts("o200k_base", &[AGENTS_V2.to_string(), "## Style\nKeep functions small.\n\n".to_string()]);
+    let want = oracle::counts(
+        "o200k_base",
+        &[
+            AGENTS_V2.to_string(),
+            "## Style\nKeep functions small.\n\n".to_string(),
+        ],
+    );
     assert_eq!(file["models"][0]["tokens"], want[0]);
     assert_eq!(style["models"][0]["tokens"], want[1]);
     assert_eq!(file["models"][0]["exact"], true);
     assert_eq!(file["models"][1]["exact"], false);
-    let new = prompts.iter().find(|p| p["path"] == "prompts/new.prompt.md" && p["kind"] == "file").unwrap();
+    let new = prompts
+        .iter()
+        .find(|p| p["path"] == "prompts/new.prompt.md" && p["kind"] == "file")
+        .unwrap();
     assert_eq!(new["budget"], 1000);
     assert_eq!(new["placeholders"], 1);
 }
@@ -108,19 +167,56 @@ fn json_is_valid_and_counts_equal_the_oracle() {
 fn base_growth_new_and_deleted_prompts() {
     let dir = fixture();
     let o = run(dir.path(), &["--base", "HEAD", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let text = stdout(&o);
     validate_schema(&text);
     let v: Value = serde_json::from_str(&text).unwrap();
-    let agents = v["prompts"].as_array().unwrap().iter().find(|p| p["path"] == "AGENTS.md" && p["kind"] == "file").unwrap().clone();
-    let want = oracle::counts("o200k_base", &[AGENTS_V1.to_string(), AGENTS_V2.to_string()]);
+    let agents = v["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "AGENTS.md" && p["kind"] == "file")
+        .unwrap()
+        .clone();
+    let want = oracle::counts(
+        "o200k_base",
+        &[AGENTS_V1.to_string(), AGENTS_V2.to_string()],
+    );
     assert_eq!(agents["base"]["tokens"], want[0]);
     assert_eq!(agents["base"]["change"], want[1] as i64 - want[0] as i64);
     assert_eq!(agents["base"]["state"], "changed");
-    let release = v["prompts"].as_array().unwrap().iter().find(|p| p["name"] == "Release").unwrap();
+    let release = v["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Release")
+        .unwrap();
     assert_eq!(release["base"]["state"], "new");
-    let deleted: Vec<String> = v["deleted"].as_array().unwrap().iter().map(|d| format!("{}:{}", d["path"].as_str().unwrap(), d["name"].as_str().unwrap())).collect();
-    assert_eq!(deleted, ["AGENTS.md:Old section", "prompts/gone.md:Gone", "prompts/gone.md:gone.md"]);
+    let deleted: Vec<String> = v["deleted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}",
+                d["path"].as_str().unwrap(),
+                d["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        deleted,
+        [
+            "AGENTS.md:Old section",
+            "prompts/gone.md:Gone",
+            "prompts/gone.md:gone.md"
+        ]
+    );
 
     // The reviewer's view: Markdown, largest change first.
     let o = run(dir.path(), &["--base", "HEAD", "--format", "markdown"]);
@@ -129,16 +225,35 @@ fn base_growth_new_and_deleted_prompts() {
     let pct = grew as f64 / want[0] as f64 * 100.0;
     let row = format!("| `AGENTS.md` | {} | +{grew} (+{pct:.0}%) |", want[1]);
     assert!(md.contains(&row), "missing {row:?} in\n{md}");
-    assert!(md.find("`AGENTS.md` |").unwrap() < md.find("`prompts/new.prompt.md` |").unwrap_or(usize::MAX) || md.contains("new"), "{md}");
-    assert!(md.contains("Deleted:") && md.contains("`prompts/gone.md`"), "{md}");
+    assert!(
+        md.find("`AGENTS.md` |").unwrap()
+            < md.find("`prompts/new.prompt.md` |").unwrap_or(usize::MAX)
+            || md.contains("new"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Deleted:") && md.contains("`prompts/gone.md`"),
+        "{md}"
+    );
 
     // --max-growth: in percent and in tokens.
     let o = run(dir.path(), &["--base", "HEAD", "--max-growth", "10%"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("AGENTS.md grew by"), "{}", stdout(&o));
-    let o = run(dir.path(), &["--base", "HEAD", "--max-growth", &format!("{}", grew)]);
-    assert_eq!(o.status.code(), Some(0), "growth equal to the limit passes: {}", stdout(&o));
-    let o = run(dir.path(), &["--base", "HEAD", "--max-growth", &format!("{}", grew - 1)]);
+    let o = run(
+        dir.path(),
+        &["--base", "HEAD", "--max-growth", &format!("{}", grew)],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "growth equal to the limit passes: {}",
+        stdout(&o)
+    );
+    let o = run(
+        dir.path(),
+        &["--base", "HEAD", "--max-growth", &format!("{}", grew - 1)],
+    );
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -148,23 +263,47 @@ fn budget_violations_exit_1_in_every_format() {
     let d = dir.path();
     let o = run(d, &["--budget", "10"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("warning: AGENTS.md:1:1:") && stdout(&o).contains("exceeds budget 10"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("warning: AGENTS.md:1:1:") && stdout(&o).contains("exceeds budget 10"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = run(d, &["--budget", "10", "--format", "github"]);
     assert_eq!(o.status.code(), Some(1));
     let gh = stdout(&o);
-    assert!(gh.lines().any(|l| l.starts_with("::warning file=AGENTS.md,line=1,col=1,") && l.contains("title=promptcost budget::") && l.contains("exceeds budget 10")), "{gh}");
+    assert!(
+        gh.lines()
+            .any(|l| l.starts_with("::warning file=AGENTS.md,line=1,col=1,")
+                && l.contains("title=promptcost budget::")
+                && l.contains("exceeds budget 10")),
+        "{gh}"
+    );
 
     // SARIF, validated by Microsoft's SARIF Multitool: no errors, no warnings.
     let sarif_path = d.join("out.sarif");
-    let o = run(d, &["--budget", "10", "--format", "sarif", "--output", sarif_path.to_str().unwrap()]);
+    let o = run(
+        d,
+        &[
+            "--budget",
+            "10",
+            "--format",
+            "sarif",
+            "--output",
+            sarif_path.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
-    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(!results.is_empty());
     assert_eq!(results[0]["ruleId"], "PC1001");
-    assert_eq!(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "AGENTS.md");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "AGENTS.md"
+    );
     sarif_multitool_validates(&sarif_path);
 
     // Context window: a file larger than gpt-3.5-turbo's 16k window is an error.
@@ -172,27 +311,52 @@ fn budget_violations_exit_1_in_every_format() {
     let o = run(d, &["--model", "gpt-3.5-turbo", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let viol = v["violations"].as_array().unwrap().iter().find(|x| x["rule"] == "context-window").unwrap();
+    let viol = v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "context-window")
+        .unwrap();
     assert_eq!(viol["severity"], "error");
     assert_eq!(viol["path"], "CLAUDE.md");
 }
 
 fn sarif_multitool_validates(path: &Path) {
     let tool = oracle::repo().join("tests/tools/node_modules/.bin/sarif-multitool");
-    assert!(tool.exists(), "the SARIF Multitool is installed by scripts/test.sh (npm ci in tests/tools)");
+    assert!(
+        tool.exists(),
+        "the SARIF Multitool is installed by scripts/test.sh (npm ci in tests/tools)"
+    );
     let log = path.with_extension("validation.sarif");
     let out = Command::new(&tool)
         .args(["validate"])
         .arg(path)
         .args(["--output"])
         .arg(&log)
-        .args(["--log", "ForceOverwrite", "--level", "Error", "Warning", "--kind", "Fail"])
+        .args([
+            "--log",
+            "ForceOverwrite",
+            "--level",
+            "Error",
+            "Warning",
+            "--kind",
+            "Fail",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "multitool: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "multitool: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
-    let findings: Vec<String> = v["runs"][0]["results"].as_array().map_or(vec![], |r| r.iter().map(|x| x.to_string()).collect());
-    assert!(findings.is_empty(), "SARIF Multitool errors/warnings: {findings:?}");
+    let findings: Vec<String> = v["runs"][0]["results"]
+        .as_array()
+        .map_or(vec![], |r| r.iter().map(|x| x.to_string()).collect());
+    assert!(
+        findings.is_empty(),
+        "SARIF Multitool errors/warnings: {findings:?}"
+    );
 }
 
 #[test]
@@ -202,21 +366,31 @@ fn usage_config_and_git_errors_exit_2() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["--model", "gpt4o"], "did you mean 'gpt-4o'?"),
         (vec!["--base", "no-such-rev"], "unknown git revision"),
-        (vec!["--base", "HEAD", "--max-growth", "lots"], "--max-growth takes"),
+        (
+            vec!["--base", "HEAD", "--max-growth", "lots"],
+            "--max-growth takes",
+        ),
         (vec!["missing-dir"], "no such file or directory"),
         (vec!["--format", "yaml"], "invalid value 'yaml'"),
     ];
     for (args, msg) in cases {
         let o = run(d, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains(msg), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(msg),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(o.stdout.is_empty(), "nothing on stdout for an error");
     }
     std::fs::write(d.join("promptcost.toml"), "budget = 10\nbuget = 3\n").unwrap();
     let o = run(d, &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("promptcost.toml:2:1: unknown field `buget`"), "{err}");
+    assert!(
+        err.contains("promptcost.toml:2:1: unknown field `buget`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -229,21 +403,51 @@ fn unreadable_binary_huge_and_looping_files_are_skipped_with_a_note() {
     std::fs::write(d.join("prompts/bin.md"), b"\x00\x01\x02binary").unwrap();
     std::fs::write(d.join("prompts/latin1.md"), b"caf\xe9\n").unwrap();
     std::fs::write(d.join("prompts/huge.md"), "x".repeat(5000)).unwrap();
-    std::os::unix::fs::symlink(d.join("prompts/missing.md"), d.join("prompts/dangling.md")).unwrap();
+    std::os::unix::fs::symlink(d.join("prompts/missing.md"), d.join("prompts/dangling.md"))
+        .unwrap();
     std::os::unix::fs::symlink(d, d.join("prompts/loop")).unwrap();
     let o = run(d, &["--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let skipped: Vec<(String, String)> = v["skipped"].as_array().unwrap().iter().map(|s| (s["path"].as_str().unwrap().to_string(), s["reason"].as_str().unwrap().to_string())).collect();
-    let find = |p: &str| skipped.iter().find(|(x, _)| x.ends_with(p)).map(|(_, r)| r.clone()).unwrap_or_else(|| panic!("{p} not skipped: {skipped:?}"));
+    let skipped: Vec<(String, String)> = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let find = |p: &str| {
+        skipped
+            .iter()
+            .find(|(x, _)| x.ends_with(p))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{p} not skipped: {skipped:?}"))
+    };
     assert_eq!(find("bin.md"), "binary file");
     assert!(find("latin1.md").starts_with("not UTF-8"));
     assert!(find("huge.md").contains("above max_file_size"));
     assert!(find("dangling.md").contains("cannot read"));
-    assert!(skipped.iter().any(|(p, r)| p.contains("loop") && r.contains("cannot read")), "symlink loop reported: {skipped:?}");
+    assert!(
+        skipped
+            .iter()
+            .any(|(p, r)| p.contains("loop") && r.contains("cannot read")),
+        "symlink loop reported: {skipped:?}"
+    );
     assert_eq!(v["summary"]["files"], 1);
     let human = stdout(&run(d, &[]));
-    assert!(human.contains("note: skipped prompts/bin.md: binary file"), "{human}");
+    assert!(
+        human.contains("note: skipped prompts/bin.md: binary file"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -252,5 +456,8 @@ fn bundled_examples_show_one_deliberate_violation() {
     let o = run(&examples, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let out = stdout(&o);
-    assert!(out.contains("exceeds budget 60") && out.contains("section 'Output format'"), "{out}");
+    assert!(
+        out.contains("exceeds budget 60") && out.contains("section 'Output format'"),
+        "{out}"
+    );
 }

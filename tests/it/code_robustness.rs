@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use promptcost::extract::code::{
-    extract, input_edit, CodePrompt, CompiledRules, Lang, SourceFile,
-};
+use promptcost::extract::code::{extract, input_edit, CodePrompt, CompiledRules, Lang, SourceFile};
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);

@@ -33,7 +33,12 @@ fn floor(s: &str, mut b: usize) -> usize {
     b
 }
 
-fn check(lang: Lang, name: &str, base: String, edits: Vec<(f64, f64, String)>) -> Result<(), TestCaseError> {
+fn check(
+    lang: Lang,
+    name: &str,
+    base: String,
+    edits: Vec<(f64, f64, String)>,
+) -> Result<(), TestCaseError> {
     let rules = Arc::new(CompiledRules::default());
     let encs = [Encoding::O200kBase];
     let path = Path::new(name);
@@ -45,7 +50,12 @@ fn check(lang: Lang, name: &str, base: String, edits: Vec<(f64, f64, String)>) -
         text.replace_range(a..b, &ins);
         doc.replace(a..b, &ins);
         let fresh = Document::new_code(path, lang, &text, rules.clone(), &encs);
-        prop_assert_eq!(&doc.code.as_ref().unwrap().prompts, &fresh.code.as_ref().unwrap().prompts, "text {:?}", text);
+        prop_assert_eq!(
+            &doc.code.as_ref().unwrap().prompts,
+            &fresh.code.as_ref().unwrap().prompts,
+            "text {:?}",
+            text
+        );
     }
     Ok(())
 }
