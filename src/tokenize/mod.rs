@@ -7,6 +7,11 @@
 
 pub mod chunks;
 pub mod gemma3;
+mod openai;
+mod vendors;
+
+use openai::OpenAi;
+use vendors::Vendor;
 
 use std::fmt;
 
@@ -19,16 +24,28 @@ pub enum Encoding {
     Cl100kBase,
     /// Google's Gemma 3 SentencePiece model (Gemini 2.0, 2.5, 3.x).
     Gemma3,
+    /// DeepSeek's 128,000-token byte-level BPE (V3, V3.1, V4: one vocabulary).
+    DeepSeekV4,
+    /// Mistral's Tekken (`tekken_240911`: Mistral NeMo, Pixtral 12B, Ministral 8B, Small 24.09).
+    Tekken,
 }
 
 impl Encoding {
-    pub const ALL: [Encoding; 3] = [Encoding::O200kBase, Encoding::Cl100kBase, Encoding::Gemma3];
+    pub const ALL: [Encoding; 5] = [
+        Encoding::O200kBase,
+        Encoding::Cl100kBase,
+        Encoding::Gemma3,
+        Encoding::DeepSeekV4,
+        Encoding::Tekken,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Encoding::O200kBase => "o200k_base",
             Encoding::Cl100kBase => "cl100k_base",
             Encoding::Gemma3 => "gemma3",
+            Encoding::DeepSeekV4 => "deepseek_v4",
+            Encoding::Tekken => "tekken",
         }
     }
 
@@ -39,30 +56,53 @@ impl Encoding {
     /// Exact token count of `text` (plain text: no special tokens, no chat framing).
     ///
     /// The tokenizer tables load lazily on first use, once per process, and are shared
-    /// across threads (`bpe-openai` keeps them in a `LazyLock`, [`gemma3`] in a `OnceLock`).
+    /// across threads (`openai.rs` says which of two exact counters runs when).
     pub fn count(self, text: &str) -> usize {
         if text.is_empty() {
             return 0;
         }
         match self {
-            Encoding::O200kBase => bpe_openai::o200k_base().count(text),
-            Encoding::Cl100kBase => bpe_openai::cl100k_base().count(text),
+            Encoding::O200kBase => OpenAi::O200k.count(text),
+            Encoding::Cl100kBase => OpenAi::Cl100k.count(text),
             Encoding::Gemma3 => gemma3::count(text),
+            Encoding::DeepSeekV4 => Vendor::DeepSeek.count(text),
+            Encoding::Tekken => Vendor::Tekken.count(text),
         }
     }
 
-    /// Loads the tokenizer tables now (used to warm up in the background).
+    /// Loads the tokenizer tables now (used to warm up in the background): for the OpenAI
+    /// encodings the fast counter's tables, which a small count would not wait for.
     pub fn warm_up(self) {
-        self.count("warm up");
+        match self {
+            Encoding::O200kBase => openai::warm_up(OpenAi::O200k),
+            Encoding::Cl100kBase => openai::warm_up(OpenAi::Cl100k),
+            Encoding::Gemma3 => {
+                gemma3::model();
+            }
+            Encoding::DeepSeekV4 => Vendor::DeepSeek.warm_up(),
+            Encoding::Tekken => Vendor::Tekken.warm_up(),
+        }
+    }
+
+    /// The OpenAI encodings' two exact counters, separately: `bpe-openai` and `toktok`
+    /// (for the differential fuzz target and the benchmarks; `None` for other encodings).
+    #[doc(hidden)]
+    pub fn count_both(self, text: &str) -> Option<(usize, usize)> {
+        let e = match self {
+            Encoding::O200kBase => OpenAi::O200k,
+            Encoding::Cl100kBase => OpenAi::Cl100k,
+            _ => return None,
+        };
+        Some((e.count_reference(text), e.count_fast(text)))
     }
 
     /// Whether a count of `text` can be split at byte `p` (a char boundary, 0 < p < len)
     /// so that `count(text[..p]) + count(text[p..]) == count(text)` whatever surrounds it.
     ///
-    /// Both OpenAI encodings pre-tokenize with a regex and apply BPE to each piece, so a
-    /// split is exact exactly where every left context ends a piece. Two local rules
-    /// guarantee that (proved against both patterns in ARCHITECTURE.md, checked by
-    /// property tests against a from-scratch count):
+    /// The OpenAI, DeepSeek and Tekken encodings pre-tokenize with a regex and apply BPE to
+    /// each piece, so a split is exact exactly where every left context ends a piece. Two
+    /// local rules guarantee that (proved against each pattern in ARCHITECTURE.md, checked by
+    /// property tests and the oracle tests against a from-scratch count):
     /// 1. after `\n`, before a character that is neither whitespace nor `/`
     ///    (o200k's punctuation rule `[^\s\p{L}\p{N}]+[\r\n/]*` swallows `;\n//`);
     /// 2. after a non-whitespace character, before a space or a tab (no piece continues
@@ -73,7 +113,10 @@ impl Encoding {
     #[inline]
     pub fn is_cut(self, prev: char, next: char) -> bool {
         match self {
-            Encoding::O200kBase | Encoding::Cl100kBase => {
+            Encoding::O200kBase
+            | Encoding::Cl100kBase
+            | Encoding::DeepSeekV4
+            | Encoding::Tekken => {
                 (prev == '\n' && next != '/' && !next.is_whitespace())
                     || ((next == ' ' || next == '\t') && !prev.is_whitespace())
             }

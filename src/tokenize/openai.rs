@@ -1,0 +1,109 @@
+//! OpenAI's encodings (`o200k_base`, `cl100k_base`): which exact implementation counts a text.
+//!
+//! Owns: the choice between two exact counters that agree token for token with OpenAI's
+//! `tiktoken` (oracle tests, a differential fuzz target): `toktok` (several times faster, but
+//! its tables take ~0.3 s to build) and `bpe-openai` (ready in ~50 ms). `toktok`'s tables are
+//! built lazily: at once for a text big enough to repay them, on a background thread once a
+//! process has counted enough text (a `check` run, an editor session), or by
+//! [`warm_up`] (the server, off the request path). Until they are ready `bpe-openai` counts,
+//! so `promptcost count small.md` starts as fast as before.
+//! Never: changes a count (both counters are exact), or blocks a small count on a table build.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// The two OpenAI encodings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OpenAi {
+    O200k,
+    Cl100k,
+}
+
+/// A text at least this long builds the fast tables at once: building them (~0.3 s) costs
+/// less than counting it with `bpe-openai` instead.
+const BUILD_NOW: usize = 4 << 20;
+/// After this many bytes counted by `bpe-openai` in one process, the fast tables are built on
+/// a background thread (a `check` over many files, an editor session without warm-up).
+const BUILD_IN_BACKGROUND: usize = 512 << 10;
+
+struct Slot {
+    fast: OnceLock<toktok::Tokenizer>,
+    spawned: AtomicBool,
+    slow_bytes: AtomicUsize,
+}
+
+static SLOTS: [Slot; 2] = [Slot::new(), Slot::new()];
+
+impl Slot {
+    const fn new() -> Slot {
+        Slot {
+            fast: OnceLock::new(),
+            spawned: AtomicBool::new(false),
+            slow_bytes: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl OpenAi {
+    fn slot(self) -> &'static Slot {
+        &SLOTS[self as usize]
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            OpenAi::O200k => "o200k_base",
+            OpenAi::Cl100k => "cl100k_base",
+        }
+    }
+
+    /// The fast counter, built now if needed.
+    fn fast(self) -> &'static toktok::Tokenizer {
+        self.slot().fast.get_or_init(|| {
+            // The embedded tables of a published crate version: a failure is a build defect.
+            toktok::Tokenizer::builtin(self.name()).expect("toktok's embedded tables load")
+        })
+    }
+
+    fn slow(self) -> &'static bpe_openai::Tokenizer {
+        match self {
+            OpenAi::O200k => bpe_openai::o200k_base(),
+            OpenAi::Cl100k => bpe_openai::cl100k_base(),
+        }
+    }
+
+    /// Exact token count of `text` (no special tokens).
+    pub(crate) fn count(self, text: &str) -> usize {
+        let slot = self.slot();
+        if let Some(fast) = slot.fast.get() {
+            return fast.count(text.as_bytes());
+        }
+        if text.len() >= BUILD_NOW {
+            return self.fast().count(text.as_bytes());
+        }
+        let counted = slot.slow_bytes.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+        if counted >= BUILD_IN_BACKGROUND && !slot.spawned.swap(true, Ordering::Relaxed) {
+            // If no thread can be started, bpe-openai simply keeps counting.
+            let _ = std::thread::Builder::new()
+                .name(format!("promptcost-{}", self.name()))
+                .spawn(move || {
+                    self.fast();
+                });
+        }
+        self.slow().count(text)
+    }
+
+    /// Exact count with `bpe-openai` only (the differential fuzz target and benchmarks).
+    pub(crate) fn count_reference(self, text: &str) -> usize {
+        self.slow().count(text)
+    }
+
+    /// Exact count with `toktok` only, building its tables if needed.
+    pub(crate) fn count_fast(self, text: &str) -> usize {
+        self.fast().count(text.as_bytes())
+    }
+}
+
+/// Builds the fast tables now (the server calls this on a background thread).
+pub(crate) fn warm_up(enc: OpenAi) {
+    enc.fast();
+}
