@@ -13,7 +13,7 @@ fi
 export RUSTC_BOOTSTRAP=1
 # `extract` starts from the bundled examples, each behind the byte that selects its file kind
 # in fuzz_targets/extract.rs (0 Markdown, 1 Prompty, 2 dotprompt, 4 Python, 5 TS, 6 TSX,
-# 7 JS, 8 Rust, 9 Go); `document_edits` from the hand-made inputs in seeds/.
+# 7 JS, 8 Rust, 9 Go); `document_edits` and `counters` from the hand-made inputs in seeds/.
 mkdir -p seeds/extract
 find ../examples -type f | while read -r f; do
   case "$f" in
@@ -22,7 +22,7 @@ find ../examples -type f | while read -r f; do
   esac
   { printf "\\$(printf '%03o' "$k")"; head -c 3000 "$f"; } > "seeds/extract/$(basename "$f")"
 done
-for t in document_edits extract; do
+for t in document_edits extract counters; do
   mkdir -p "corpus/$t"
   printf '\n==> fuzz %s for %ss\n' "$t" "$secs"
   log="$(mktemp)"

@@ -241,8 +241,32 @@ impl Model {
         best
     }
 
-    /// Token count of a normalized segment (spaces already turned into '▁').
-    fn count_normalized(&self, s: &str) -> usize {
+    /// The symbol that starts at byte `i` of a normalized segment: its length in bytes, and
+    /// whether it is a user-defined piece (frozen: never merged).
+    #[inline]
+    pub(super) fn symbol_at(&self, s: &str, i: usize) -> (usize, bool) {
+        let b = s.as_bytes()[i];
+        if b.is_ascii() && !self.ud_first_ascii[b as usize] {
+            return (1, false);
+        }
+        match self.user_defined_prefix(&s[i..]) {
+            Some(n) => (n, true),
+            None => (s[i..].chars().next().map_or(1, char::len_utf8), false),
+        }
+    }
+
+    /// The score of `piece`, if it is a piece a merge may produce.
+    #[inline]
+    pub(super) fn score(&self, piece: &str) -> Option<f32> {
+        self.pieces.get(piece).copied()
+    }
+
+    /// Token count of a normalized segment (spaces already turned into '▁'), by the
+    /// straightforward transcription of `bpe_model.cc` (one heap of candidate merges): the
+    /// reference that the fast merge loop (`gemma3_merge.rs`) is tested and benchmarked
+    /// against.
+    #[doc(hidden)]
+    pub fn count_reference(&self, s: &str) -> usize {
         #[derive(Clone, Copy)]
         struct Sym {
             start: u32,
@@ -261,18 +285,9 @@ impl Model {
         }
         // 2. Symbols: user-defined pieces (frozen) or single characters.
         let mut syms: Vec<Sym> = Vec::with_capacity(s.len());
-        let bytes = s.as_bytes();
         let mut i = 0;
         while i < s.len() {
-            let b = bytes[i];
-            let (len, frozen) = if b.is_ascii() && !self.ud_first_ascii[b as usize] {
-                (1, false)
-            } else {
-                match self.user_defined_prefix(&s[i..]) {
-                    Some(n) => (n, true),
-                    None => (s[i..].chars().next().map_or(1, char::len_utf8), false),
-                }
-            };
+            let (len, frozen) = self.symbol_at(s, i);
             let n = syms.len() as u32;
             syms.push(Sym {
                 start: i as u32,
@@ -347,7 +362,7 @@ impl Model {
 /// Scores as sortable integers: the model's scores are whole numbers from 0 (user-defined
 /// pieces) down to -255,504 (the last merge); `tests` check every piece maps exactly.
 #[inline]
-fn score_rank(score: f32) -> u32 {
+pub(super) fn score_rank(score: f32) -> u32 {
     (score as i64 + (1 << 30)).clamp(0, u32::MAX as i64) as u32
 }
 
@@ -382,45 +397,83 @@ pub fn clear_cache() {
 /// Exact Gemma 3 token count of `text` (no BOS/EOS), equal to
 /// `len(SentencePieceProcessor(model_file=...).encode(text))`.
 pub fn count(text: &str) -> usize {
+    count_by(text, super::gemma3_merge::count)
+}
+
+/// [`count`] with the reference merge loop ([`Model::count_reference`]): the benchmarks'
+/// baseline and the tests' second opinion.
+#[doc(hidden)]
+pub fn count_by_reference(text: &str) -> usize {
+    count_by(text, Model::count_reference)
+}
+
+fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
     let m = model();
-    let mut total = 0;
-    let mut seg_start = 0;
-    let mut prev: Option<char> = None;
-    let mut normalized = String::new();
-    let mut count_segment = |seg: &str| -> usize {
-        if seg.is_empty() {
-            return 0;
-        }
-        let cacheable = seg.len() <= CACHE_MAX_SEGMENT;
-        if cacheable {
-            if let Some(n) = CACHE.with(|c| c.borrow().get(seg).copied()) {
-                return n as usize;
-            }
-        }
-        normalized.clear();
-        normalized.extend(seg.chars().map(|c| if c == ' ' { SPACE } else { c }));
-        let n = m.count_normalized(&normalized);
-        if cacheable {
-            CACHE.with(|c| {
-                let mut c = c.borrow_mut();
-                if c.len() >= CACHE_MAX_ENTRIES {
-                    c.clear();
+    CACHE.with(|cache| {
+        // Not re-entered: the merge loop never counts.
+        let mut cache = cache.borrow_mut();
+        let mut normalized = String::new();
+        let mut count_segment = |seg: &str| -> usize {
+            let cacheable = seg.len() <= CACHE_MAX_SEGMENT;
+            if cacheable {
+                if let Some(&n) = cache.get(seg) {
+                    return n as usize;
                 }
-                c.insert(seg.into(), n as u32);
-            });
-        }
-        n
-    };
-    for (i, c) in text.char_indices() {
-        if let Some(p) = prev {
-            if is_cut(p, c) {
+            }
+            normalized.clear();
+            normalized.extend(seg.chars().map(|c| if c == ' ' { SPACE } else { c }));
+            let n = merge(m, &normalized);
+            if cacheable {
+                if cache.len() >= CACHE_MAX_ENTRIES {
+                    cache.clear();
+                }
+                cache.insert(seg.into(), n as u32);
+            }
+            n
+        };
+        // Cuts by byte class (`is_cut` looks only at ASCII characters and '▁').
+        let b = text.as_bytes();
+        let (mut total, mut seg_start) = (0, 0);
+        let Some(&first) = b.first() else { return 0 };
+        let mut prev = class_at(b, 0, first);
+        for (i, &x) in b.iter().enumerate().skip(1) {
+            if x & 0xC0 == 0x80 {
+                continue; // inside a character
+            }
+            let next = class_at(b, i, x);
+            if is_cut_class(prev, next) {
                 total += count_segment(&text[seg_start..i]);
                 seg_start = i;
             }
+            prev = next;
         }
-        prev = Some(c);
+        total + count_segment(&text[seg_start..])
+    })
+}
+
+/// The class of the character starting at `b[i]` (= `x`) for [`is_cut_class`]: ASCII as is,
+/// '▁' as [`CLASS_SPACE`], anything else as [`CLASS_OTHER`].
+#[inline]
+fn class_at(b: &[u8], i: usize, x: u8) -> u8 {
+    if x.is_ascii() {
+        x
+    } else if x == 0xE2 && b.get(i + 1) == Some(&0x96) && b.get(i + 2) == Some(&0x81) {
+        CLASS_SPACE
+    } else {
+        CLASS_OTHER
     }
-    total + count_segment(&text[seg_start..])
+}
+
+const CLASS_SPACE: u8 = 0x80;
+const CLASS_OTHER: u8 = 0xFF;
+
+/// [`is_cut`] on character classes.
+#[inline]
+fn is_cut_class(prev: u8, next: u8) -> bool {
+    let sp = |c: u8| c == b' ' || c == CLASS_SPACE;
+    let ws = |c: u8| matches!(c, b'\n' | b'\t' | b'\r');
+    (sp(next) && !sp(prev) && prev != b'>')
+        || (ws(prev) || ws(next)) && !(prev == next && prev != b'\r')
 }
 
 #[cfg(test)]
@@ -486,6 +539,63 @@ mod tests {
         assert_eq!(count(" diffformul"), 4);
     }
 
+    /// The fast merge loop against the reference on every piece as text (where a wrong merge
+    /// order shows) and on long texts that take the heap and the two-level heap.
+    #[test]
+    fn fast_merge_equals_the_reference() {
+        let m = model();
+        let mut wrong = Vec::new();
+        for &(piece, _) in &m.all_pieces {
+            if !piece.is_empty()
+                && super::super::gemma3_merge::count(m, piece) != m.count_reference(piece)
+            {
+                wrong.push(piece);
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} pieces differ, e.g. {:?}",
+            wrong.len(),
+            &wrong[..wrong.len().min(5)]
+        );
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let alphabet: Vec<&str> = vec![
+            "a", "e", "t", "n", "s", "X", "1", "0", "'", ".", "<", ">", "/", "b", "▁", "日", "😀",
+            "é", "ing", "th",
+        ];
+        for len in [30, 47, 48, 49, 500, 5000, 8191, 8192, 20_000, 70_000] {
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            assert_eq!(
+                super::super::gemma3_merge::count(m, &text),
+                m.count_reference(&text),
+                "length {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn cut_classes_agree_with_is_cut() {
+        let chars = [
+            ' ', SPACE, '>', '<', '\n', '\t', '\r', 'a', 'Z', '0', '.', 'é', '日', '😀',
+            '\u{2580}', '\u{2582}', '\0', '\u{7f}',
+        ];
+        for p in chars {
+            for n in chars {
+                let mut buf = [0u8; 8];
+                let pc = p.encode_utf8(&mut buf).as_bytes().to_vec();
+                let nc = n.encode_utf8(&mut buf).as_bytes().to_vec();
+                let (pk, nk) = (class_at(&pc, 0, pc[0]), class_at(&nc, 0, nc[0]));
+                assert_eq!(is_cut_class(pk, nk), is_cut(p, n), "{p:?} {n:?}");
+            }
+        }
+    }
+
     #[test]
     fn segmented_count_equals_one_pass() {
         let m = model();
@@ -498,7 +608,7 @@ mod tests {
                 .chars()
                 .map(|c| if c == ' ' { SPACE } else { c })
                 .collect();
-            assert_eq!(count(text), m.count_normalized(&normalized), "{text:?}");
+            assert_eq!(count(text), m.count_reference(&normalized), "{text:?}");
         }
     }
 }

@@ -31,8 +31,4 @@ impl Vendor {
     pub(crate) fn count(self, text: &str) -> usize {
         self.encoding().count(text)
     }
-
-    pub(crate) fn warm_up(self) {
-        self.encoding();
-    }
 }
