@@ -712,29 +712,13 @@ fn open_document(
     Some((doc, a))
 }
 
-/// Reads a file as text, or says why it is skipped.
+/// Reads a file as text, or says why it is skipped (the rules of [`crate::textfile`]).
 fn read_prompt_file(path: &Path, max: u64) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.len() > max {
-        return Err(format!(
-            "{} bytes, above max_file_size ({max} bytes)",
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    text_of(bytes)
+    crate::textfile::read(path, max).map_err(|e| e.to_string())
 }
 
 fn text_of(bytes: Vec<u8>) -> Result<String, String> {
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err("binary file".into());
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::textfile::decode(bytes).map_err(|e| e.to_string())
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
