@@ -15,6 +15,7 @@ mod code_values;
 mod document_props;
 mod engine_props;
 mod lsp_e2e;
+mod lsp_session;
 mod many_docs;
 mod oracle_counts;
 mod soak;
