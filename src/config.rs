@@ -467,7 +467,6 @@ impl Settings {
         }
         crate::extract::code::Lang::from_path(path)
     }
-
 }
 
 /// The configured models, never empty: the first is the primary model (hints, lenses and
@@ -542,7 +541,10 @@ mod tests {
         assert_eq!(s.models.len(), 3);
         assert!(s.models.primary().counting.is_exact());
         assert_eq!(s.models.for_prompt(Some("nope")).id, s.models.primary().id);
-        assert_eq!(s.models.for_prompt(Some(&s.models[1].id)).id, s.models[1].id);
+        assert_eq!(
+            s.models.for_prompt(Some(&s.models[1].id)).id,
+            s.models[1].id
+        );
         assert!(ModelSet::new(vec![]).is_none());
         assert_eq!(s.models[1].provider, "anthropic");
         assert_eq!(s.models[2].provider, "gemini");
