@@ -33,21 +33,27 @@ fn throughput() {
         };
         for (name, text) in [("prose", prose(MB)), ("code", code(MB))] {
             let n = bpe.count(text.as_str());
-            let t_tok = median_time(7, || {
-                black_box(tok.count(black_box(text.as_bytes())));
-            });
-            let t_ours = median_time(7, || {
-                black_box(enc.count(black_box(&text)));
-            });
             let rope = Rope::from_str(&text);
-            let t_engine = median_time(5, || {
-                let c = ChunkedCount::new(enc, &rope, &[]);
-                assert_eq!(c.total() as usize, n);
-            });
-            let t_bpe = median_time(5, || {
-                black_box(bpe.count(black_box(text.as_str())));
-            });
-            let t_tik = median_time(3, || {
+            let t = interleaved(
+                9,
+                &mut [
+                    &mut || {
+                        black_box(tok.count(black_box(text.as_bytes())));
+                    },
+                    &mut || {
+                        black_box(enc.count(black_box(&text)));
+                    },
+                    &mut || {
+                        let c = ChunkedCount::new(enc, &rope, &[]);
+                        assert_eq!(c.total() as usize, n);
+                    },
+                    &mut || {
+                        black_box(bpe.count(black_box(text.as_str())));
+                    },
+                ],
+            );
+            let (t_tok, t_ours, t_engine, t_bpe) = (t[0], t[1], t[2], t[3]);
+            let t_tik = median_time(1, || {
                 black_box(tik.encode_ordinary(black_box(&text)).len());
             });
             assert_eq!(tok.count(text.as_bytes()), n, "toktok and bpe-openai agree");

@@ -161,3 +161,22 @@ pub fn mbps(bytes: usize, d: Duration) -> f64 {
 pub fn filter() -> Option<String> {
     std::env::args().skip(1).find(|a| !a.starts_with('-'))
 }
+
+/// Medians of `runs` rounds, each round running every one of `fs` once in turn: machine load
+/// that drifts during a run then weighs on all of them alike (ratios between them stay fair).
+pub fn interleaved(runs: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    let mut t: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); fs.len()];
+    for _ in 0..runs {
+        for (f, t) in fs.iter_mut().zip(t.iter_mut()) {
+            let s = Instant::now();
+            f();
+            t.push(s.elapsed());
+        }
+    }
+    t.into_iter()
+        .map(|mut v| {
+            v.sort();
+            v[v.len() / 2]
+        })
+        .collect()
+}
