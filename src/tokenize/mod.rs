@@ -71,9 +71,8 @@ impl Encoding {
         }
     }
 
-    /// Loads the tokenizer tables now (used to warm up in the background): for the OpenAI
-    /// encodings the fast counter's tables (~115 MB for both), which a small count would not
-    /// wait for. DeepSeek and Tekken load on first use instead (~0.1 s, 22 MB and 5 MB): few
+    /// Loads the tokenizer tables now (used to warm up in the background): for `o200k_base`
+    /// the fast counter's tables, which a small count would not wait for (`openai.rs`). DeepSeek and Tekken load on first use instead (~0.1 s, 22 MB and 5 MB): few
     /// configurations count them.
     pub fn warm_up(self) {
         match self {

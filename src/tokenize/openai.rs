@@ -5,7 +5,7 @@
 //! its tables take ~0.3 s to build) and `bpe-openai` (ready in ~50 ms). `toktok`'s tables are
 //! built lazily: at once for a text big enough to repay them, on a background thread once a
 //! process has counted enough text (a `check` run, an editor session), or by
-//! [`warm_up`] (the server, off the request path). Until they are ready `bpe-openai` counts,
+//! [`warm_up`] (the server, off the request path, for `o200k_base`). Until they are ready `bpe-openai` counts,
 //! so `promptcost count small.md` starts as fast as before.
 //! Never: changes a count (both counters are exact), or blocks a small count on a table build.
 
@@ -103,7 +103,17 @@ impl OpenAi {
     }
 }
 
-/// Builds the fast tables now (the server calls this on a background thread).
+/// Loads tables now (the server calls this on a background thread): `o200k_base`'s fast
+/// tables (67 MB; most models count with it), but `cl100k_base`'s `bpe-openai` tables only
+/// (29 MB instead of 49 MB: few models still use it; its fast tables follow when enough text
+/// is counted).
 pub(crate) fn warm_up(enc: OpenAi) {
-    enc.fast();
+    match enc {
+        OpenAi::O200k => {
+            enc.fast();
+        }
+        OpenAi::Cl100k => {
+            enc.slow();
+        }
+    }
 }
