@@ -9,8 +9,44 @@
 //! so `promptcost count small.md` starts as fast as before.
 //! Never: changes a count (both counters are exact), or blocks a small count on a table build.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
+
+/// Zero bytes after the text handed to `toktok`: its piece cache (`pcache::pack_key`, 0.3.0)
+/// loads 16 bytes at a time and may read up to 15 bytes past the end of the input (found by
+/// our fuzz target under AddressSanitizer). The text is copied into a buffer that ends in
+/// these zeros, so that read stays inside memory we own and initialised; counts do not
+/// depend on those bytes (the oracle and fuzz tests compare with bpe-openai).
+const TOKTOK_SLACK: usize = 64;
+
+thread_local! {
+    static PADDED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `toktok`'s count of `text`, read from a zero-padded copy (see [`TOKTOK_SLACK`]).
+fn toktok_count(tok: &toktok::Tokenizer, text: &str) -> usize {
+    PADDED.with(|buf| {
+        let Ok(mut buf) = buf.try_borrow_mut() else {
+            let mut own = Vec::new();
+            return padded_count(tok, text, &mut own);
+        };
+        padded_count(tok, text, &mut buf)
+    })
+}
+
+fn padded_count(tok: &toktok::Tokenizer, text: &str, buf: &mut Vec<u8>) -> usize {
+    buf.clear();
+    buf.reserve(text.len() + TOKTOK_SLACK);
+    buf.extend_from_slice(text.as_bytes());
+    buf.resize(text.len() + TOKTOK_SLACK, 0);
+    let n = tok.count(&buf[..text.len()]);
+    if buf.capacity() > (4 << 20) {
+        // Do not keep a large file's copy per thread.
+        *buf = Vec::new();
+    }
+    n
+}
 
 /// The two OpenAI encodings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,10 +111,10 @@ impl OpenAi {
     pub(crate) fn count(self, text: &str) -> usize {
         let slot = self.slot();
         if let Some(fast) = slot.fast.get() {
-            return fast.count(text.as_bytes());
+            return toktok_count(fast, text);
         }
         if text.len() >= BUILD_NOW {
-            return self.fast().count(text.as_bytes());
+            return toktok_count(self.fast(), text);
         }
         let counted = slot.slow_bytes.fetch_add(text.len(), Ordering::Relaxed) + text.len();
         if counted >= BUILD_IN_BACKGROUND && !slot.spawned.swap(true, Ordering::Relaxed) {
@@ -99,7 +135,7 @@ impl OpenAi {
 
     /// Exact count with `toktok` only, building its tables if needed.
     pub(crate) fn count_fast(self, text: &str) -> usize {
-        self.fast().count(text.as_bytes())
+        toktok_count(self.fast(), text)
     }
 }
 
