@@ -88,7 +88,11 @@ impl Number {
         match self {
             Number::Int(i) => Some(*i as f64),
             Number::Float(f) => Some(*f),
-            Number::Text(t) => t.replace(['_', ','], "").trim_start_matches('$').parse().ok(),
+            Number::Text(t) => t
+                .replace(['_', ','], "")
+                .trim_start_matches('$')
+                .parse()
+                .ok(),
         }
     }
 }
@@ -525,7 +529,10 @@ fn cost_config(
 ) -> Result<crate::cost::CostConfig, ConfigError> {
     use crate::cost::{parse_share, Cache, CostConfig, OutputSource, Ttl};
     let positive = |v: &Spanned<Number>, key: &str, what: &str| -> Result<f64, ConfigError> {
-        v.get_ref().as_f64().filter(|x| x.is_finite() && *x > 0.0).ok_or_else(|| err(Some(v.span()), format!("key `{key}`: {what}")))
+        v.get_ref()
+            .as_f64()
+            .filter(|x| x.is_finite() && *x > 0.0)
+            .ok_or_else(|| err(Some(v.span()), format!("key `{key}`: {what}")))
     };
     let hit = match (o.cache_hit, &file.cache_hit) {
         (Some(h), _) => Some(h.clamp(0.0, 1.0)),
@@ -534,12 +541,18 @@ fn cost_config(
                 Number::Text(t) => parse_share(t),
                 n => n.as_f64().filter(|x| (0.0..=1.0).contains(x)),
             };
-            Some(share.ok_or_else(|| err(Some(v.span()), "key `cache_hit`: a share of calls, 0.0 to 1.0 or \"80%\"".into()))?)
+            Some(share.ok_or_else(|| {
+                err(
+                    Some(v.span()),
+                    "key `cache_hit`: a share of calls, 0.0 to 1.0 or \"80%\"".into(),
+                )
+            })?)
         }
         _ => None,
     };
     let ttl = match &file.cache_ttl {
-        Some(t) => Ttl::parse(t.get_ref()).ok_or_else(|| err(Some(t.span()), "key `cache_ttl`: \"5m\" or \"1h\"".into()))?,
+        Some(t) => Ttl::parse(t.get_ref())
+            .ok_or_else(|| err(Some(t.span()), "key `cache_ttl`: \"5m\" or \"1h\"".into()))?,
         None => Ttl::default(),
     };
     let mut cfg = CostConfig {
@@ -557,33 +570,66 @@ fn cost_config(
     };
     if let Some(t) = &file.turns {
         if *t.get_ref() == 0 {
-            return Err(err(Some(t.span()), "key `turns`: a positive number of turns".into()));
+            return Err(err(
+                Some(t.span()),
+                "key `turns`: a positive number of turns".into(),
+            ));
         }
         cfg.turns = Some(*t.get_ref());
     }
     if let Some(b) = &file.budget_usd {
-        cfg.budget_usd = Some(positive(b, "budget_usd", "a positive amount in USD per call")?);
+        cfg.budget_usd = Some(positive(
+            b,
+            "budget_usd",
+            "a positive amount in USD per call",
+        )?);
     }
-    for (key, map, what) in [("volume", &file.volume, "a positive number of calls per day"), ("monthly_budget_usd", &file.monthly_budget_usd, "a positive amount in USD per month")] {
+    for (key, map, what) in [
+        ("volume", &file.volume, "a positive number of calls per day"),
+        (
+            "monthly_budget_usd",
+            &file.monthly_budget_usd,
+            "a positive amount in USD per month",
+        ),
+    ] {
         for (glob, v) in map.iter().flatten() {
-            let set = glob_set(&[glob.as_str()]).map_err(|m| err(Some(v.span()), format!("key `{key}.\"{glob}\"`: {m}")))?;
+            let set = glob_set(&[glob.as_str()])
+                .map_err(|m| err(Some(v.span()), format!("key `{key}.\"{glob}\"`: {m}")))?;
             let n = positive(v, &format!("{key}.\"{glob}\""), what)?;
-            let rules = if key == "volume" { &mut cfg.volume } else { &mut cfg.monthly_budgets };
+            let rules = if key == "volume" {
+                &mut cfg.volume
+            } else {
+                &mut cfg.monthly_budgets
+            };
             rules.push((glob.clone(), set, n));
         }
     }
     if let Some(u) = &file.usage {
         let full = absolutize(base_dir, u.get_ref());
-        let inside = match (std::fs::canonicalize(&full), std::fs::canonicalize(base_dir)) {
+        let inside = match (
+            std::fs::canonicalize(&full),
+            std::fs::canonicalize(base_dir),
+        ) {
             (Ok(f), Ok(b)) => f.starts_with(b),
             _ => false,
         };
         if !inside {
-            return Err(err(Some(u.span()), format!("key `usage`: {} is not a file inside this project", full.display())));
+            return Err(err(
+                Some(u.span()),
+                format!(
+                    "key `usage`: {} is not a file inside this project",
+                    full.display()
+                ),
+            ));
         }
-        let files = crate::cost::usage::read_files(&[&full]).map_err(|m| err(Some(u.span()), format!("key `usage`: {m}")))?;
+        let files = crate::cost::usage::read_files(&[&full])
+            .map_err(|m| err(Some(u.span()), format!("key `usage`: {m}")))?;
         let report = crate::cost::usage::read(&files, table, None, None);
-        cfg.usage_output = report.models.iter().map(|m| (m.model.clone(), m.avg_output_tokens, m.calls)).collect();
+        cfg.usage_output = report
+            .models
+            .iter()
+            .map(|m| (m.model.clone(), m.avg_output_tokens, m.calls))
+            .collect();
     }
     Ok(cfg)
 }
@@ -693,7 +739,11 @@ mod tests {
     #[test]
     fn cost_keys_load_and_bad_ones_are_located() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("runs.jsonl"), "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":250}}\n").unwrap();
+        std::fs::write(
+            dir.path().join("runs.jsonl"),
+            "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":250}}\n",
+        )
+        .unwrap();
         let p = dir.path().join(CONFIG_FILE);
         std::fs::write(
             &p,
@@ -703,12 +753,34 @@ mod tests {
         .unwrap();
         let s = Settings::load(dir.path(), Some(&p), &Overrides::default()).unwrap();
         let c = &s.cost;
-        assert_eq!(c.cache, Some(crate::cost::Cache { hit: 0.8, ttl: crate::cost::Ttl::OneHour }));
-        assert_eq!((c.turns, c.budget_usd, c.reasoning_tokens), (Some(20), Some(0.05), 100));
-        assert_eq!(crate::cost::by_glob(&c.volume, Path::new("prompts/a.md")), Some(10_000.0));
-        assert_eq!(crate::cost::by_glob(&c.monthly_budgets, Path::new("x.prompt")), Some(250.5));
+        assert_eq!(
+            c.cache,
+            Some(crate::cost::Cache {
+                hit: 0.8,
+                ttl: crate::cost::Ttl::OneHour
+            })
+        );
+        assert_eq!(
+            (c.turns, c.budget_usd, c.reasoning_tokens),
+            (Some(20), Some(0.05), 100)
+        );
+        assert_eq!(
+            crate::cost::by_glob(&c.volume, Path::new("prompts/a.md")),
+            Some(10_000.0)
+        );
+        assert_eq!(
+            crate::cost::by_glob(&c.monthly_budgets, Path::new("x.prompt")),
+            Some(250.5)
+        );
         assert_eq!(c.usage_output, vec![("gpt-4o".to_string(), 250.0, 1)]);
-        for (bad, key) in [("cache_hit = 1.5\n", "cache_hit"), ("cache_ttl = \"2h\"\n", "cache_ttl"), ("turns = 0\n", "turns"), ("budget_usd = -1\n", "budget_usd"), ("[volume]\n\"a\" = 0\n", "volume"), ("usage = \"../x.jsonl\"\n", "usage")] {
+        for (bad, key) in [
+            ("cache_hit = 1.5\n", "cache_hit"),
+            ("cache_ttl = \"2h\"\n", "cache_ttl"),
+            ("turns = 0\n", "turns"),
+            ("budget_usd = -1\n", "budget_usd"),
+            ("[volume]\n\"a\" = 0\n", "volume"),
+            ("usage = \"../x.jsonl\"\n", "usage"),
+        ] {
             std::fs::write(&p, bad).unwrap();
             let e = Settings::load(dir.path(), Some(&p), &Overrides::default()).unwrap_err();
             assert!(e.message.contains(key) && e.line >= 1, "{bad}: {e}");

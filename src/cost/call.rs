@@ -87,8 +87,17 @@ pub fn call(m: &Model, r: &Request, cache: Option<Cache>) -> Option<CallCost> {
     let p = m.prices_for(r.input);
     let input_price = p.input?;
     let output_price = p.output?;
-    let tier_above = m.tiers.iter().rev().find(|t| r.input > t.above).map(|t| t.above);
-    let mut c = CallCost { output: (r.output + r.reasoning) as f64 * output_price, tier_above, ..CallCost::default() };
+    let tier_above = m
+        .tiers
+        .iter()
+        .rev()
+        .find(|t| r.input > t.above)
+        .map(|t| t.above);
+    let mut c = CallCost {
+        output: (r.output + r.reasoning) as f64 * output_price,
+        tier_above,
+        ..CallCost::default()
+    };
     let rule = rules::caching(m);
     let Some(cache) = cache else {
         c.input = r.input as f64 * input_price;
@@ -152,7 +161,12 @@ pub struct ConversationCost {
 /// Turn `k` (1-based) sends `first.input + (k-1) * (output + user_tokens)` tokens (reasoning
 /// tokens are not re-sent: OpenAI and Anthropic drop earlier turns' reasoning). With a cache assumption, the previous turn's request is the cached prefix of the
 /// next (Anthropic: written with a breakpoint on the last message).
-pub fn conversation(m: &Model, first: &Request, conv: Conversation, cache: Option<Cache>) -> Option<ConversationCost> {
+pub fn conversation(
+    m: &Model,
+    first: &Request,
+    conv: Conversation,
+    cache: Option<Cache>,
+) -> Option<ConversationCost> {
     let turns = conv.turns.max(1);
     let grow = first.output + conv.user_tokens;
     let mut total = CallCost::default();
@@ -161,7 +175,16 @@ pub fn conversation(m: &Model, first: &Request, conv: Conversation, cache: Optio
     let mut last_input = first.input;
     for k in 0..turns {
         let input = first.input + k * grow;
-        let req = if k == 0 { *first } else { Request { input, prefix: prev_input, write_rest: true, ..*first } };
+        let req = if k == 0 {
+            *first
+        } else {
+            Request {
+                input,
+                prefix: prev_input,
+                write_rest: true,
+                ..*first
+            }
+        };
         let c = call(m, &req, cache)?;
         total.add(&c);
         without_history += call(m, first, cache)?.total();
@@ -169,8 +192,16 @@ pub fn conversation(m: &Model, first: &Request, conv: Conversation, cache: Optio
         last_input = input;
     }
     let t = total.total();
-    let history_share = if t > 0.0 { ((t - without_history) / t).max(0.0) } else { 0.0 };
-    Some(ConversationCost { total, history_share, last_input })
+    let history_share = if t > 0.0 {
+        ((t - without_history) / t).max(0.0)
+    } else {
+        0.0
+    };
+    Some(ConversationCost {
+        total,
+        history_share,
+        last_input,
+    })
 }
 
 /// Calls per day → cost per day and per month (30 days).
@@ -198,9 +229,22 @@ mod tests {
     #[test]
     fn input_plus_output_plus_reasoning() {
         let m = model("gpt-4o");
-        let c = call(&m, &Request { input: 2_000, output: 300, reasoning: 200, ..Default::default() }, None).unwrap();
+        let c = call(
+            &m,
+            &Request {
+                input: 2_000,
+                output: 300,
+                reasoning: 200,
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
         assert!(close(c.input, 0.005), "{c:?}");
-        assert!(close(c.output, 0.005), "reasoning is billed as output: {c:?}");
+        assert!(
+            close(c.output, 0.005),
+            "reasoning is billed as output: {c:?}"
+        );
         assert!(close(c.total(), 0.010));
     }
 
@@ -208,14 +252,42 @@ mod tests {
     fn openai_cache_reads_in_128_token_steps() {
         let m = model("gpt-4o");
         // 3,000-token prompt, 2,500 static: 1,024 + 11*128 = 2,432 cacheable. 80% hits.
-        let r = Request { input: 3_000, prefix: 2_500, output: 100, ..Default::default() };
-        let c = call(&m, &r, Some(Cache { hit: 0.8, ttl: Ttl::FiveMinutes })).unwrap();
+        let r = Request {
+            input: 3_000,
+            prefix: 2_500,
+            output: 100,
+            ..Default::default()
+        };
+        let c = call(
+            &m,
+            &r,
+            Some(Cache {
+                hit: 0.8,
+                ttl: Ttl::FiveMinutes,
+            }),
+        )
+        .unwrap();
         assert_eq!(c.cacheable_tokens, 2_432);
         assert!(close(c.cache_read, 0.8 * 2_432.0 * 1.25e-6), "{c:?}");
         assert!(close(c.input, (568.0 + 0.2 * 2_432.0) * 2.5e-6), "{c:?}");
-        assert_eq!(c.cache_write, 0.0, "OpenAI charges no cache write for gpt-4o");
+        assert_eq!(
+            c.cache_write, 0.0,
+            "OpenAI charges no cache write for gpt-4o"
+        );
         // Under 1,024 tokens nothing is cached.
-        let small = call(&m, &Request { input: 1_000, prefix: 1_000, ..Default::default() }, Some(Cache { hit: 1.0, ttl: Ttl::FiveMinutes })).unwrap();
+        let small = call(
+            &m,
+            &Request {
+                input: 1_000,
+                prefix: 1_000,
+                ..Default::default()
+            },
+            Some(Cache {
+                hit: 1.0,
+                ttl: Ttl::FiveMinutes,
+            }),
+        )
+        .unwrap();
         assert_eq!(small.cache_read, 0.0);
         assert!(close(small.input, 1_000.0 * 2.5e-6));
     }
@@ -224,16 +296,40 @@ mod tests {
     #[test]
     fn anthropic_writes_at_a_premium_and_reads_at_a_tenth() {
         let m = model("claude-sonnet-4-5");
-        let r = Request { input: 10_000, prefix: 8_000, output: 500, ..Default::default() };
-        let c = call(&m, &r, Some(Cache { hit: 0.9, ttl: Ttl::FiveMinutes })).unwrap();
+        let r = Request {
+            input: 10_000,
+            prefix: 8_000,
+            output: 500,
+            ..Default::default()
+        };
+        let c = call(
+            &m,
+            &r,
+            Some(Cache {
+                hit: 0.9,
+                ttl: Ttl::FiveMinutes,
+            }),
+        )
+        .unwrap();
         assert!(close(c.cache_read, 0.9 * 8_000.0 * 0.3e-6), "{c:?}");
         assert!(close(c.cache_write, 0.1 * 8_000.0 * 3.75e-6), "{c:?}");
         assert!(close(c.input, 2_000.0 * 3e-6));
         assert!(close(c.output, 500.0 * 15e-6));
         // per call: 0.00216 + 0.003 + 0.006 + 0.0075 = 0.01866
         assert!(close(c.total(), 0.01866), "{}", c.total());
-        let h = call(&m, &r, Some(Cache { hit: 0.0, ttl: Ttl::OneHour })).unwrap();
-        assert!(close(h.cache_write, 8_000.0 * 6e-6), "every call writes, 1-hour price: {h:?}");
+        let h = call(
+            &m,
+            &r,
+            Some(Cache {
+                hit: 0.0,
+                ttl: Ttl::OneHour,
+            }),
+        )
+        .unwrap();
+        assert!(
+            close(h.cache_write, 8_000.0 * 6e-6),
+            "every call writes, 1-hour price: {h:?}"
+        );
         // No cache assumed: no breakpoint, no premium.
         let plain = call(&m, &r, None).unwrap();
         assert!(close(plain.input, 10_000.0 * 3e-6) && plain.cache_write == 0.0);
@@ -243,10 +339,31 @@ mod tests {
     #[test]
     fn long_context_tier_bills_the_whole_request() {
         let m = model("gemini-2.5-pro");
-        let below = call(&m, &Request { input: 200_000, output: 1_000, ..Default::default() }, None).unwrap();
-        assert!(close(below.total(), 200_000.0 * 1.25e-6 + 1_000.0 * 10e-6), "{below:?}");
+        let below = call(
+            &m,
+            &Request {
+                input: 200_000,
+                output: 1_000,
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert!(
+            close(below.total(), 200_000.0 * 1.25e-6 + 1_000.0 * 10e-6),
+            "{below:?}"
+        );
         assert_eq!(below.tier_above, None);
-        let above = call(&m, &Request { input: 200_001, output: 1_000, ..Default::default() }, None).unwrap();
+        let above = call(
+            &m,
+            &Request {
+                input: 200_001,
+                output: 1_000,
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
         // 200,001 * $2.50/M + 1,000 * $15/M = 0.5000025 + 0.015
         assert!(close(above.total(), 0.5150025), "{above:?}");
         assert_eq!(above.tier_above, Some(200_000));
@@ -256,7 +373,16 @@ mod tests {
     fn no_price_is_none_never_zero() {
         let mut m = model("gpt-4o");
         m.base.output = None;
-        assert!(call(&m, &Request { input: 10, output: 10, ..Default::default() }, None).is_none());
+        assert!(call(
+            &m,
+            &Request {
+                input: 10,
+                output: 10,
+                ..Default::default()
+            },
+            None
+        )
+        .is_none());
     }
 
     // 20 turns on gpt-4o, 1,000-token prompt, 300-token replies, 100-token user messages, no
@@ -266,12 +392,38 @@ mod tests {
     #[test]
     fn conversations_grow_quadratically() {
         let m = model("gpt-4o");
-        let first = Request { input: 1_000, output: 300, ..Default::default() };
-        let c = conversation(&m, &first, Conversation { turns: 20, user_tokens: 100 }, None).unwrap();
+        let first = Request {
+            input: 1_000,
+            output: 300,
+            ..Default::default()
+        };
+        let c = conversation(
+            &m,
+            &first,
+            Conversation {
+                turns: 20,
+                user_tokens: 100,
+            },
+            None,
+        )
+        .unwrap();
         assert!(close(c.total.total(), 0.30), "{c:?}");
-        assert!((c.history_share - 0.19 / 0.30).abs() < 1e-9, "{}", c.history_share);
+        assert!(
+            (c.history_share - 0.19 / 0.30).abs() < 1e-9,
+            "{}",
+            c.history_share
+        );
         assert_eq!(c.last_input, 1_000 + 19 * 400);
-        let one = conversation(&m, &first, Conversation { turns: 1, user_tokens: 100 }, None).unwrap();
+        let one = conversation(
+            &m,
+            &first,
+            Conversation {
+                turns: 1,
+                user_tokens: 100,
+            },
+            None,
+        )
+        .unwrap();
         assert_eq!(one.history_share, 0.0);
     }
 
@@ -281,9 +433,26 @@ mod tests {
     #[test]
     fn conversation_history_is_read_from_the_cache() {
         let m = model("claude-sonnet-4-5");
-        let first = Request { input: 2_000, prefix: 2_000, output: 500, ..Default::default() };
-        let cache = Some(Cache { hit: 1.0, ttl: Ttl::FiveMinutes });
-        let two = conversation(&m, &first, Conversation { turns: 2, user_tokens: 100 }, cache).unwrap();
+        let first = Request {
+            input: 2_000,
+            prefix: 2_000,
+            output: 500,
+            ..Default::default()
+        };
+        let cache = Some(Cache {
+            hit: 1.0,
+            ttl: Ttl::FiveMinutes,
+        });
+        let two = conversation(
+            &m,
+            &first,
+            Conversation {
+                turns: 2,
+                user_tokens: 100,
+            },
+            cache,
+        )
+        .unwrap();
         let turn1 = call(&m, &first, cache).unwrap().total();
         let turn2 = 2_000.0 * 0.3e-6 + 600.0 * 3.75e-6 + 500.0 * 15e-6;
         assert!(close(two.total.total(), turn1 + turn2), "{two:?}");

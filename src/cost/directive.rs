@@ -16,14 +16,19 @@ pub struct CostDirective {
 }
 
 /// The keys [`CostDirective::set`] knows, for "unknown setting" messages.
-pub const KEYS: &str = "output=N or A..B, calls=N/day, turns=N, reasoning=N, budget_usd=X, monthly_budget_usd=X";
+pub const KEYS: &str =
+    "output=N or A..B, calls=N/day, turns=N, reasoning=N, budget_usd=X, monthly_budget_usd=X";
 
 fn count(v: &str) -> Option<u64> {
     v.replace(['_', ','], "").parse().ok()
 }
 
 fn dollars(v: &str) -> Option<f64> {
-    v.trim_start_matches('$').replace(['_', ','], "").parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0)
+    v.trim_start_matches('$')
+        .replace(['_', ','], "")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x > 0.0)
 }
 
 /// `10000/day`, `500/hour`, `300000/month` (30 days), or a bare number per day.
@@ -43,7 +48,11 @@ impl CostDirective {
     /// Takes one `key=value`: `Ok(true)` when it is a cost key, `Ok(false)` when it is not,
     /// `Err` for a cost key with a bad value.
     pub fn set(&mut self, key: &str, value: &str) -> Result<bool, String> {
-        let bad = |what: &str| Err(format!("promptcost directive: {key} must be {what}, not '{value}'"));
+        let bad = |what: &str| {
+            Err(format!(
+                "promptcost directive: {key} must be {what}, not '{value}'"
+            ))
+        };
         match key {
             "output" => {
                 let parsed = match value.split_once("..") {
@@ -57,7 +66,9 @@ impl CostDirective {
             }
             "calls" => match calls_per_day(value) {
                 Some(d) => self.calls_per_day = Some(d),
-                None => return bad("a number of calls per day (10000/day, 500/hour, 300000/month)"),
+                None => {
+                    return bad("a number of calls per day (10000/day, 500/hour, 300000/month)")
+                }
             },
             "turns" => match count(value).filter(|&n| n > 0) {
                 Some(n) => self.turns = Some(n),
@@ -117,7 +128,10 @@ mod tests {
         assert_eq!(d.budget_usd, Some(0.02));
         assert!(d.set("monthly_budget_usd", "-3").is_err());
         assert_eq!(d.set("colour", "red"), Ok(false));
-        let inner = CostDirective { turns: Some(3), ..Default::default() };
+        let inner = CostDirective {
+            turns: Some(3),
+            ..Default::default()
+        };
         let merged = d.over(&inner);
         assert_eq!((merged.turns, merged.budget_usd), (Some(3), Some(0.02)));
     }

@@ -30,7 +30,9 @@ pub enum OutputSource {
     /// `config.maxOutputTokens`): an upper bound.
     PromptSettings,
     /// The average of the usage file named in `promptcost.toml`.
-    Usage { calls: u64 },
+    Usage {
+        calls: u64,
+    },
     /// `--output-tokens N` or the editor setting.
     Flag,
     /// `expected_output_tokens` in `promptcost.toml`.
@@ -42,8 +44,13 @@ impl OutputSource {
     pub fn label(&self) -> String {
         match self {
             OutputSource::Directive => "directive".into(),
-            OutputSource::PromptSettings => "max output tokens of the prompt: an upper bound".into(),
-            OutputSource::Usage { calls } => format!("average of {} recorded calls", crate::format::thousands(*calls)),
+            OutputSource::PromptSettings => {
+                "max output tokens of the prompt: an upper bound".into()
+            }
+            OutputSource::Usage { calls } => format!(
+                "average of {} recorded calls",
+                crate::format::thousands(*calls)
+            ),
             OutputSource::Flag => "setting".into(),
             OutputSource::Config => "promptcost.toml".into(),
             OutputSource::Default => "default".into(),
@@ -106,7 +113,11 @@ pub struct CostConfig {
 
 /// The value of the longest glob matching `rel`.
 pub fn by_glob(rules: &[(String, GlobSet, f64)], rel: &std::path::Path) -> Option<f64> {
-    rules.iter().filter(|(_, set, _)| set.is_match(rel)).max_by_key(|(g, _, _)| g.len()).map(|(_, _, v)| *v)
+    rules
+        .iter()
+        .filter(|(_, set, _)| set.is_match(rel))
+        .max_by_key(|(g, _, _)| g.len())
+        .map(|(_, _, v)| *v)
 }
 
 /// `0.8`, `80%` → 0.8; a share must lie in 0..=1.
@@ -129,9 +140,17 @@ mod tests {
         assert_eq!(parse_share("0.25"), Some(0.25));
         assert_eq!(parse_share("120%"), None);
         assert_eq!(parse_share("x"), None);
-        let e = Expected { low: 200, high: 800, source: OutputSource::Directive };
+        let e = Expected {
+            low: 200,
+            high: 800,
+            source: OutputSource::Directive,
+        };
         assert_eq!((e.point(), e.label()), (500, "200–800".to_string()));
-        let ub = Expected { low: 4096, high: 4096, source: OutputSource::PromptSettings };
+        let ub = Expected {
+            low: 4096,
+            high: 4096,
+            source: OutputSource::PromptSettings,
+        };
         assert_eq!(ub.label(), "≤4,096");
     }
 }

@@ -76,44 +76,88 @@ impl Estimate {
 /// default.
 pub fn expected_output(m: &Model, k: &Knobs, s: &Settings) -> Expected {
     if let Some((low, high)) = k.directive.output {
-        return Expected { low, high, source: OutputSource::Directive };
+        return Expected {
+            low,
+            high,
+            source: OutputSource::Directive,
+        };
     }
     if let Some(n) = k.max_output {
-        return Expected { low: n, high: n, source: OutputSource::PromptSettings };
+        return Expected {
+            low: n,
+            high: n,
+            source: OutputSource::PromptSettings,
+        };
     }
     let configured = s.cost.output_source.unwrap_or(OutputSource::Default);
     if configured != OutputSource::Flag {
         if let Some((_, avg, calls)) = s.cost.usage_output.iter().find(|(id, _, _)| *id == m.id) {
             let n = avg.round() as u64;
-            return Expected { low: n, high: n, source: OutputSource::Usage { calls: *calls } };
+            return Expected {
+                low: n,
+                high: n,
+                source: OutputSource::Usage { calls: *calls },
+            };
         }
     }
     let n = s.expected_output_tokens;
-    Expected { low: n, high: n, source: configured }
+    Expected {
+        low: n,
+        high: n,
+        source: configured,
+    }
 }
 
 /// Calls per day: directive, then the setting / flag, then the longest matching `[volume]` glob.
 pub fn calls_per_day(k: &Knobs, s: &Settings, path: &Path) -> Option<f64> {
-    k.directive.calls_per_day.or(s.cost.calls_per_day).or_else(|| by_glob(&s.cost.volume, s.rel(path)))
+    k.directive
+        .calls_per_day
+        .or(s.cost.calls_per_day)
+        .or_else(|| by_glob(&s.cost.volume, s.rel(path)))
 }
 
 pub fn estimate(m: &Model, shape: &Shape, k: &Knobs, s: &Settings, path: &Path) -> Estimate {
     let output = expected_output(m, k, s);
     let reasoning = k.directive.reasoning.unwrap_or(s.cost.reasoning_tokens);
-    let turns = k.directive.turns.or(if shape.chat { s.cost.turns } else { None }).filter(|&t| t > 1);
+    let turns = k
+        .directive
+        .turns
+        .or(if shape.chat { s.cost.turns } else { None })
+        .filter(|&t| t > 1);
     let cache: Option<Cache> = s.cost.cache;
     let price = |out: u64| -> Option<(CallCost, Option<f64>, Option<u64>)> {
-        let req = Request { input: shape.input, prefix: shape.prefix, write_rest: false, output: out, reasoning };
+        let req = Request {
+            input: shape.input,
+            prefix: shape.prefix,
+            write_rest: false,
+            output: out,
+            reasoning,
+        };
         match turns {
             Some(t) => {
-                let c = call::conversation(m, &req, Conversation { turns: t, user_tokens: shape.user_tokens }, cache)?;
+                let c = call::conversation(
+                    m,
+                    &req,
+                    Conversation {
+                        turns: t,
+                        user_tokens: shape.user_tokens,
+                    },
+                    cache,
+                )?;
                 Some((c.total, Some(c.history_share), Some(c.last_input)))
             }
             None => Some((call::call(m, &req, cache)?, None, None)),
         }
     };
     let point = price(output.point());
-    let (low, high) = if output.is_range() { (price(output.low).map(|p| p.0.total()), price(output.high).map(|p| p.0.total())) } else { (None, None) };
+    let (low, high) = if output.is_range() {
+        (
+            price(output.low).map(|p| p.0.total()),
+            price(output.high).map(|p| p.0.total()),
+        )
+    } else {
+        (None, None)
+    };
     let calls = calls_per_day(k, s, path);
     let per_call_usd = point.map(|p| p.0.total());
     Estimate {
@@ -136,7 +180,9 @@ pub fn estimate(m: &Model, shape: &Shape, k: &Knobs, s: &Settings, path: &Path) 
 
 /// The byte offset of the first placeholder in `text`, if any.
 fn first_placeholder(text: &str) -> Option<usize> {
-    placeholders(text).first().and_then(|p| text.find(p.as_str()))
+    placeholders(text)
+        .first()
+        .and_then(|p| text.find(p.as_str()))
 }
 
 /// The cost keys of a prompt file: file-level directives, then every section's, first wins.
@@ -146,7 +192,14 @@ fn file_knobs(doc: &Document) -> Knobs {
     for sec in doc.structure.sections(rope) {
         d = sec.cost.over(&d);
     }
-    Knobs { directive: d, max_output: doc.structure.front_matter.as_ref().and_then(|f| f.max_output_tokens) }
+    Knobs {
+        directive: d,
+        max_output: doc
+            .structure
+            .front_matter
+            .as_ref()
+            .and_then(|f| f.max_output_tokens),
+    }
 }
 
 /// The request a prompt belongs to: the file for a section or message, itself otherwise.
@@ -159,24 +212,53 @@ pub fn request_of<'a>(a: &'a Analysis, p: &'a Prompt) -> &'a Prompt {
 
 /// Per-model estimates of a request (a file or a literal) of `doc`.
 pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
-    let models: Vec<&Model> = p.counts.iter().filter_map(|c| s.table.get(&c.model)).collect();
+    let models: Vec<&Model> = p
+        .counts
+        .iter()
+        .filter_map(|c| s.table.get(&c.model))
+        .collect();
     let (knobs, prefix_text, prefix_range, chat, user_range) = match (&doc.code, p.kind) {
         (Some(code), _) => {
-            let value = code.prompts.iter().find(|c| c.range == p.range).map(|c| c.value.as_str()).unwrap_or("");
+            let value = code
+                .prompts
+                .iter()
+                .find(|c| c.range == p.range)
+                .map(|c| c.value.as_str())
+                .unwrap_or("");
             let cut = first_placeholder(value).unwrap_or(value.len());
-            (Knobs::default(), Some(value[..cut].to_string()), None, false, None)
+            (
+                Knobs::default(),
+                Some(value[..cut].to_string()),
+                None,
+                false,
+                None,
+            )
         }
         _ => {
             let text = doc.rope.byte_slice(p.range.clone()).to_string();
             let cut = first_placeholder(&text).map(|o| p.range.start + o);
             let sections = doc.structure.sections(&doc.rope);
-            let chat = sections.iter().any(|x| matches!(x.kind, SectionKind::Message(_)));
-            let user = sections.iter().rev().find(|x| x.kind == SectionKind::Message("user".into())).map(|x| x.counted.clone());
-            (file_knobs(doc), None, cut.map(|c| p.range.start..c), chat, user)
+            let chat = sections
+                .iter()
+                .any(|x| matches!(x.kind, SectionKind::Message(_)));
+            let user = sections
+                .iter()
+                .rev()
+                .find(|x| x.kind == SectionKind::Message("user".into()))
+                .map(|x| x.counted.clone());
+            (
+                file_knobs(doc),
+                None,
+                cut.map(|c| p.range.start..c),
+                chat,
+                user,
+            )
         }
     };
-    let prefix_counts = prefix_range.map(|r| doc.count_range(r, &models.iter().map(|m| (*m).clone()).collect::<Vec<_>>()));
-    let user_counts = user_range.map(|r| doc.count_range(r, &models.iter().map(|m| (*m).clone()).collect::<Vec<_>>()));
+    let prefix_counts = prefix_range
+        .map(|r| doc.count_range(r, &models.iter().map(|m| (*m).clone()).collect::<Vec<_>>()));
+    let user_counts = user_range
+        .map(|r| doc.count_range(r, &models.iter().map(|m| (*m).clone()).collect::<Vec<_>>()));
     p.counts
         .iter()
         .filter_map(|c| {
@@ -188,7 +270,12 @@ pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
                 (None, None) => c.tokens,
             };
             let user_tokens = user_counts.as_ref().map_or(0, |u| u[i].tokens);
-            let shape = Shape { input: c.tokens, prefix: prefix.min(c.tokens), user_tokens, chat };
+            let shape = Shape {
+                input: c.tokens,
+                prefix: prefix.min(c.tokens),
+                user_tokens,
+                chat,
+            };
             Some(estimate(m, &shape, &knobs, s, &doc.path))
         })
         .collect()
@@ -196,11 +283,19 @@ pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
 
 /// The dollar budgets of a request: (per call, per month).
 pub fn budgets(doc: &Document, p: &Prompt, s: &Settings) -> (Option<f64>, Option<f64>) {
-    let d = if doc.code.is_some() { CostDirective::default() } else { file_knobs(doc).directive };
+    let d = if doc.code.is_some() {
+        CostDirective::default()
+    } else {
+        file_knobs(doc).directive
+    };
     let file = p.kind == PromptKind::File;
     (
         d.budget_usd.or(if file { s.cost.budget_usd } else { None }),
-        d.monthly_budget_usd.or(if file { by_glob(&s.cost.monthly_budgets, s.rel(&doc.path)) } else { None }),
+        d.monthly_budget_usd.or(if file {
+            by_glob(&s.cost.monthly_budgets, s.rel(&doc.path))
+        } else {
+            None
+        }),
     )
 }
 
@@ -222,14 +317,23 @@ pub fn signed_usd(v: f64) -> String {
 pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) -> String {
     let req = request_of(a, p);
     let est = estimates(doc, req, s);
-    let Some(first) = est.first() else { return String::new() };
+    let Some(first) = est.first() else {
+        return String::new();
+    };
     let mut md = String::from("\n\n**Cost**");
     if req.kind != p.kind {
         md.push_str(" of the whole file (one request)");
     }
-    md.push_str(&format!(" · output {} tokens ({})", first.output.label(), first.output.source.label()));
+    md.push_str(&format!(
+        " · output {} tokens ({})",
+        first.output.label(),
+        first.output.source.label()
+    ));
     if first.reasoning_tokens > 0 {
-        md.push_str(&format!(" + {} reasoning", format::thousands(first.reasoning_tokens)));
+        md.push_str(&format!(
+            " + {} reasoning",
+            format::thousands(first.reasoning_tokens)
+        ));
     }
     if let Some(t) = first.turns {
         md.push_str(&format!(" · {t} turns"));
@@ -239,13 +343,25 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
         None => md.push_str(" · no cache assumed"),
     }
     if let Some(d) = first.calls_per_day {
-        md.push_str(&format!(" · {} calls/day", format::thousands(d.round() as u64)));
+        md.push_str(&format!(
+            " · {} calls/day",
+            format::thousands(d.round() as u64)
+        ));
     }
-    let per = if first.turns.is_some() { "per conversation" } else { "per call" };
+    let per = if first.turns.is_some() {
+        "per conversation"
+    } else {
+        "per call"
+    };
     md.push_str(&format!("\n\n| model | {per} (input · output · cached) | 1,000 calls | per month |\n|---|--:|--:|--:|\n"));
     for e in &est {
         let parts = e.per_call.map_or(String::new(), |c| {
-            format!(" ({} · {} · {})", format::usd(c.input + c.cache_write), format::usd(c.output), format::usd(c.cache_read))
+            format!(
+                " ({} · {} · {})",
+                format::usd(c.input + c.cache_write),
+                format::usd(c.output),
+                format::usd(c.cache_read)
+            )
         });
         let mut cell = format!("{}{parts}", per_call_label(e));
         if let Some(h) = e.history_share {
@@ -259,7 +375,8 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
             e.model,
             cell,
             format::cost(e.per_call_usd.map(|c| c * 1000.0)),
-            e.monthly_usd.map_or_else(|| "set calls=N/day".to_string(), format::usd)
+            e.monthly_usd
+                .map_or_else(|| "set calls=N/day".to_string(), format::usd)
         ));
     }
     md
@@ -268,8 +385,14 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
 /// ` · $0.0123/call · $369.00/month` for the code lens (the file's first model).
 pub fn lens_suffix(doc: &Document, a: &Analysis, s: &Settings) -> String {
     let est = estimates(doc, &a.file, s);
-    let Some(e) = est.first() else { return String::new() };
-    let per = if e.turns.is_some() { "conversation" } else { "call" };
+    let Some(e) = est.first() else {
+        return String::new();
+    };
+    let per = if e.turns.is_some() {
+        "conversation"
+    } else {
+        "call"
+    };
     let mut out = format!(" · {}/{per}", per_call_label(e));
     if let Some(m) = e.monthly_usd {
         out.push_str(&format!(" · {}/month", format::usd(m)));
@@ -290,14 +413,37 @@ mod tests {
     fn output_precedence() {
         let mut s = settings();
         let m = s.table.resolve("gpt-4o").unwrap().clone();
-        let mut k = Knobs { max_output: Some(4096), ..Default::default() };
-        assert_eq!(expected_output(&m, &k, &s).source, OutputSource::PromptSettings);
+        let mut k = Knobs {
+            max_output: Some(4096),
+            ..Default::default()
+        };
+        assert_eq!(
+            expected_output(&m, &k, &s).source,
+            OutputSource::PromptSettings
+        );
         k.directive.output = Some((200, 800));
-        assert_eq!(expected_output(&m, &k, &s), Expected { low: 200, high: 800, source: OutputSource::Directive });
+        assert_eq!(
+            expected_output(&m, &k, &s),
+            Expected {
+                low: 200,
+                high: 800,
+                source: OutputSource::Directive
+            }
+        );
         s.cost.usage_output = vec![("gpt-4o".into(), 312.4, 10)];
         let none = Knobs::default();
-        assert_eq!(expected_output(&m, &none, &s), Expected { low: 312, high: 312, source: OutputSource::Usage { calls: 10 } });
-        assert_eq!(expected_output(&m, &none, &settings()).high, crate::config::DEFAULT_EXPECTED_OUTPUT_TOKENS);
+        assert_eq!(
+            expected_output(&m, &none, &s),
+            Expected {
+                low: 312,
+                high: 312,
+                source: OutputSource::Usage { calls: 10 }
+            }
+        );
+        assert_eq!(
+            expected_output(&m, &none, &settings()).high,
+            crate::config::DEFAULT_EXPECTED_OUTPUT_TOKENS
+        );
     }
 
     // gpt-4o, 2,000 input tokens, output 200..800 ($2.50 / $10 per 1M): low 0.005 + 0.002,
@@ -306,10 +452,32 @@ mod tests {
     fn ranges_and_volume() {
         let s = settings();
         let m = s.table.resolve("gpt-4o").unwrap();
-        let k = Knobs { directive: CostDirective { output: Some((200, 800)), calls_per_day: Some(10_000.0), ..Default::default() }, max_output: None };
-        let e = estimate(m, &Shape { input: 2_000, prefix: 2_000, ..Default::default() }, &k, &s, Path::new("/w/a.prompt"));
+        let k = Knobs {
+            directive: CostDirective {
+                output: Some((200, 800)),
+                calls_per_day: Some(10_000.0),
+                ..Default::default()
+            },
+            max_output: None,
+        };
+        let e = estimate(
+            m,
+            &Shape {
+                input: 2_000,
+                prefix: 2_000,
+                ..Default::default()
+            },
+            &k,
+            &s,
+            Path::new("/w/a.prompt"),
+        );
         let near = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 1e-9;
-        assert!(near(e.per_call_low_usd, 0.007) && near(e.per_call_high_usd, 0.013) && near(e.per_call_usd, 0.010), "{e:?}");
+        assert!(
+            near(e.per_call_low_usd, 0.007)
+                && near(e.per_call_high_usd, 0.013)
+                && near(e.per_call_usd, 0.010),
+            "{e:?}"
+        );
         assert!(near(e.monthly_usd, 3_000.0), "{e:?}");
         assert!(near(e.worst_monthly(), 0.013 * 10_000.0 * 30.0));
         assert_eq!(per_call_label(&e), "$0.0070–$0.0130");

@@ -72,11 +72,17 @@ fn gemini_caching(id: &str) -> Caching {
 pub fn caching(m: &Model) -> Caching {
     match m.provider.as_str() {
         "anthropic" => {
-            let min = ANTHROPIC_MIN.iter().find(|(p, _)| m.id.starts_with(p)).map_or(ANTHROPIC_MIN_DEFAULT, |&(_, n)| n);
+            let min = ANTHROPIC_MIN
+                .iter()
+                .find(|(p, _)| m.id.starts_with(p))
+                .map_or(ANTHROPIC_MIN_DEFAULT, |&(_, n)| n);
             Caching::Explicit { min }
         }
         _ if m.base.cache_read.is_none() => Caching::None,
-        "openai" => Caching::Automatic { min: 1024, step: 128 },
+        "openai" => Caching::Automatic {
+            min: 1024,
+            step: 128,
+        },
         "gemini" | "vertex_ai" => gemini_caching(&m.id),
         // xAI, DeepSeek, Mistral: automatic prefix caching at the table's cached price; no
         // minimum is applied (none documented that we rely on).
@@ -108,7 +114,14 @@ pub enum ToolFraming {
     /// OpenAI Cookbook, "How to count tokens with tiktoken" (2024, checked against the API):
     /// per function `func_init` + `name:description`, per property `prop_key` +
     /// `name:type:description`, enums, `func_end`.
-    OpenAi { func_init: i64, prop_init: i64, prop_key: i64, enum_init: i64, enum_item: i64, func_end: i64 },
+    OpenAi {
+        func_init: i64,
+        prop_init: i64,
+        prop_key: i64,
+        enum_init: i64,
+        enum_item: i64,
+        func_end: i64,
+    },
     /// Anthropic, "Tool use: pricing": a tool-use system prompt of this many tokens (tool
     /// choice `auto`/`none`; Claude 4.x models) plus the definitions.
     SystemPrompt(u64),
@@ -121,13 +134,30 @@ pub fn tool_framing(m: &Model) -> (ToolFraming, bool) {
     let id = m.id.as_str();
     match m.provider.as_str() {
         "openai" => {
-            let gpt4 = id.starts_with("gpt-4") && !id.starts_with("gpt-4o") && !id.starts_with("gpt-4.");
+            let gpt4 =
+                id.starts_with("gpt-4") && !id.starts_with("gpt-4o") && !id.starts_with("gpt-4.");
             let documented = id.starts_with("gpt-4o") || gpt4 || id.starts_with("gpt-3.5");
-            let func_init = if gpt4 || id.starts_with("gpt-3.5") { 10 } else { 7 };
-            (ToolFraming::OpenAi { func_init, prop_init: 3, prop_key: 3, enum_init: -3, enum_item: 3, func_end: 12 }, documented)
+            let func_init = if gpt4 || id.starts_with("gpt-3.5") {
+                10
+            } else {
+                7
+            };
+            (
+                ToolFraming::OpenAi {
+                    func_init,
+                    prop_init: 3,
+                    prop_key: 3,
+                    enum_init: -3,
+                    enum_item: 3,
+                    func_end: 12,
+                },
+                documented,
+            )
         }
         "anthropic" => {
-            let documented = id.starts_with("claude-opus-4") || id.starts_with("claude-sonnet-4") || id.starts_with("claude-haiku-4");
+            let documented = id.starts_with("claude-opus-4")
+                || id.starts_with("claude-sonnet-4")
+                || id.starts_with("claude-haiku-4");
             (ToolFraming::SystemPrompt(346), documented)
         }
         _ => (ToolFraming::JsonOnly, false),
@@ -141,7 +171,10 @@ mod tests {
 
     #[test]
     fn openai_caches_from_1024_in_steps_of_128() {
-        let c = Caching::Automatic { min: 1024, step: 128 };
+        let c = Caching::Automatic {
+            min: 1024,
+            step: 128,
+        };
         assert_eq!(c.cacheable(1023), 0);
         assert_eq!(c.cacheable(1024), 1024);
         assert_eq!(c.cacheable(1151), 1024);
@@ -152,13 +185,38 @@ mod tests {
     #[test]
     fn rules_follow_the_provider() {
         let t = PriceTable::embedded();
-        assert_eq!(caching(t.resolve("gpt-4o").unwrap()), Caching::Automatic { min: 1024, step: 128 });
-        assert_eq!(caching(t.resolve("gpt-4").unwrap()), Caching::None, "no cached price: no caching");
-        assert_eq!(caching(t.resolve("claude-sonnet-4-5").unwrap()), Caching::Explicit { min: 1024 });
-        assert_eq!(caching(t.resolve("claude-haiku-4-5").unwrap()), Caching::Explicit { min: 4096 });
-        assert_eq!(caching(t.resolve("gemini-2.5-pro").unwrap()), Caching::Implicit { min: 2048 });
-        assert_eq!(caching(t.resolve("gemini-3.5-flash").unwrap()), Caching::Implicit { min: 4096 });
-        assert_eq!(caching(t.resolve("gemini-2.0-flash").unwrap()), Caching::None);
+        assert_eq!(
+            caching(t.resolve("gpt-4o").unwrap()),
+            Caching::Automatic {
+                min: 1024,
+                step: 128
+            }
+        );
+        assert_eq!(
+            caching(t.resolve("gpt-4").unwrap()),
+            Caching::None,
+            "no cached price: no caching"
+        );
+        assert_eq!(
+            caching(t.resolve("claude-sonnet-4-5").unwrap()),
+            Caching::Explicit { min: 1024 }
+        );
+        assert_eq!(
+            caching(t.resolve("claude-haiku-4-5").unwrap()),
+            Caching::Explicit { min: 4096 }
+        );
+        assert_eq!(
+            caching(t.resolve("gemini-2.5-pro").unwrap()),
+            Caching::Implicit { min: 2048 }
+        );
+        assert_eq!(
+            caching(t.resolve("gemini-3.5-flash").unwrap()),
+            Caching::Implicit { min: 4096 }
+        );
+        assert_eq!(
+            caching(t.resolve("gemini-2.0-flash").unwrap()),
+            Caching::None
+        );
         assert_eq!(Caching::Explicit { min: 1024 }.cacheable(1000), 0);
         assert_eq!(Caching::Implicit { min: 2048 }.cacheable(3000), 3000);
     }

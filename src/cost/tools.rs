@@ -25,13 +25,26 @@ pub struct ToolDef {
 fn def(name: &str, f: &Value) -> ToolDef {
     ToolDef {
         name: name.to_string(),
-        description: f.get("description").and_then(Value::as_str).unwrap_or("").to_string(),
-        parameters: f.get("parameters").or_else(|| f.get("input_schema")).or_else(|| f.get("inputSchema")).cloned().unwrap_or(json!({})),
+        description: f
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        parameters: f
+            .get("parameters")
+            .or_else(|| f.get("input_schema"))
+            .or_else(|| f.get("inputSchema"))
+            .cloned()
+            .unwrap_or(json!({})),
     }
 }
 
 fn one(t: &Value, out: &mut Vec<ToolDef>) -> Result<(), String> {
-    if let Some(decls) = t.get("functionDeclarations").or_else(|| t.get("function_declarations")).and_then(Value::as_array) {
+    if let Some(decls) = t
+        .get("functionDeclarations")
+        .or_else(|| t.get("function_declarations"))
+        .and_then(Value::as_array)
+    {
         for d in decls {
             one(d, out)?;
         }
@@ -43,13 +56,17 @@ fn one(t: &Value, out: &mut Vec<ToolDef>) -> Result<(), String> {
             out.push(def(name, f));
             Ok(())
         }
-        None => Err(format!("a tool without a name: {}", crate::format::thousands(t.to_string().len() as u64) + " bytes")),
+        None => Err(format!(
+            "a tool without a name: {}",
+            crate::format::thousands(t.to_string().len() as u64) + " bytes"
+        )),
     }
 }
 
 /// Parses a tool list (an array, `{"tools": [...]}`, or an object of named tools).
 pub fn parse(text: &str) -> Result<Vec<ToolDef>, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON at {}:{}: {e}", e.line(), e.column()))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("invalid JSON at {}:{}: {e}", e.line(), e.column()))?;
     let list = v.get("tools").unwrap_or(&v);
     let mut out = Vec::new();
     match list {
@@ -58,7 +75,14 @@ pub fn parse(text: &str) -> Result<Vec<ToolDef>, String> {
                 one(t, &mut out)?;
             }
         }
-        Value::Object(map) if map.values().all(|x| x.is_object() && (x.get("description").is_some() || x.get("parameters").is_some() || x.get("inputSchema").is_some())) => {
+        Value::Object(map)
+            if map.values().all(|x| {
+                x.is_object()
+                    && (x.get("description").is_some()
+                        || x.get("parameters").is_some()
+                        || x.get("inputSchema").is_some())
+            }) =>
+        {
             for (name, f) in map {
                 out.push(def(name, f));
             }
@@ -80,12 +104,28 @@ pub fn tokens(m: &Model, tools: &[ToolDef]) -> (u64, bool) {
     let count = |s: &str| -> i64 { m.counting.from_base(enc.count(s) as u64) as i64 };
     let (framing, documented) = tool_framing(m);
     let n = match framing {
-        ToolFraming::OpenAi { func_init, prop_init, prop_key, enum_init, enum_item, func_end } => {
+        ToolFraming::OpenAi {
+            func_init,
+            prop_init,
+            prop_key,
+            enum_init,
+            enum_item,
+            func_end,
+        } => {
             let mut n = 0i64;
             for t in tools {
                 n += func_init;
-                n += count(&format!("{}:{}", t.name, t.description.trim_end_matches('.')));
-                if let Some(props) = t.parameters.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty()) {
+                n += count(&format!(
+                    "{}:{}",
+                    t.name,
+                    t.description.trim_end_matches('.')
+                ));
+                if let Some(props) = t
+                    .parameters
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .filter(|p| !p.is_empty())
+                {
                     n += prop_init;
                     for (key, p) in props {
                         n += prop_key;
@@ -93,11 +133,19 @@ pub fn tokens(m: &Model, tools: &[ToolDef]) -> (u64, bool) {
                             n += enum_init;
                             for item in items {
                                 n += enum_item;
-                                n += count(item.as_str().map_or_else(|| item.to_string(), str::to_string).as_str());
+                                n += count(
+                                    item.as_str()
+                                        .map_or_else(|| item.to_string(), str::to_string)
+                                        .as_str(),
+                                );
                             }
                         }
                         let ty = p.get("type").and_then(Value::as_str).unwrap_or("");
-                        let desc = p.get("description").and_then(Value::as_str).unwrap_or("").trim_end_matches('.');
+                        let desc = p
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .trim_end_matches('.');
                         n += count(&format!("{key}:{ty}:{desc}"));
                     }
                 }
@@ -139,16 +187,28 @@ mod tests {
         let (n, documented) = tokens(m, &tools);
         assert!(documented);
         let enc = m.counting.encoding();
-        let messages = [("system", "You are a helpful assistant that can answer to questions about the weather."), ("user", "What's the weather like in San Francisco?")];
-        let msg: u64 = messages.iter().map(|(r, c)| 3 + enc.count(r) as u64 + enc.count(c) as u64).sum::<u64>() + 3;
+        let messages = [
+            (
+                "system",
+                "You are a helpful assistant that can answer to questions about the weather.",
+            ),
+            ("user", "What's the weather like in San Francisco?"),
+        ];
+        let msg: u64 = messages
+            .iter()
+            .map(|(r, c)| 3 + enc.count(r) as u64 + enc.count(c) as u64)
+            .sum::<u64>()
+            + 3;
         assert_eq!(n + msg, 101, "tools {n} + messages {msg}");
     }
 
     #[test]
     fn shapes_normalise_and_framing_is_marked() {
         let anthropic = r#"[{"name": "get_weather", "description": "Weather", "input_schema": {"type": "object", "properties": {}}}]"#;
-        let gemini = r#"[{"functionDeclarations": [{"name": "a", "description": "x"}, {"name": "b"}]}]"#;
-        let vercel = r#"{"weather": {"description": "Get the weather", "inputSchema": {"type": "object"}}}"#;
+        let gemini =
+            r#"[{"functionDeclarations": [{"name": "a", "description": "x"}, {"name": "b"}]}]"#;
+        let vercel =
+            r#"{"weather": {"description": "Get the weather", "inputSchema": {"type": "object"}}}"#;
         assert_eq!(parse(anthropic).unwrap()[0].name, "get_weather");
         assert_eq!(parse(gemini).unwrap().len(), 2);
         assert_eq!(parse(vercel).unwrap()[0].description, "Get the weather");
@@ -156,7 +216,10 @@ mod tests {
         let t = PriceTable::embedded();
         let tools = parse(WEATHER).unwrap();
         let (claude, documented) = tokens(t.resolve("claude-sonnet-4-5").unwrap(), &tools);
-        assert!(documented && claude > 346, "the tool-use system prompt plus the definitions: {claude}");
+        assert!(
+            documented && claude > 346,
+            "the tool-use system prompt plus the definitions: {claude}"
+        );
         let (_, gemini_documented) = tokens(t.resolve("gemini-2.5-flash").unwrap(), &tools);
         assert!(!gemini_documented);
         assert_eq!(tokens(t.resolve("gpt-4o").unwrap(), &[]), (0, true));

@@ -44,9 +44,19 @@ impl Record {
         let output = p.output?;
         let read = p.cache_read.unwrap_or(input);
         let anthropic = m.provider == "anthropic";
-        let w5 = p.cache_write.unwrap_or(if anthropic { input * super::rules::ANTHROPIC_WRITE_5M } else { input });
-        let w1 = p.cache_write_1h.unwrap_or(if anthropic { input * super::rules::ANTHROPIC_WRITE_1H } else { w5 });
-        let fresh = self.input.saturating_sub(self.cached + self.cache_write_5m + self.cache_write_1h);
+        let w5 = p.cache_write.unwrap_or(if anthropic {
+            input * super::rules::ANTHROPIC_WRITE_5M
+        } else {
+            input
+        });
+        let w1 = p.cache_write_1h.unwrap_or(if anthropic {
+            input * super::rules::ANTHROPIC_WRITE_1H
+        } else {
+            w5
+        });
+        let fresh = self
+            .input
+            .saturating_sub(self.cached + self.cache_write_5m + self.cache_write_1h);
         Some(
             fresh as f64 * input
                 + self.cached as f64 * read
@@ -62,11 +72,20 @@ fn u(v: &Value, path: &[&str]) -> Option<u64> {
     for k in path {
         x = x.get(k)?;
     }
-    x.as_u64().or_else(|| x.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64)).or_else(|| x.as_str()?.parse().ok())
+    x.as_u64()
+        .or_else(|| {
+            x.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        })
+        .or_else(|| x.as_str()?.parse().ok())
 }
 
 fn s(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// A usage object of any of the known shapes, `None` if it is none of them.
@@ -96,12 +115,24 @@ fn usage_object(u_: &Value) -> Option<Record> {
     }
     let input = g("input_tokens")?;
     let output = g("output_tokens").unwrap_or(0);
-    if u_.get("cache_creation_input_tokens").is_some() || u_.get("cache_read_input_tokens").is_some() || u_.get("cache_creation").is_some() {
+    if u_.get("cache_creation_input_tokens").is_some()
+        || u_.get("cache_read_input_tokens").is_some()
+        || u_.get("cache_creation").is_some()
+    {
         // Anthropic: input_tokens excludes cache reads and writes.
         let read = g("cache_read_input_tokens").unwrap_or(0);
         let write = g("cache_creation_input_tokens").unwrap_or(0);
-        let w1h = u(u_, &["cache_creation", "ephemeral_1h_input_tokens"]).unwrap_or(0).min(write);
-        return Some(Record { input: input + read + write, cached: read, cache_write_5m: write - w1h, cache_write_1h: w1h, output, ..Record::default() });
+        let w1h = u(u_, &["cache_creation", "ephemeral_1h_input_tokens"])
+            .unwrap_or(0)
+            .min(write);
+        return Some(Record {
+            input: input + read + write,
+            cached: read,
+            cache_write_5m: write - w1h,
+            cache_write_1h: w1h,
+            output,
+            ..Record::default()
+        });
     }
     // OpenAI Responses (cached tokens are part of input_tokens).
     Some(Record {
@@ -116,7 +147,10 @@ fn usage_object(u_: &Value) -> Option<Record> {
 /// OTLP JSON attribute value: `{"intValue": "12"}`, `{"stringValue": "gpt-4o"}`...
 fn otlp_value(v: &Value) -> Option<Value> {
     if let Some(i) = v.get("intValue") {
-        return i.as_u64().or_else(|| i.as_str()?.parse().ok()).map(Value::from);
+        return i
+            .as_u64()
+            .or_else(|| i.as_str()?.parse().ok())
+            .map(Value::from);
     }
     if let Some(d) = v.get("doubleValue") {
         return d.as_f64().map(Value::from);
@@ -129,14 +163,19 @@ fn otel_span(span: &Value) -> Option<Record> {
     let attrs = span.get("attributes")?.as_array()?;
     let mut map = serde_json::Map::new();
     for a in attrs {
-        if let (Some(k), Some(v)) = (a.get("key").and_then(Value::as_str), a.get("value").and_then(otlp_value)) {
+        if let (Some(k), Some(v)) = (
+            a.get("key").and_then(Value::as_str),
+            a.get("value").and_then(otlp_value),
+        ) {
             map.insert(k.to_string(), v);
         }
     }
     let m = Value::Object(map);
     let g = |k: &str| u(&m, &[k]);
     let input = g("gen_ai.usage.input_tokens").or_else(|| g("gen_ai.usage.prompt_tokens"))?;
-    let output = g("gen_ai.usage.output_tokens").or_else(|| g("gen_ai.usage.completion_tokens")).unwrap_or(0);
+    let output = g("gen_ai.usage.output_tokens")
+        .or_else(|| g("gen_ai.usage.completion_tokens"))
+        .unwrap_or(0);
     // The cache attributes are included in input_tokens (semantic conventions, 2026).
     let cached = g("gen_ai.usage.cache_read.input_tokens").unwrap_or(0);
     let write = g("gen_ai.usage.cache_creation.input_tokens").unwrap_or(0);
@@ -167,14 +206,24 @@ pub fn parse_line(line: &str) -> Result<Vec<Record>, String> {
             .filter_map(|s| s.get("spans").and_then(Value::as_array))
             .flatten();
         let out: Vec<Record> = spans.filter_map(otel_span).collect();
-        return if out.is_empty() { Err("OTLP export without gen_ai.usage attributes".into()) } else { Ok(out) };
+        return if out.is_empty() {
+            Err("OTLP export without gen_ai.usage attributes".into())
+        } else {
+            Ok(out)
+        };
     }
     if v.get("attributes").is_some_and(Value::is_array) {
-        return otel_span(&v).map(|r| vec![r]).ok_or_else(|| "span without gen_ai.usage attributes".into());
+        return otel_span(&v)
+            .map(|r| vec![r])
+            .ok_or_else(|| "span without gen_ai.usage attributes".into());
     }
     let model = s(&v, "model").or_else(|| s(&v, "modelVersion"));
-    let usage = v.get("usage").or_else(|| v.get("usageMetadata")).unwrap_or(&v);
-    let mut r = usage_object(usage).ok_or("no usage record (expected usage, usageMetadata, or an OTLP span)")?;
+    let usage = v
+        .get("usage")
+        .or_else(|| v.get("usageMetadata"))
+        .unwrap_or(&v);
+    let mut r = usage_object(usage)
+        .ok_or("no usage record (expected usage, usageMetadata, or an OTLP span)")?;
     r.model = model;
     Ok(vec![r])
 }
@@ -217,7 +266,12 @@ pub struct UsageReport {
 
 /// Reads usage files. `default_model` names the model of records that carry none (bare
 /// `usage` objects).
-pub fn read(files: &[(String, String)], table: &PriceTable, default_model: Option<&str>, calls_per_day: Option<f64>) -> UsageReport {
+pub fn read(
+    files: &[(String, String)],
+    table: &PriceTable,
+    default_model: Option<&str>,
+    calls_per_day: Option<f64>,
+) -> UsageReport {
     let mut by_model: Vec<(String, Vec<Record>)> = Vec::new();
     let mut problems = Vec::new();
     for (file, text) in files {
@@ -225,18 +279,31 @@ pub fn read(files: &[(String, String)], table: &PriceTable, default_model: Optio
             if line.trim().is_empty() {
                 continue;
             }
-            let problem = |message: String| Problem { file: file.clone(), line: i + 1, message };
+            let problem = |message: String| Problem {
+                file: file.clone(),
+                line: i + 1,
+                message,
+            };
             match parse_line(line) {
                 Err(e) => problems.push(problem(e)),
                 Ok(records) => {
                     for r in records {
-                        let Some(name) = r.model.clone().or_else(|| default_model.map(str::to_string)) else {
-                            problems.push(problem("the record names no model (pass --model for bare usage objects)".into()));
+                        let Some(name) = r
+                            .model
+                            .clone()
+                            .or_else(|| default_model.map(str::to_string))
+                        else {
+                            problems.push(problem(
+                                "the record names no model (pass --model for bare usage objects)"
+                                    .into(),
+                            ));
                             continue;
                         };
                         match table.resolve(&name) {
                             Err(e) => problems.push(problem(format!("{e}; not priced"))),
-                            Ok(m) if r.cost(m).is_none() => problems.push(problem(format!("{}: no price; not priced", m.id))),
+                            Ok(m) if r.cost(m).is_none() => {
+                                problems.push(problem(format!("{}: no price; not priced", m.id)))
+                            }
                             Ok(m) => match by_model.iter_mut().find(|(id, _)| *id == m.id) {
                                 Some((_, v)) => v.push(r),
                                 None => by_model.push((m.id.clone(), vec![r])),
@@ -272,7 +339,12 @@ pub fn read(files: &[(String, String)], table: &PriceTable, default_model: Optio
             }
         })
         .collect();
-    UsageReport { snapshot_date: table.snapshot_date.clone(), calls_per_day, models, problems }
+    UsageReport {
+        snapshot_date: table.snapshot_date.clone(),
+        calls_per_day,
+        models,
+        problems,
+    }
 }
 
 /// The 90th percentile, nearest rank (the smallest value with at least 90% of the calls at or
@@ -292,7 +364,9 @@ pub fn read_files(paths: &[impl AsRef<Path>]) -> Result<Vec<(String, String)>, S
         .iter()
         .map(|p| {
             let p = p.as_ref();
-            std::fs::read_to_string(p).map(|t| (p.display().to_string(), t)).map_err(|e| format!("{}: {e}", p.display()))
+            std::fs::read_to_string(p)
+                .map(|t| (p.display().to_string(), t))
+                .map_err(|e| format!("{}: {e}", p.display()))
         })
         .collect()
 }
@@ -327,10 +401,20 @@ pub fn render_text(r: &UsageReport) -> String {
             m.monthly_usd.map_or("-".into(), format::usd),
         ]);
     }
-    let mut out = crate::cli::table(&rows, &[false, true, true, true, true, true, true, true, true, true]);
+    let mut out = crate::cli::table(
+        &rows,
+        &[false, true, true, true, true, true, true, true, true, true],
+    );
     match r.calls_per_day {
-        Some(d) => out.push_str(&format!("\nPer month: at {} calls/day, 30 days. Prices: snapshot {}.\n", format::thousands(d.round() as u64), r.snapshot_date)),
-        None => out.push_str(&format!("\nPer month: pass --calls-per-day N. Prices: snapshot {}.\n", r.snapshot_date)),
+        Some(d) => out.push_str(&format!(
+            "\nPer month: at {} calls/day, 30 days. Prices: snapshot {}.\n",
+            format::thousands(d.round() as u64),
+            r.snapshot_date
+        )),
+        None => out.push_str(&format!(
+            "\nPer month: pass --calls-per-day N. Prices: snapshot {}.\n",
+            r.snapshot_date
+        )),
     }
     for p in &r.problems {
         out.push_str(&format!("{}:{}: {}\n", p.file, p.line, p.message));
@@ -346,24 +430,40 @@ mod tests {
     fn every_shape_is_read() {
         let chat = r#"{"object":"chat.completion","model":"gpt-4o-2024-08-06","usage":{"prompt_tokens":2000,"completion_tokens":300,"prompt_tokens_details":{"cached_tokens":1024},"completion_tokens_details":{"reasoning_tokens":0}}}"#;
         let r = &parse_line(chat).unwrap()[0];
-        assert_eq!((r.model.as_deref(), r.input, r.cached, r.output), (Some("gpt-4o-2024-08-06"), 2000, 1024, 300));
+        assert_eq!(
+            (r.model.as_deref(), r.input, r.cached, r.output),
+            (Some("gpt-4o-2024-08-06"), 2000, 1024, 300)
+        );
         let resp = r#"{"object":"response","model":"o3","usage":{"input_tokens":500,"output_tokens":900,"input_tokens_details":{"cached_tokens":0},"output_tokens_details":{"reasoning_tokens":700}}}"#;
         let r = &parse_line(resp).unwrap()[0];
         assert_eq!((r.input, r.output, r.reasoning), (500, 900, 700));
         let claude = r#"{"type":"message","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":21,"cache_creation_input_tokens":188086,"cache_read_input_tokens":0,"output_tokens":393}}"#;
         let r = &parse_line(claude).unwrap()[0];
-        assert_eq!((r.input, r.cached, r.cache_write_5m, r.output), (188107, 0, 188086, 393));
+        assert_eq!(
+            (r.input, r.cached, r.cache_write_5m, r.output),
+            (188107, 0, 188086, 393)
+        );
         let gemini = r#"{"modelVersion":"gemini-2.5-flash","usageMetadata":{"promptTokenCount":5000,"cachedContentTokenCount":4096,"candidatesTokenCount":200,"thoughtsTokenCount":800}}"#;
         let r = &parse_line(gemini).unwrap()[0];
-        assert_eq!((r.input, r.cached, r.output, r.reasoning), (5000, 4096, 1000, 800));
+        assert_eq!(
+            (r.input, r.cached, r.output, r.reasoning),
+            (5000, 4096, 1000, 800)
+        );
         let bare = r#"{"prompt_tokens":10,"completion_tokens":5}"#;
         assert_eq!(parse_line(bare).unwrap()[0].model, None);
         let otlp = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"chat gpt-4o","attributes":[{"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}},{"key":"gen_ai.usage.input_tokens","value":{"intValue":"120"}},{"key":"gen_ai.usage.output_tokens","value":{"intValue":30}}]},{"name":"parent","attributes":[]}]}]}]}"#;
         let rs = parse_line(otlp).unwrap();
         assert_eq!(rs.len(), 1);
-        assert_eq!((rs[0].model.as_deref(), rs[0].input, rs[0].output), (Some("gpt-4o"), 120, 30));
-        assert!(parse_line("{not json").unwrap_err().contains("invalid JSON"));
-        assert!(parse_line(r#"{"hello":1}"#).unwrap_err().contains("no usage record"));
+        assert_eq!(
+            (rs[0].model.as_deref(), rs[0].input, rs[0].output),
+            (Some("gpt-4o"), 120, 30)
+        );
+        assert!(parse_line("{not json")
+            .unwrap_err()
+            .contains("invalid JSON"));
+        assert!(parse_line(r#"{"hello":1}"#)
+            .unwrap_err()
+            .contains("no usage record"));
     }
 
     // Hand-computed: claude-sonnet-4-5 $3 in, $3.75 write, $0.30 read, $15 out per 1M.
@@ -371,12 +471,28 @@ mod tests {
     fn anthropic_records_price_cache_writes_and_reads() {
         let t = PriceTable::embedded();
         let m = t.resolve("claude-sonnet-4-5").unwrap();
-        let first = Record { input: 188_107, cache_write_5m: 188_086, output: 393, ..Default::default() };
+        let first = Record {
+            input: 188_107,
+            cache_write_5m: 188_086,
+            output: 393,
+            ..Default::default()
+        };
         let c = first.cost(m).unwrap();
-        assert!((c - (21.0 * 3e-6 + 188_086.0 * 3.75e-6 + 393.0 * 15e-6)).abs() < 1e-12, "{c}");
-        let again = Record { input: 188_107, cached: 188_086, output: 393, ..Default::default() };
+        assert!(
+            (c - (21.0 * 3e-6 + 188_086.0 * 3.75e-6 + 393.0 * 15e-6)).abs() < 1e-12,
+            "{c}"
+        );
+        let again = Record {
+            input: 188_107,
+            cached: 188_086,
+            output: 393,
+            ..Default::default()
+        };
         let c2 = again.cost(m).unwrap();
-        assert!((c2 - (21.0 * 3e-6 + 188_086.0 * 0.3e-6 + 393.0 * 15e-6)).abs() < 1e-12, "{c2}");
+        assert!(
+            (c2 - (21.0 * 3e-6 + 188_086.0 * 0.3e-6 + 393.0 * 15e-6)).abs() < 1e-12,
+            "{c2}"
+        );
     }
 
     #[test]
@@ -393,17 +509,45 @@ mod tests {
         let r = read(&[("u.jsonl".into(), text)], &t, None, Some(1000.0));
         assert_eq!(r.models.len(), 1);
         let m = &r.models[0];
-        assert_eq!((m.calls, m.avg_input_tokens, m.avg_output_tokens, m.p90_input_tokens), (2, 2000.0, 200.0, 3000));
+        assert_eq!(
+            (
+                m.calls,
+                m.avg_input_tokens,
+                m.avg_output_tokens,
+                m.p90_input_tokens
+            ),
+            (2, 2000.0, 200.0, 3000)
+        );
         // gpt-4o: (4,000 * $2.50 + 400 * $10) / 1M = $0.014
         assert!((m.cost_usd - 0.014).abs() < 1e-12, "{}", m.cost_usd);
         assert!((m.per_call_usd - 0.007).abs() < 1e-12);
         assert!((m.monthly_usd.unwrap() - 0.007 * 1000.0 * 30.0).abs() < 1e-9);
         let lines: Vec<usize> = r.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [4, 5], "{:?}", r.problems);
-        assert!(r.problems[1].message.contains("unknown model"), "{:?}", r.problems[1]);
-        let none = read(&[("u".into(), r#"{"usage":{"prompt_tokens":1,"completion_tokens":1}}"#.into())], &t, None, None);
+        assert!(
+            r.problems[1].message.contains("unknown model"),
+            "{:?}",
+            r.problems[1]
+        );
+        let none = read(
+            &[(
+                "u".into(),
+                r#"{"usage":{"prompt_tokens":1,"completion_tokens":1}}"#.into(),
+            )],
+            &t,
+            None,
+            None,
+        );
         assert!(none.models.is_empty() && none.problems[0].message.contains("--model"));
-        let with = read(&[("u".into(), r#"{"usage":{"prompt_tokens":1,"completion_tokens":1}}"#.into())], &t, Some("gpt-4o"), None);
+        let with = read(
+            &[(
+                "u".into(),
+                r#"{"usage":{"prompt_tokens":1,"completion_tokens":1}}"#.into(),
+            )],
+            &t,
+            Some("gpt-4o"),
+            None,
+        );
         assert_eq!(with.models[0].monthly_usd, None);
     }
 

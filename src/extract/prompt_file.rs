@@ -464,12 +464,23 @@ pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
                 _ => {}
             }
         }
-        if indented && matches!(k, "max_tokens" | "max_completion_tokens" | "max_output_tokens" | "maxOutputTokens") {
+        if indented
+            && matches!(
+                k,
+                "max_tokens" | "max_completion_tokens" | "max_output_tokens" | "maxOutputTokens"
+            )
+        {
             // Prompty `model: parameters: max_tokens`, dotprompt `config: maxOutputTokens`.
             if let Ok(n) = v.replace('_', "").parse::<u64>() {
                 fm.max_output_tokens.get_or_insert(n);
             }
-        } else if in_model_block && !v.is_empty() && matches!(k, "name" | "id" | "model" | "azure_deployment" | "deployment") {
+        } else if in_model_block
+            && !v.is_empty()
+            && matches!(
+                k,
+                "name" | "id" | "model" | "azure_deployment" | "deployment"
+            )
+        {
             fm.model.get_or_insert_with(|| v.to_string());
         }
     }
@@ -570,12 +581,24 @@ mod tests {
 
     #[test]
     fn max_output_tokens_from_prompty_and_dotprompt() {
-        let prompty = "---\nmodel:\n  api: chat\n  parameters:\n    max_tokens: 1_000\n---\nsystem:\nHi\n";
+        let prompty =
+            "---\nmodel:\n  api: chat\n  parameters:\n    max_tokens: 1_000\n---\nsystem:\nHi\n";
         let fm = parse_front_matter(&Rope::from_str(prompty)).unwrap();
         assert_eq!(fm.max_output_tokens, Some(1000));
         let dotprompt = "---\nmodel: googleai/gemini-2.5-flash\nconfig:\n  temperature: 0.2\n  maxOutputTokens: 400\n---\nHi\n";
-        assert_eq!(parse_front_matter(&Rope::from_str(dotprompt)).unwrap().max_output_tokens, Some(400));
-        assert_eq!(parse_front_matter(&Rope::from_str("---\nmax_tokens: 5\n---\n")).unwrap().max_output_tokens, None, "top level: not a model setting");
+        assert_eq!(
+            parse_front_matter(&Rope::from_str(dotprompt))
+                .unwrap()
+                .max_output_tokens,
+            Some(400)
+        );
+        assert_eq!(
+            parse_front_matter(&Rope::from_str("---\nmax_tokens: 5\n---\n"))
+                .unwrap()
+                .max_output_tokens,
+            None,
+            "top level: not a model setting"
+        );
     }
 
     #[test]
@@ -601,10 +624,20 @@ mod tests {
         assert_eq!(secs[1].budget, None);
         let d = s.file_directive(&rope);
         assert_eq!((d.budget, d.model.as_deref()), (Some(100), Some("gpt-4o")));
-        let cost = parse_directive("<!-- promptcost: output=200..800 calls=10000/day turns=20 -->").unwrap();
+        let cost = parse_directive("<!-- promptcost: output=200..800 calls=10000/day turns=20 -->")
+            .unwrap();
         assert!(cost.errors.is_empty(), "{:?}", cost.errors);
-        assert_eq!((cost.cost.output, cost.cost.calls_per_day, cost.cost.turns), (Some((200, 800)), Some(10_000.0), Some(20)));
-        assert_eq!(parse_directive("<!-- promptcost: output=lots -->").unwrap().errors.len(), 1);
+        assert_eq!(
+            (cost.cost.output, cost.cost.calls_per_day, cost.cost.turns),
+            (Some((200, 800)), Some(10_000.0), Some(20))
+        );
+        assert_eq!(
+            parse_directive("<!-- promptcost: output=lots -->")
+                .unwrap()
+                .errors
+                .len(),
+            1
+        );
         let bad = parse_directive("<!-- promptcost: budget=lots colour=red -->").unwrap();
         assert_eq!(bad.errors.len(), 2, "{:?}", bad.errors);
         assert!(parse_directive("// promptcost: ignore").unwrap().ignore);

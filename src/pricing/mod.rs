@@ -338,14 +338,23 @@ fn base_prices(spec: &Map<String, Value>) -> Prices {
 fn tiers(spec: &Map<String, Value>) -> Vec<Tier> {
     let mut tiers: Vec<Tier> = Vec::new();
     for (key, value) in spec {
-        let Some((mut field, mut rest)) = key.split_once("_above_") else { continue };
+        let Some((mut field, mut rest)) = key.split_once("_above_") else {
+            continue;
+        };
         // `cache_creation_input_token_cost_above_1hr_above_100k_tokens`: the 1-hour write tier.
         if let Some(r) = rest.strip_prefix("1hr_above_") {
             field = "cache_creation_input_token_cost_above_1hr";
             rest = r;
         }
-        let Some(k) = rest.strip_suffix("k_tokens").and_then(|n| n.parse::<u64>().ok()) else { continue };
-        let Some(price) = value.as_f64().filter(|v| v.is_finite() && *v >= 0.0) else { continue };
+        let Some(k) = rest
+            .strip_suffix("k_tokens")
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let Some(price) = value.as_f64().filter(|v| v.is_finite() && *v >= 0.0) else {
+            continue;
+        };
         let above = k * 1000;
         let i = match tiers.iter().position(|t| t.above == above) {
             Some(i) => i,
@@ -563,7 +572,13 @@ mod tests {
         assert_eq!(m.base.cache_write_1h, Some(6e-06));
         let h = t.resolve("claude-haiku-5-5").unwrap();
         let above = h.tiers.iter().find(|t| t.above == 100_000).unwrap();
-        assert!(above.prices.cache_write_1h.is_some_and(|p| p > h.base.cache_write_1h.unwrap()), "{above:?}");
+        assert!(
+            above
+                .prices
+                .cache_write_1h
+                .is_some_and(|p| p > h.base.cache_write_1h.unwrap()),
+            "{above:?}"
+        );
     }
 
     #[test]
