@@ -8,8 +8,10 @@
 //! model without one costs `None`, shown as "no price", never $0.
 
 pub mod call;
+pub mod count;
 pub mod directive;
 pub mod prompt;
+pub mod report;
 pub mod rules;
 pub mod tools;
 pub mod usage;

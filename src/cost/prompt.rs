@@ -185,6 +185,11 @@ fn first_placeholder(text: &str) -> Option<usize> {
         .and_then(|p| text.find(p.as_str()))
 }
 
+/// The part of `text` every call repeats: up to its first placeholder.
+pub fn static_prefix(text: &str) -> &str {
+    &text[..first_placeholder(text).unwrap_or(text.len())]
+}
+
 /// The cost keys of a prompt file: file-level directives, then every section's, first wins.
 fn file_knobs(doc: &Document) -> Knobs {
     let rope = &doc.rope;
