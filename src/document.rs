@@ -564,6 +564,15 @@ impl Document {
         e
     }
 
+    /// The decoded value of the code literal shown at `range` (source files only).
+    pub fn literal_value(&self, range: Range<usize>) -> Option<String> {
+        let code = self.code.as_ref()?;
+        code.prompts
+            .iter()
+            .find(|cp| cp.range == range)
+            .map(|cp| cp.value.clone())
+    }
+
     pub fn text(&self) -> String {
         self.rope.to_string()
     }
