@@ -274,7 +274,16 @@ pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
                 (None, Some(pc)) => pc[i].tokens,
                 (None, None) => c.tokens,
             };
-            let user_tokens = user_counts.as_ref().map_or(0, |u| u[i].tokens);
+            // Each further turn adds the reply and a user message, each with the per-message
+            // framing OpenAI documents (3 tokens; none documented elsewhere).
+            let framing = if m.provider == "openai" {
+                crate::document::OPENAI_TOKENS_PER_MESSAGE
+            } else {
+                0
+            };
+            let user_tokens = user_counts
+                .as_ref()
+                .map_or(0, |u| u[i].tokens + 2 * framing);
             let shape = Shape {
                 input: c.tokens,
                 prefix: prefix.min(c.tokens),
@@ -318,70 +327,112 @@ pub fn signed_usd(v: f64) -> String {
     format!("{sign}{}", format::usd(v.abs()))
 }
 
-/// The hover's cost section for the request of prompt `p`.
+/// The hover's cost section for the request of prompt `p`: per call (input · output ·
+/// cached), per 1,000 calls, per month at the volume; a fixed-width table like the counts.
 pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) -> String {
     let req = request_of(a, p);
     let est = estimates(doc, req, s);
     let Some(first) = est.first() else {
         return String::new();
     };
-    let mut md = String::from("\n\n**Cost**");
-    if req.kind != p.kind {
-        md.push_str(" of the whole file (one request)");
-    }
-    md.push_str(&format!(
-        " · output {} tokens ({})",
-        first.output.label(),
-        first.output.source.label()
-    ));
-    if first.reasoning_tokens > 0 {
-        md.push_str(&format!(
-            " + {} reasoning",
-            format::thousands(first.reasoning_tokens)
-        ));
-    }
-    if let Some(t) = first.turns {
-        md.push_str(&format!(" · {t} turns"));
-    }
-    match first.cache_hit {
-        Some(h) => md.push_str(&format!(" · cache hits {}", format::percent(h))),
-        None => md.push_str(" · no cache assumed"),
-    }
-    if let Some(d) = first.calls_per_day {
-        md.push_str(&format!(
-            " · {} calls/day",
-            format::thousands(d.round() as u64)
-        ));
-    }
     let per = if first.turns.is_some() {
         "per conversation"
     } else {
         "per call"
     };
-    md.push_str(&format!("\n\n| model | {per} (input · output · cached) | 1,000 calls | per month |\n|---|--:|--:|--:|\n"));
+    let mut rows = vec![[
+        "model".to_string(),
+        per.to_string(),
+        "input".into(),
+        "output".into(),
+        "cached".into(),
+        "1,000 calls".into(),
+        "per month".into(),
+    ]];
     for e in &est {
-        let parts = e.per_call.map_or(String::new(), |c| {
-            format!(
-                " ({} · {} · {})",
-                format::usd(c.input + c.cache_write),
-                format::usd(c.output),
-                format::usd(c.cache_read)
-            )
-        });
-        let mut cell = format!("{}{parts}", per_call_label(e));
-        if let Some(h) = e.history_share {
-            cell.push_str(&format!(", {} re-sent history", format::percent(h)));
-        }
-        if let Some(t) = e.per_call.and_then(|c| c.tier_above) {
-            cell.push_str(&format!(", >{} tier", format::window(t)));
-        }
-        md.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            e.model,
-            cell,
+        let c = e.per_call;
+        let part =
+            |f: fn(&CallCost) -> f64| c.as_ref().map_or("-".to_string(), |c| format::usd(f(c)));
+        rows.push([
+            e.model.clone(),
+            per_call_label(e),
+            part(|c| c.input + c.cache_write),
+            part(|c| c.output),
+            if e.cache_hit.is_some() {
+                part(|c| c.cache_read)
+            } else {
+                "-".to_string()
+            },
             format::cost(e.per_call_usd.map(|c| c * 1000.0)),
-            e.monthly_usd
-                .map_or_else(|| "set calls=N/day".to_string(), format::usd)
+            e.monthly_usd.map_or("-".to_string(), format::usd),
+        ]);
+    }
+    let mut md = String::from("\n**Cost**");
+    if req.kind != p.kind {
+        md.push_str(" of the whole file (one request)");
+    }
+    md.push_str("\n\n```text\n");
+    md.push_str(&format::table(
+        &rows,
+        &[false, true, true, true, true, true, true],
+    ));
+    md.push_str("```\n");
+    let mut notes = vec![format!(
+        "Output: {} tokens ({})",
+        first.output.label(),
+        first.output.source.label()
+    )];
+    if first.reasoning_tokens > 0 {
+        notes.push(format!(
+            "{} reasoning tokens, billed as output",
+            format::thousands(first.reasoning_tokens)
+        ));
+    }
+    notes.push(match first.cache_hit {
+        Some(h) => format!("static prefix cached on {} of calls", format::percent(h)),
+        None => "no cache assumed (set cache_hit)".to_string(),
+    });
+    if let (Some(t), Some(h)) = (first.turns, first.history_share) {
+        notes.push(format!(
+            "{t} turns, {} of it re-sent history",
+            format::percent(h)
+        ));
+    }
+    if let Some(t) = first.per_call.and_then(|c| c.tier_above) {
+        notes.push(format!(
+            "whole request billed at the >{} tier",
+            format::window(t)
+        ));
+    }
+    notes.push(match first.calls_per_day {
+        Some(d) => format!(
+            "per month: {} calls/day, 30 days",
+            format::thousands(d.round() as u64)
+        ),
+        None => "per month: set calls=N/day".to_string(),
+    });
+    md.push_str(&format!("\n{}.\n", notes.join(" · ")));
+    let (b, mb) = budgets(doc, req, s);
+    let e = est
+        .iter()
+        .find(|e| e.model == req.budget_model)
+        .unwrap_or(first);
+    if let (Some(b), Some(c)) = (b, e.worst_per_call()) {
+        let state = if c > b { " ⚠ over budget" } else { "" };
+        md.push_str(&format!(
+            "\nBudget: {} / {} per call in `{}`{state}.\n",
+            format::usd(c),
+            format::usd(b),
+            e.model
+        ));
+    }
+    if let (Some(b), Some(c)) = (mb, e.worst_monthly()) {
+        let state = if c > b { " ⚠ over budget" } else { "" };
+        md.push_str(&format!(
+            "\nBudget: {} / {} per month in `{}`{state}.\n",
+            format::usd(c),
+            format::usd(b),
+            e.model
         ));
     }
     md

@@ -19,7 +19,9 @@ pub fn handle(s: &Session, uri: &Uri) -> Option<Vec<CodeLens>> {
         )]);
     }
     let a = s.analysis(uri, d, &|_| false);
-    Some(render(&a, uri))
+    let mut t = title(&a);
+    t.push_str(&crate::cost::prompt::lens_suffix(&d.doc, &a, &d.settings));
+    Some(vec![lens(t, uri)])
 }
 
 fn lens(title: String, uri: &Uri) -> CodeLens {
@@ -56,8 +58,4 @@ pub fn title(a: &Analysis) -> String {
         title.push_str(&format!(" · budget {}{over}", format::thousands(b)));
     }
     title
-}
-
-pub fn render(a: &Analysis, uri: &Uri) -> Vec<CodeLens> {
-    vec![lens(title(a), uri)]
 }

@@ -79,7 +79,7 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
-fn validate_schema(report: &str) {
+pub(crate) fn validate_schema(report: &str) {
     let py = oracle::python();
     let schema = oracle::repo().join("schemas/check-report.v1.schema.json");
     let mut child = Command::new(py)
