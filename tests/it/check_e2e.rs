@@ -321,7 +321,7 @@ fn budget_violations_exit_1_in_every_format() {
     assert_eq!(viol["path"], "CLAUDE.md");
 }
 
-fn sarif_multitool_validates(path: &Path) {
+pub(crate) fn sarif_multitool_validates(path: &Path) {
     let tool = oracle::repo().join("tests/tools/node_modules/.bin/sarif-multitool");
     assert!(
         tool.exists(),

@@ -369,7 +369,12 @@ fn check_reports_monthly_change_and_dollar_budgets_in_every_format() {
                 assert_eq!(rules, ["cost-budget", "monthly-budget"]);
                 assert_eq!(v["prompts"][0]["status"], "over_budget");
             }
-            "sarif" => assert!(out.contains("PC1004") && out.contains("PC1005"), "{out}"),
+            "sarif" => {
+                assert!(out.contains("PC1004") && out.contains("PC1005"), "{out}");
+                let file = d.join("report.sarif");
+                std::fs::write(&file, &out).unwrap();
+                crate::check_e2e::sarif_multitool_validates(&file);
+            }
             _ => assert!(
                 out.contains("over its budget of $0.0010") || format == "markdown",
                 "{format}: {out}"
