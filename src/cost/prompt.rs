@@ -185,6 +185,35 @@ fn first_placeholder(text: &str) -> Option<usize> {
         .and_then(|p| text.find(p.as_str()))
 }
 
+/// Placeholders longer than this may be missed where they cross a rope chunk boundary.
+const PLACEHOLDER_OVERLAP: usize = 512;
+
+/// The offset of the first placeholder in `range` of the document: the rope's chunks are
+/// scanned in order (with an overlap for placeholders across chunk boundaries) and the scan
+/// stops at the first one, without copying the text.
+fn first_placeholder_in(doc: &Document, range: std::ops::Range<usize>) -> Option<usize> {
+    let len = doc.rope.len_bytes();
+    let range = range.start.min(len)..range.end.min(len);
+    let floor = |b: usize| doc.rope.char_to_byte(doc.rope.byte_to_char(b));
+    let (start, end) = (floor(range.start), floor(range.end));
+    let mut carry = String::new();
+    let mut carry_at = start;
+    for chunk in doc.rope.byte_slice(start..end).chunks() {
+        let mut window = std::mem::take(&mut carry);
+        window.push_str(chunk);
+        if let Some(o) = first_placeholder(&window) {
+            return Some(carry_at + o);
+        }
+        let mut keep = window.len().saturating_sub(PLACEHOLDER_OVERLAP);
+        while !window.is_char_boundary(keep) {
+            keep += 1;
+        }
+        carry_at += keep;
+        carry = window[keep..].to_string();
+    }
+    None
+}
+
 /// The part of `text` every call repeats: up to its first placeholder.
 pub fn static_prefix(text: &str) -> &str {
     &text[..first_placeholder(text).unwrap_or(text.len())]
@@ -240,8 +269,7 @@ pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
             )
         }
         _ => {
-            let text = doc.rope.byte_slice(p.range.clone()).to_string();
-            let cut = first_placeholder(&text).map(|o| p.range.start + o);
+            let cut = first_placeholder_in(doc, p.range.clone());
             let sections = doc.structure.sections(&doc.rope);
             let chat = sections
                 .iter()
@@ -463,6 +491,37 @@ mod tests {
 
     fn settings() -> Settings {
         Settings::defaults(Path::new("/w"))
+    }
+
+    #[test]
+    fn the_first_placeholder_is_found_across_rope_chunks() {
+        let mut text = "static text, no fields. ".repeat(20_000);
+        let at = text.len();
+        text.push_str("Hello {{name}}, then {{other}}.");
+        let doc = Document::new(Path::new("/w/a.prompt.md"), &text, &[]);
+        assert!(doc.rope.chunks().count() > 100);
+        assert_eq!(first_placeholder_in(&doc, 0..doc.len()), Some(at + 6));
+        assert_eq!(first_placeholder_in(&doc, 0..at), None);
+        // A placeholder split by a chunk boundary is still found.
+        let base = "a".repeat(50_000);
+        let mut text = base.clone();
+        let boundary = Document::new(Path::new("/w/a.md"), &base, &[])
+            .rope
+            .chunks()
+            .next()
+            .unwrap()
+            .len();
+        text.replace_range(boundary - 2..boundary + 3, "{{x}}");
+        let doc = Document::new(Path::new("/w/a.md"), &text, &[]);
+        let mut ends = doc.rope.chunks().scan(0, |at, c| {
+            *at += c.len();
+            Some(*at)
+        });
+        assert!(
+            ends.any(|e| e == boundary),
+            "the placeholder straddles a chunk boundary"
+        );
+        assert_eq!(first_placeholder_in(&doc, 0..doc.len()), Some(boundary - 2));
     }
 
     #[test]
