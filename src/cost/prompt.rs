@@ -199,6 +199,13 @@ fn first_placeholder_in(doc: &Document, range: std::ops::Range<usize>) -> Option
     let mut carry = String::new();
     let mut carry_at = start;
     for chunk in doc.rope.byte_slice(start..end).chunks() {
+        // Every placeholder starts with `{`: a chunk without one, after a carry without one,
+        // holds none.
+        if !chunk.contains('{') && !carry.contains('{') {
+            carry_at += carry.len() + chunk.len();
+            carry.clear();
+            continue;
+        }
         let mut window = std::mem::take(&mut carry);
         window.push_str(chunk);
         if let Some(o) = first_placeholder(&window) {
@@ -219,20 +226,48 @@ pub fn static_prefix(text: &str) -> &str {
     &text[..first_placeholder(text).unwrap_or(text.len())]
 }
 
-/// The cost keys of a prompt file: file-level directives, then every section's, first wins.
-fn file_knobs(doc: &Document) -> Knobs {
-    let rope = &doc.rope;
-    let mut d = doc.structure.file_directive(rope).cost;
-    for sec in doc.structure.sections(rope) {
-        d = sec.cost.over(&d);
-    }
-    Knobs {
-        directive: d,
-        max_output: doc
-            .structure
-            .front_matter
-            .as_ref()
-            .and_then(|f| f.max_output_tokens),
+/// What a prompt file's request needs of its structure, read once per document.
+pub struct FileContext {
+    /// The cost keys: file-level directives, then every section's, first wins.
+    knobs: Knobs,
+    chat: bool,
+    /// The last user message's counted range.
+    user: Option<std::ops::Range<usize>>,
+}
+
+impl FileContext {
+    pub fn of(doc: &Document) -> FileContext {
+        if doc.code.is_some() {
+            return FileContext {
+                knobs: Knobs::default(),
+                chat: false,
+                user: None,
+            };
+        }
+        let rope = &doc.rope;
+        let sections = doc.structure.sections(rope);
+        let mut d = doc.structure.file_directive(rope).cost;
+        for sec in &sections {
+            d = sec.cost.over(&d);
+        }
+        FileContext {
+            knobs: Knobs {
+                directive: d,
+                max_output: doc
+                    .structure
+                    .front_matter
+                    .as_ref()
+                    .and_then(|f| f.max_output_tokens),
+            },
+            chat: sections
+                .iter()
+                .any(|x| matches!(x.kind, SectionKind::Message(_))),
+            user: sections
+                .iter()
+                .rev()
+                .find(|x| x.kind == SectionKind::Message("user".into()))
+                .map(|x| x.counted.clone()),
+        }
     }
 }
 
@@ -246,6 +281,11 @@ pub fn request_of<'a>(a: &'a Analysis, p: &'a Prompt) -> &'a Prompt {
 
 /// Per-model estimates of a request (a file or a literal) of `doc`.
 pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
+    estimates_in(doc, &FileContext::of(doc), p, s)
+}
+
+/// [`estimates`] with the document's structure already read.
+pub fn estimates_in(doc: &Document, ctx: &FileContext, p: &Prompt, s: &Settings) -> Vec<Estimate> {
     let models: Vec<&Model> = p
         .counts
         .iter()
@@ -269,28 +309,30 @@ pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
             )
         }
         _ => {
-            let cut = first_placeholder_in(doc, p.range.clone());
-            let sections = doc.structure.sections(&doc.rope);
-            let chat = sections
-                .iter()
-                .any(|x| matches!(x.kind, SectionKind::Message(_)));
-            let user = sections
-                .iter()
-                .rev()
-                .find(|x| x.kind == SectionKind::Message("user".into()))
-                .map(|x| x.counted.clone());
+            // The static prefix matters only with a cache assumption.
+            let cut = s
+                .cost
+                .cache
+                .and_then(|_| first_placeholder_in(doc, p.range.clone()));
             (
-                file_knobs(doc),
+                ctx.knobs.clone(),
                 None,
                 cut.map(|c| p.range.start..c),
-                chat,
-                user,
+                ctx.chat,
+                ctx.user.clone(),
             )
         }
     };
     let prefix_counts = prefix_range
         .map(|r| doc.count_range(r, &models.iter().map(|m| (*m).clone()).collect::<Vec<_>>()));
+    // The user message matters only in a conversation.
+    let turns = ctx
+        .knobs
+        .directive
+        .turns
+        .or(if ctx.chat { s.cost.turns } else { None });
     let user_counts = user_range
+        .filter(|_| turns.is_some_and(|t| t > 1))
         .map(|r| doc.count_range(r, &models.iter().map(|m| (*m).clone()).collect::<Vec<_>>()));
     p.counts
         .iter()
@@ -324,12 +366,13 @@ pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
 }
 
 /// The dollar budgets of a request: (per call, per month).
-pub fn budgets(doc: &Document, p: &Prompt, s: &Settings) -> (Option<f64>, Option<f64>) {
-    let d = if doc.code.is_some() {
-        CostDirective::default()
-    } else {
-        file_knobs(doc).directive
-    };
+pub fn budgets(
+    doc: &Document,
+    ctx: &FileContext,
+    p: &Prompt,
+    s: &Settings,
+) -> (Option<f64>, Option<f64>) {
+    let d = &ctx.knobs.directive;
     let file = p.kind == PromptKind::File;
     (
         d.budget_usd.or(if file { s.cost.budget_usd } else { None }),
@@ -359,7 +402,8 @@ pub fn signed_usd(v: f64) -> String {
 /// cached), per 1,000 calls, per month at the volume; a fixed-width table like the counts.
 pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) -> String {
     let req = request_of(a, p);
-    let est = estimates(doc, req, s);
+    let ctx = FileContext::of(doc);
+    let est = estimates_in(doc, &ctx, req, s);
     let Some(first) = est.first() else {
         return String::new();
     };
@@ -440,7 +484,7 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
         None => "per month: set calls=N/day".to_string(),
     });
     md.push_str(&format!("\n{}.\n", notes.join(" · ")));
-    let (b, mb) = budgets(doc, req, s);
+    let (b, mb) = budgets(doc, &ctx, req, s);
     let e = est
         .iter()
         .find(|e| e.model == req.budget_model)

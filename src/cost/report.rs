@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::prompt::{budgets, estimates, signed_usd, Estimate};
+use super::prompt::{budgets, estimates_in, signed_usd, Estimate, FileContext};
 use crate::config::Settings;
 use crate::document::{Analysis, Document, Prompt, PromptKind};
 use crate::format;
@@ -57,16 +57,21 @@ fn source_name(e: &Estimate) -> &'static str {
 
 /// The cost of a request in its budget model; `None` for sections and messages (they are
 /// parts of their file's request).
-pub fn prompt_cost(doc: &Document, p: &Prompt, s: &Settings) -> Option<PromptCost> {
+pub fn prompt_cost(
+    doc: &Document,
+    ctx: &FileContext,
+    p: &Prompt,
+    s: &Settings,
+) -> Option<PromptCost> {
     if !matches!(p.kind, PromptKind::File | PromptKind::Literal) {
         return None;
     }
-    let est = estimates(doc, p, s);
+    let est = estimates_in(doc, ctx, p, s);
     let e = est
         .iter()
         .find(|e| e.model == p.budget_model)
         .or(est.first())?;
-    let (budget_usd, monthly_budget_usd) = budgets(doc, p, s);
+    let (budget_usd, monthly_budget_usd) = budgets(doc, ctx, p, s);
     Some(PromptCost {
         model: e.model.clone(),
         output_tokens: e.output.point(),
@@ -88,7 +93,8 @@ pub fn prompt_cost(doc: &Document, p: &Prompt, s: &Settings) -> Option<PromptCos
 
 /// Costs of every prompt of an analysis, in `a.all()` order.
 pub fn prompt_costs(doc: &Document, a: &Analysis, s: &Settings) -> Vec<Option<PromptCost>> {
-    a.all().map(|p| prompt_cost(doc, p, s)).collect()
+    let ctx = FileContext::of(doc);
+    a.all().map(|p| prompt_cost(doc, &ctx, p, s)).collect()
 }
 
 impl PromptCost {
