@@ -789,7 +789,7 @@ impl Document {
             hint_at: 0,
             // Only an explicit per-glob budget applies to a source file as a whole.
             budget: settings.glob_budget_for(&self.path),
-            budget_model: settings.models[0].id.clone(),
+            budget_model: settings.models.primary().id.clone(),
             counts: settings
                 .models
                 .iter()

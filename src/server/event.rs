@@ -84,6 +84,13 @@ pub enum Request {
     },
 }
 
+impl Event {
+    /// A change to a document's text (diagnostics will follow).
+    pub fn is_edit(&self) -> bool {
+        matches!(self, Event::Open { .. } | Event::Change { .. })
+    }
+}
+
 impl Request {
     /// The client cancelled it (`$/cancelRequest` drops the waiting future) or went away.
     pub fn is_cancelled(&self) -> bool {

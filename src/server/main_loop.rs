@@ -7,7 +7,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 use tower_lsp_server::ls_types::MessageType;
@@ -15,6 +15,12 @@ use tower_lsp_server::ls_types::MessageType;
 use super::event::{Event, Request};
 use super::session::{Outgoing, Session, CONFIGURATION_WAIT};
 use super::{code_lens, commands, custom, hover, inlay_hint};
+
+/// After an edit, how long the loop waits for a follow-up event before publishing
+/// diagnostics...
+const FLUSH_GRACE: Duration = Duration::from_millis(2);
+/// ...and at most this long in all, so a stream of edits still gets its diagnostics.
+const FLUSH_GRACE_MAX: Duration = Duration::from_millis(8);
 
 struct MainLoop {
     session: Session,
@@ -50,11 +56,30 @@ pub fn spawn(out: UnboundedSender<Outgoing>) -> mpsc::Sender<Event> {
                     Err(_) => return,
                 },
             };
+            let mut edited = event.is_edit();
             lp.handle(event);
             // Drain what queued up meanwhile before publishing: results are computed only
-            // for the newest text.
-            while let Ok(e) = rx.try_recv() {
-                lp.handle(e);
+            // for the newest text. After an edit, wait a moment for the request that usually
+            // follows it (inlay hints, a hover): it is answered before the diagnostics are
+            // computed, so its latency never includes a whole-document analysis.
+            let grace_end = Instant::now() + FLUSH_GRACE_MAX;
+            loop {
+                while let Ok(e) = rx.try_recv() {
+                    edited |= e.is_edit();
+                    lp.handle(e);
+                }
+                if !edited {
+                    break;
+                }
+                let wait = FLUSH_GRACE.min(grace_end.saturating_duration_since(Instant::now()));
+                match rx.recv_timeout(wait) {
+                    Ok(e) => {
+                        edited = e.is_edit();
+                        lp.handle(e);
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
             }
             lp.session.flush();
         })
