@@ -512,6 +512,10 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
 
 /// ` · $0.0123/call · $369.00/month` for the code lens (the file's first model).
 pub fn lens_suffix(doc: &Document, a: &Analysis, s: &Settings) -> String {
+    if doc.code.is_some() {
+        // A source file is not one request; each literal's hover has its cost.
+        return String::new();
+    }
     let est = estimates(doc, &a.file, s);
     let Some(e) = est.first() else {
         return String::new();

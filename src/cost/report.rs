@@ -55,15 +55,21 @@ fn source_name(e: &Estimate) -> &'static str {
     }
 }
 
-/// The cost of a request in its budget model; `None` for sections and messages (they are
-/// parts of their file's request).
+/// The cost of a request in its budget model; `None` for sections and messages (parts of
+/// their file's request) and for a source file as a whole (its literals are the requests).
 pub fn prompt_cost(
     doc: &Document,
     ctx: &FileContext,
     p: &Prompt,
     s: &Settings,
 ) -> Option<PromptCost> {
-    if !matches!(p.kind, PromptKind::File | PromptKind::Literal) {
+    // A source file is not a request: its literals are.
+    let request = match p.kind {
+        PromptKind::File => doc.code.is_none(),
+        PromptKind::Literal => true,
+        PromptKind::Section | PromptKind::Message => false,
+    };
+    if !request {
         return None;
     }
     let est = estimates_in(doc, ctx, p, s);

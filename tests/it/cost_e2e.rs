@@ -464,3 +464,49 @@ async fn hover_and_lens_show_cost_per_call_and_month() {
     assert!(title.contains("/month"), "{title}");
     c.shutdown().await;
 }
+
+#[test]
+fn check_prices_each_literal_of_a_source_file_as_a_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("promptcost.toml"),
+        "models = [\"gpt-4o\"]\ncache_hit = 1.0\n[volume]\n\"*.py\" = 1000\n",
+    )
+    .unwrap();
+    let value = format!(
+        "{}Customer: {{name}}",
+        "You are a billing assistant. ".repeat(300)
+    );
+    std::fs::write(
+        d.join("app.py"),
+        format!("SYSTEM_PROMPT = \"\"\"{value}\"\"\"\n"),
+    )
+    .unwrap();
+    let o = promptcost(d, &["check", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json_of(&o);
+    let prompts = v["prompts"].as_array().unwrap();
+    assert_eq!(prompts[0]["kind"], "file");
+    assert!(
+        prompts[0].get("cost").is_none(),
+        "a source file is not one request"
+    );
+    let lit = prompts.iter().find(|p| p["kind"] == "literal").unwrap();
+    // Every call reads the part before {name} from the cache, in 128-token steps past 1,024.
+    let n = o200k(&value);
+    let prefix = o200k(&value[..value.find("{name}").unwrap()]);
+    let cached = 1024 + (prefix - 1024) / 128 * 128;
+    let per_call = cached as f64 * CACHED + (n - cached) as f64 * IN + 500.0 * OUT;
+    assert!(
+        near(&lit["cost"]["per_call_usd"], per_call),
+        "{} vs {per_call}",
+        lit["cost"]
+    );
+    assert!(near(&lit["cost"]["monthly_usd"], per_call * 1000.0 * 30.0));
+}
