@@ -145,8 +145,14 @@ pub fn human(r: &Report, color: bool) -> String {
     let costs = cost_lines(r);
     if !costs.is_empty() {
         out.push_str("\nCost per call and per month (30 days), in each prompt's budget model:\n");
-        for l in costs {
+        for l in costs.iter().take(50) {
             out.push_str(&format!("  {l}\n"));
+        }
+        if costs.len() > 50 {
+            out.push_str(&format!(
+                "  …and {} more (largest changes first; all in --format json).\n",
+                costs.len() - 50
+            ));
         }
     }
     let estimates = estimated_models(r);
@@ -405,6 +411,9 @@ pub fn markdown(r: &Report) -> String {
         out.push_str("\n**Cost** per call and per month (30 days):\n\n");
         for l in costs.iter().take(50) {
             out.push_str(&format!("- {}\n", cell(l)));
+        }
+        if costs.len() > 50 {
+            out.push_str(&format!("\n…and {} more.\n", costs.len() - 50));
         }
     }
     if !r.deleted.is_empty() {

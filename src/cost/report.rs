@@ -202,3 +202,88 @@ pub fn summary_lines<'a>(costs: impl Iterator<Item = (String, &'a PromptCost)>) 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(per_call: f64, calls: Option<f64>) -> PromptCost {
+        PromptCost {
+            model: "gpt-4o".into(),
+            output_tokens: 300,
+            output_source: "directive".into(),
+            per_call_usd: Some(per_call),
+            per_call_high_usd: None,
+            turns: None,
+            history_share: None,
+            calls_per_day: calls,
+            monthly_usd: calls.map(|d| super::super::call::monthly(per_call, d)),
+            budget_usd: None,
+            monthly_budget_usd: None,
+            base_per_call_usd: None,
+            monthly_change_usd: None,
+            worst_per_call: Some(per_call),
+            worst_monthly: calls.map(|d| super::super::call::monthly(per_call, d)),
+        }
+    }
+
+    #[test]
+    fn monthly_change_and_budgets() {
+        let mut c = cost(0.0031, Some(10_000.0));
+        c.set_base(Some(0.0030));
+        assert!((c.monthly_change_usd.unwrap() - 30.0).abs() < 1e-9);
+        assert_eq!(
+            c.monthly_change_label().as_deref(),
+            Some("+$30.00/month at 10,000 calls/day")
+        );
+        let mut new = cost(0.001, Some(100.0));
+        new.set_base(None);
+        assert!(
+            (new.monthly_change_usd.unwrap() - 3.0).abs() < 1e-9,
+            "a new prompt adds all of its cost"
+        );
+        let mut none = cost(0.001, None);
+        none.set_base(Some(0.002));
+        assert_eq!(
+            none.monthly_change_usd, None,
+            "no volume: no monthly figure"
+        );
+        c.budget_usd = Some(0.003);
+        c.monthly_budget_usd = Some(1_000.0);
+        let v = c.violations("a.md");
+        assert_eq!(v.iter().map(|x| x.0).collect::<Vec<_>>(), ["cost-budget"]);
+        assert!(
+            v[0].1.contains("$0.0031 per call") && v[0].1.contains("$0.0030"),
+            "{v:?}"
+        );
+        c.monthly_budget_usd = Some(900.0);
+        assert_eq!(c.violations("a.md").len(), 2);
+    }
+
+    #[test]
+    fn summary_lines_put_the_largest_change_first() {
+        let mut small = cost(0.001, Some(1_000.0));
+        small.set_base(Some(0.0009));
+        let mut big = cost(0.01, Some(1_000.0));
+        big.set_base(Some(0.02));
+        let quiet = cost(0.01, None);
+        let lines = summary_lines(
+            [
+                ("a.md".to_string(), &small),
+                ("b.md".to_string(), &big),
+                ("c.md".to_string(), &quiet),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            lines.len(),
+            2,
+            "no volume, no budget: not listed: {lines:?}"
+        );
+        assert!(
+            lines[0].starts_with("b.md: -$300.00/month at 1,000 calls/day"),
+            "{lines:?}"
+        );
+        assert!(lines[1].starts_with("a.md: +$3.00/month"), "{lines:?}");
+    }
+}
