@@ -510,3 +510,49 @@ fn check_prices_each_literal_of_a_source_file_as_a_request() {
     );
     assert!(near(&lit["cost"]["monthly_usd"], per_call * 1000.0 * 30.0));
 }
+
+#[test]
+fn a_project_usage_file_sets_the_expected_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("runs")).unwrap();
+    let runs = [(900, 250), (1100, 350)]
+        .iter()
+        .map(|(i, o)| {
+            format!(
+                r#"{{"model":"gpt-4o","usage":{{"prompt_tokens":{i},"completion_tokens":{o}}}}}"#
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(d.join("runs/usage.jsonl"), runs).unwrap();
+    std::fs::write(
+        d.join("promptcost.toml"),
+        "models = [\"gpt-4o\"]\nusage = \"runs/usage.jsonl\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("a.prompt.md"), "# A\nYou answer questions.\n").unwrap();
+    let v = json_of(&promptcost(d, &["check", "--format", "json"]));
+    let cost = &v["prompts"][0]["cost"];
+    assert_eq!(
+        (
+            cost["output_tokens"].as_u64(),
+            cost["output_source"].as_str()
+        ),
+        (Some(300), Some("usage")),
+        "{cost}"
+    );
+    let tokens = v["prompts"][0]["models"][0]["tokens"].as_u64().unwrap();
+    assert!(
+        near(&cost["per_call_usd"], tokens as f64 * IN + 300.0 * OUT),
+        "{cost}"
+    );
+    // A directive still wins over measured averages.
+    std::fs::write(
+        d.join("a.prompt.md"),
+        "<!-- promptcost: output=100 -->\n# A\nYou answer questions.\n",
+    )
+    .unwrap();
+    let v = json_of(&promptcost(d, &["check", "--format", "json"]));
+    assert_eq!(v["prompts"][0]["cost"]["output_source"], "directive");
+}
