@@ -32,6 +32,8 @@ pub struct CountModel {
     pub per_call_usd: Option<f64>,
     pub calls_per_day: Option<f64>,
     /// `null` without a volume.
+    pub daily_usd: Option<f64>,
+    /// `null` without a volume.
     pub monthly_usd: Option<f64>,
 }
 
@@ -77,6 +79,7 @@ pub fn costs(
                 tools_framing_documented: (!tools.is_empty()).then_some(documented),
                 per_call_usd: e.per_call_usd,
                 calls_per_day: e.calls_per_day,
+                daily_usd: e.daily_usd,
                 monthly_usd: e.monthly_usd,
             }
         })
@@ -91,6 +94,7 @@ pub fn render_text(rows_in: &[CountModel], s: &Settings) -> String {
         "tools".into(),
         "per call".into(),
         "1,000 calls".into(),
+        "per day".into(),
         "per month".into(),
     ]];
     for r in rows_in {
@@ -110,13 +114,14 @@ pub fn render_text(rows_in: &[CountModel], s: &Settings) -> String {
             }),
             format::cost(r.per_call_usd),
             format::cost(r.per_call_usd.map(|c| c * 1000.0)),
+            r.daily_usd.map_or("-".into(), format::usd),
             r.monthly_usd.map_or("-".into(), format::usd),
         ]);
     }
     let mut out = String::from("\n");
     out.push_str(&crate::cli::table(
         &rows,
-        &[false, true, true, true, true, true],
+        &[false, true, true, true, true, true, true],
     ));
     let cache = s
         .cost

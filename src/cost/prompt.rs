@@ -56,6 +56,7 @@ pub struct Estimate {
     pub per_call_high_usd: Option<f64>,
     pub history_share: Option<f64>,
     pub calls_per_day: Option<f64>,
+    pub daily_usd: Option<f64>,
     pub monthly_usd: Option<f64>,
     pub cache_hit: Option<f64>,
 }
@@ -173,6 +174,7 @@ pub fn estimate(m: &Model, shape: &Shape, k: &Knobs, s: &Settings, path: &Path) 
         per_call_high_usd: high,
         history_share: point.and_then(|p| p.1),
         calls_per_day: calls,
+        daily_usd: per_call_usd.zip(calls).map(|(c, d)| c * d),
         monthly_usd: per_call_usd.zip(calls).map(|(c, d)| call::monthly(c, d)),
         cache_hit: cache.map(|c| c.hit),
     }
@@ -419,6 +421,7 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
         "output".into(),
         "cached".into(),
         "1,000 calls".into(),
+        "per day".into(),
         "per month".into(),
     ]];
     for e in &est {
@@ -436,6 +439,7 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
                 "-".to_string()
             },
             format::cost(e.per_call_usd.map(|c| c * 1000.0)),
+            e.daily_usd.map_or("-".to_string(), format::usd),
             e.monthly_usd.map_or("-".to_string(), format::usd),
         ]);
     }
@@ -446,7 +450,7 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
     md.push_str("\n\n```text\n");
     md.push_str(&format::table(
         &rows,
-        &[false, true, true, true, true, true, true],
+        &[false, true, true, true, true, true, true, true],
     ));
     md.push_str("```\n");
     let mut notes = vec![format!(

@@ -28,6 +28,7 @@ pub struct PromptCost {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_share: Option<f64>,
     pub calls_per_day: Option<f64>,
+    pub daily_usd: Option<f64>,
     pub monthly_usd: Option<f64>,
     pub budget_usd: Option<f64>,
     pub monthly_budget_usd: Option<f64>,
@@ -87,6 +88,7 @@ pub fn prompt_cost(
         turns: e.turns,
         history_share: e.history_share,
         calls_per_day: e.calls_per_day,
+        daily_usd: e.daily_usd,
         monthly_usd: e.monthly_usd,
         budget_usd,
         monthly_budget_usd,
@@ -180,8 +182,9 @@ pub fn summary_lines<'a>(costs: impl Iterator<Item = (String, &'a PromptCost)>) 
                     format::cost(c.per_call_usd)
                 ),
                 (_, Some(m)) => format!(
-                    "{what}: {}/call · {}/month at {} calls/day",
+                    "{what}: {}/call · {}/day · {}/month at {} calls/day",
                     format::cost(c.per_call_usd),
+                    format::cost(c.daily_usd),
                     format::usd(m),
                     format::thousands(c.calls_per_day.unwrap_or(0.0).round() as u64)
                 ),
@@ -217,6 +220,7 @@ mod tests {
             turns: None,
             history_share: None,
             calls_per_day: calls,
+            daily_usd: calls.map(|d| per_call * d),
             monthly_usd: calls.map(|d| super::super::call::monthly(per_call, d)),
             budget_usd: None,
             monthly_budget_usd: None,

@@ -64,6 +64,7 @@ fn count_prices_output_volume_and_cache() {
     let per_call = n as f64 * IN + 300.0 * OUT;
     assert!(near(&m["per_call_usd"], per_call), "{m}");
     assert!(near(&m["monthly_usd"], per_call * 10_000.0 * 30.0), "{m}");
+    assert!(near(&m["daily_usd"], per_call * 10_000.0), "{m}");
 
     // All calls hit the cache: 1,024 + a multiple of 128 tokens at the cached price.
     let o = promptcost(
@@ -327,6 +328,7 @@ fn check_reports_monthly_change_and_dollar_budgets_in_every_format() {
         near(&cost["monthly_usd"], per_call(t2) * 300_000.0),
         "{cost}"
     );
+    assert!(near(&cost["daily_usd"], per_call(t2) * 10_000.0), "{cost}");
     assert!(
         near(&cost["monthly_change_usd"], change),
         "{cost} vs {change}"
@@ -443,6 +445,10 @@ async fn hover_and_lens_show_cost_per_call_and_month() {
     assert!(
         md.contains(&promptcost::format::usd(total * 10_000.0 * 30.0)),
         "{md}"
+    );
+    assert!(
+        md.contains(&promptcost::format::usd(total * 10_000.0)),
+        "per day: {md}"
     );
     assert!(
         md.contains(&format!("20 turns, {history:.0}% of it re-sent history")),
