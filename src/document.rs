@@ -944,7 +944,7 @@ impl Document {
             }
             parts.push(Prompt {
                 kind,
-                name: s.title.clone(),
+                name: s.title.to_string(),
                 range: s.range.clone(),
                 hint_at: s.header_end,
                 budget: s.budget,
