@@ -612,7 +612,11 @@ mod tests {
             s.front_matter.as_ref().unwrap().model.as_deref(),
             Some("googleai/gemini-2.5-flash")
         );
-        let roles: Vec<_> = s.sections(&rope).iter().map(|s| s.title.to_string()).collect();
+        let roles: Vec<_> = s
+            .sections(&rope)
+            .iter()
+            .map(|s| s.title.to_string())
+            .collect();
         assert_eq!(roles, ["system", "user"]);
     }
 
