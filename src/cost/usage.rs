@@ -466,6 +466,23 @@ mod tests {
             .contains("no usage record"));
     }
 
+    // claude-sonnet-4-5: a 1-hour write is billed at $6/M, the 5-minute one at $3.75/M.
+    #[test]
+    fn anthropic_one_hour_writes_take_their_price() {
+        let line = r#"{"type":"message","model":"claude-sonnet-4-5","usage":{"input_tokens":10,"cache_creation_input_tokens":3000,"cache_creation":{"ephemeral_5m_input_tokens":1000,"ephemeral_1h_input_tokens":2000},"cache_read_input_tokens":0,"output_tokens":0}}"#;
+        let r = &parse_line(line).unwrap()[0];
+        assert_eq!(
+            (r.cache_write_5m, r.cache_write_1h, r.input),
+            (1000, 2000, 3010)
+        );
+        let t = PriceTable::embedded();
+        let c = r.cost(t.resolve("claude-sonnet-4-5").unwrap()).unwrap();
+        assert!(
+            (c - (10.0 * 3e-6 + 1000.0 * 3.75e-6 + 2000.0 * 6e-6)).abs() < 1e-12,
+            "{c}"
+        );
+    }
+
     // Hand-computed: claude-sonnet-4-5 $3 in, $3.75 write, $0.30 read, $15 out per 1M.
     #[test]
     fn anthropic_records_price_cache_writes_and_reads() {
