@@ -129,6 +129,18 @@ pub enum ToolFraming {
     JsonOnly,
 }
 
+/// Claude models whose tool-use system prompt Anthropic documents as 346 tokens ("Tool use:
+/// pricing", 2026).
+const ANTHROPIC_TOOL_PROMPT_346: &[&str] = &[
+    "claude-opus-4-5",
+    "claude-opus-4-1",
+    "claude-opus-4-0",
+    "claude-sonnet-4-5",
+    "claude-sonnet-4-0",
+    "claude-haiku-4-5",
+    "claude-3-7-sonnet",
+];
+
 /// The framing and whether it is documented for this exact model family (else an estimate).
 pub fn tool_framing(m: &Model) -> (ToolFraming, bool) {
     let id = m.id.as_str();
@@ -155,9 +167,9 @@ pub fn tool_framing(m: &Model) -> (ToolFraming, bool) {
             )
         }
         "anthropic" => {
-            let documented = id.starts_with("claude-opus-4")
-                || id.starts_with("claude-sonnet-4")
-                || id.starts_with("claude-haiku-4");
+            // The models Anthropic's table lists with 346 tokens (tool choice auto / none);
+            // later models are assumed to keep it, marked as an estimate.
+            let documented = ANTHROPIC_TOOL_PROMPT_346.contains(&id);
             (ToolFraming::SystemPrompt(346), documented)
         }
         _ => (ToolFraming::JsonOnly, false),
