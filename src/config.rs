@@ -383,6 +383,7 @@ impl Settings {
             name_pattern: code_name_pattern.clone(),
             sdk_calls: code_sdk_calls,
             extra_sdk_keywords: Vec::new(),
+            ..Default::default()
         }
         .compile()
         .map_err(|e| {

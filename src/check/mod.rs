@@ -219,11 +219,7 @@ impl Facts {
             prompts: a
                 .all()
                 .map(|p| {
-                    let placeholders = if p.kind == PromptKind::Literal {
-                        p.placeholders.len()
-                    } else {
-                        doc.placeholders_in(p.range.clone()).len()
-                    };
+                    let placeholders = doc.placeholders_of(p).len();
                     (
                         line_col(doc, p.range.start),
                         line_col(doc, p.range.end),

@@ -30,6 +30,9 @@ pub fn inlay_hints(
             }
             let c = &p.counts[0];
             let mut tooltip = format!("{} · {}", c.model, p.kind_label());
+            if let Some(note) = doc.model_note(p) {
+                tooltip.push_str(&format!(" · {note}"));
+            }
             if let Some(e) = c.error_pct {
                 tooltip.push_str(&format!(" · estimate ±{e:.0}%"));
             }
@@ -108,11 +111,10 @@ pub fn hover(doc: &Document, a: &Analysis, s: &Settings, offset: usize) -> Hover
 pub fn hover_markdown(doc: &Document, p: &Prompt, s: &Settings) -> String {
     let out_tokens = s.expected_output_tokens;
     let mut md = format!("**promptcost** · {}", p.kind_label());
-    let placeholders = if p.kind == PromptKind::Literal {
-        p.placeholders.clone()
-    } else {
-        doc.placeholders_in(p.range.clone())
-    };
+    let placeholders = doc.placeholders_of(p);
+    if let Some(note) = doc.model_note(p) {
+        md.push_str(&format!(" · {note}"));
+    }
     if !placeholders.is_empty() {
         md.push_str(&format!(
             " · {} placeholder{} not filled",

@@ -721,6 +721,9 @@ impl State {
         let mut a = d.doc.analyze_where(&d.settings, &|s| {
             s.range.contains(&offset) || (s.range.end == offset && offset == len)
         });
+        if d.doc.code.is_some() && a.parts.is_empty() {
+            return None; // a source file shows nothing outside its prompts
+        }
         self.apply_api(uri, d, &mut a);
         let mut h = features::hover(&d.doc, &a, &d.settings, offset);
         if let (HoverContents::Markup(m), Some(line)) = (&mut h.contents, self.api_line()) {
@@ -733,6 +736,9 @@ impl State {
         let d = self.prompt_doc(uri)?;
         if d.pending {
             return Some(features::counting_lens(&d.doc));
+        }
+        if d.doc.code.is_some() {
+            return Some(Vec::new()); // a source file shows nothing outside its prompts
         }
         let mut a = d.doc.analyze_where(&d.settings, &|_| false);
         self.apply_api(uri, d, &mut a);

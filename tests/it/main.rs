@@ -8,6 +8,7 @@ mod stdio_client;
 
 mod check_e2e;
 mod claude_api;
+mod code_corpus;
 mod code_fixtures;
 mod code_incremental_props;
 mod code_robustness;
