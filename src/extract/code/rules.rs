@@ -118,7 +118,8 @@ pub(crate) fn reads_as_text(value: &str, placeholders: &[String]) -> bool {
     let letters = t.chars().filter(|c| c.is_alphabetic() || c.is_whitespace()).count();
     // a short question or input request (`Run shell command?`, `Enter your key: `) is
     // asked of a human
-    let asks = (t.ends_with('?') || t.ends_with(':')) && words <= 8 && !t.contains('\n');
+    let end = value.trim_end();
+    let asks = (end.ends_with('?') || end.ends_with(':')) && words <= 8 && !t.contains('\n');
     words >= 3 && letters * 2 >= t.chars().count() && !asks
 }
 

@@ -146,6 +146,8 @@ impl<'a> Cx<'a> {
                         Rank::Tag => Reason::Tag,
                         Rank::Name => Reason::Name,
                         Rank::Sdk | Rank::SdkMessage => Reason::Sdk,
+                        // prose that a tag names is a tagged prompt
+                        Rank::Prose if c.tagged => Reason::Tag,
                         Rank::Prose => Reason::Prose,
                     },
                 }

@@ -75,10 +75,12 @@ impl Clone for SourceFile {
     }
 }
 
-/// A minified bundle: long lines on average (no prompts are reported in it).
+/// A minified bundle (no prompts are reported in it): long lines on average, dense with
+/// statement punctuation (a long literal alone is not minified code).
 fn is_minified(text: &str) -> bool {
     let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    text.len() > 4096 && text.len() / lines > 400
+    let punct = text.bytes().filter(|b| matches!(b, b';' | b'{' | b'}')).count();
+    text.len() > 4096 && text.len() / lines > 400 && punct * 50 > text.len()
 }
 
 impl SourceFile {
