@@ -10,6 +10,7 @@ mod check_e2e;
 mod claude_api;
 mod code_corpus;
 mod code_fixtures;
+mod code_frameworks;
 mod code_incremental_props;
 mod code_robustness;
 mod code_values;

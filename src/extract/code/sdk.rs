@@ -30,6 +30,9 @@ pub(crate) struct CallSpec {
     pub positional: Vec<usize>,
     pub model: Option<String>,
     pub model_position: Option<usize>,
+    /// The prompts are templates: `{field}` are placeholders, `{{` is a brace.
+    #[serde(default)]
+    pub template: bool,
 }
 
 static SPECS: LazyLock<Result<Vec<CallSpec>, String>> = LazyLock::new(|| {
@@ -141,34 +144,34 @@ impl<'a> Cx<'a> {
                 for (k, v) in kw.iter().filter(|(k, _)| k == key) {
                     match inner {
                         Some(inner) => self.nested_arg(*v, inner, out),
-                        None => self.prompt_arg(*v, k, out),
+                        None => self.prompt_arg(*v, k, spec.template, out),
                     }
                 }
             }
             for &i in &spec.positional {
                 if let Some(v) = pos.get(i) {
                     if v.kind() != "object" {
-                        self.prompt_arg(*v, &format!("{leaf}[{i}]"), out);
+                        self.prompt_arg(*v, &format!("{leaf}[{i}]"), spec.template, out);
                     }
                 }
             }
         }
         for (k, v) in kw.iter().filter(|(k, _)| extra.contains(k)) {
-            self.prompt_arg(*v, k, out);
+            self.prompt_arg(*v, k, false, out);
         }
     }
 
     /// A prompt argument: a messages list, a string, content blocks or a message object.
-    fn prompt_arg<'t>(&self, v: Node<'t>, name: &str, out: &mut Vec<Cand<'t>>) {
+    fn prompt_arg<'t>(&self, v: Node<'t>, name: &str, template: bool, out: &mut Vec<Cand<'t>>) {
         let v = self.unwrap_value(v);
         if self.is_list(v) {
             let before = out.len();
-            self.walk_messages(v, name, false, Rank::Sdk, out, 0);
+            self.walk_messages(v, name, template, Rank::Sdk, out, 0);
             if out.len() > before {
                 return;
             }
         }
-        self.walk_content(v, name, false, Rank::Sdk, out, 0);
+        self.walk_content(v, name, template, Rank::Sdk, out, 0);
     }
 
     /// `config.system_instruction`: the value of `config` (an object or a call) holds it.
@@ -176,7 +179,7 @@ impl<'a> Cx<'a> {
         let v = self.unwrap_value(v);
         let pairs = if self.is_call(v) { self.call_args(v).1 } else if self.is_dict(v) { self.pairs(v) } else { Vec::new() };
         for (k, x) in pairs.iter().filter(|(k, _)| k == inner) {
-            self.prompt_arg(*x, k, out);
+            self.prompt_arg(*x, k, false, out);
         }
     }
 
@@ -200,6 +203,13 @@ impl<'a> Cx<'a> {
 
     fn model_value(&self, v: Node) -> Option<String> {
         let v = self.unwrap_value(v);
+        // a same-file constant: a model name, or a client built with one
+        // (`model_client = OpenAIChatCompletionClient(model="gpt-4o")`)
+        if let Some(&c) = (v.kind() == "identifier").then(|| self.facts.consts.get(self.t(v))).flatten() {
+            if c.id() != v.id() && !(c.start_byte() <= v.start_byte() && v.end_byte() <= c.end_byte()) {
+                return if self.is_call(c) { self.call_model(c) } else { self.model_value(c) };
+            }
+        }
         let name = match self.resolve(v, 0) {
             Some(r) if r.placeholders.is_empty() => r.value,
             Some(_) => return None,
