@@ -11,6 +11,7 @@ mod claude_api;
 mod code_corpus;
 mod code_fixtures;
 mod code_frameworks;
+mod code_models;
 mod code_incremental_props;
 mod code_robustness;
 mod code_values;
