@@ -269,7 +269,10 @@ fn hash_str(s: &str) -> u64 {
 
 /// An unnamed tagged prompt is named by its line (`prompt@L12`): follow it when lines move.
 fn rename_moved(p: &mut CodePrompt, line_delta: isize) {
-    if !matches!(p.reason, crate::extract::code::Reason::Tag | crate::extract::code::Reason::Prose) {
+    if !matches!(
+        p.reason,
+        crate::extract::code::Reason::Tag | crate::extract::code::Reason::Prose
+    ) {
         return;
     }
     if let Some(n) = p
@@ -1012,7 +1015,10 @@ fn code_placeholders(p: &CodePrompt) -> Vec<String> {
 /// A model named in code: as written, else without a provider prefix (`openai:gpt-4o`,
 /// `openai/gpt-4o-mini`, `googleai/gemini-2.5-flash`); the error is the one for the name
 /// as written (with its suggestions).
-fn resolve_call_model<'s>(settings: &'s Settings, name: &str) -> Result<&'s Model, crate::pricing::UnknownModel> {
+fn resolve_call_model<'s>(
+    settings: &'s Settings,
+    name: &str,
+) -> Result<&'s Model, crate::pricing::UnknownModel> {
     settings.table.resolve(name).or_else(|e| {
         name.rsplit_once(['/', ':'])
             .and_then(|(_, bare)| settings.table.resolve(bare).ok())

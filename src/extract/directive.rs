@@ -47,7 +47,11 @@ const KEY: &str = "promptcost:";
 pub fn parse(line: &str) -> Option<Directive> {
     let at = line.to_ascii_lowercase().find(KEY)?;
     let rest = &line[at + KEY.len()..];
-    let end = ["-->", "--}}", "}}", "#}", "*/"].iter().filter_map(|t| rest.find(t)).min().unwrap_or(rest.len());
+    let end = ["-->", "--}}", "}}", "#}", "*/"]
+        .iter()
+        .filter_map(|t| rest.find(t))
+        .min()
+        .unwrap_or(rest.len());
     let mut d = Directive::default();
     let words = split_words(&rest[..end]);
     for word in words {
@@ -86,7 +90,11 @@ fn split_words(body: &str) -> Vec<&str> {
         let sep = match b.get(i) {
             None => true,
             Some(b' ' | b'\t' | b';' | b'\r' | b'\n') => true,
-            Some(b',') => !(i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit)),
+            Some(b',') => {
+                !(i > 0
+                    && b[i - 1].is_ascii_digit()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+            }
             _ => false,
         };
         match (sep, start) {
@@ -108,7 +116,10 @@ mod tests {
     #[test]
     fn one_grammar_for_files_and_code() {
         let d = parse("// promptcost: budget=1,500, model=gpt-4o;").unwrap();
-        assert_eq!((d.budget, d.model.as_deref(), d.errors.len()), (Some(1500), Some("gpt-4o"), 0));
+        assert_eq!(
+            (d.budget, d.model.as_deref(), d.errors.len()),
+            (Some(1500), Some("gpt-4o"), 0)
+        );
         let d = parse("/* promptcost: model='o3' budget=2_000 */").unwrap();
         assert_eq!((d.budget, d.model.as_deref()), (Some(2000), Some("o3")));
         let d = parse("# PromptCost: IGNORE").unwrap();

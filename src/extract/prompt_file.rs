@@ -481,11 +481,25 @@ pub fn placeholders(text: &str) -> Vec<String> {
 /// `{{/if}}`, `{{else}}`), partial (`{{> x}}`) or Dotprompt / Handlebars helper
 /// (`{{role "system"}}`, `{{media url=x}}`, `{{section "x"}}`, `{{history}}`).
 fn is_template_variable(inner: &str) -> bool {
-    let t = inner.trim().trim_start_matches('~').trim_end_matches('~').trim();
+    let t = inner
+        .trim()
+        .trim_start_matches('~')
+        .trim_end_matches('~')
+        .trim();
     let first = t.split_whitespace().next().unwrap_or("");
     !t.is_empty()
         && !t.starts_with(['!', '#', '/', '>', '^', '&'])
-        && !matches!(first, "else" | "role" | "media" | "section" | "history" | "json" | "ifEquals" | "unlessEquals")
+        && !matches!(
+            first,
+            "else"
+                | "role"
+                | "media"
+                | "section"
+                | "history"
+                | "json"
+                | "ifEquals"
+                | "unlessEquals"
+        )
 }
 
 #[cfg(test)]
@@ -565,7 +579,9 @@ mod tests {
         assert_eq!(p, ["{{ name }}", "{user_id}"]);
         // template syntax that is not a variable: Jinja statements, Handlebars blocks,
         // Dotprompt helpers
-        let p = placeholders("{{role \"system\"}}You are {{name}}.{{#if x}}{{else}}{{/if}}{{media url=u}}{{> part}}");
+        let p = placeholders(
+            "{{role \"system\"}}You are {{name}}.{{#if x}}{{else}}{{/if}}{{media url=u}}{{> part}}",
+        );
         assert_eq!(p, ["{{name}}"]);
     }
 

@@ -58,12 +58,34 @@ fn labels(name: &str) -> BTreeMap<String, Vec<Label>> {
     let path = corpus_dir().join("labels").join(format!("{name}.tsv"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out: BTreeMap<String, Vec<Label>> = BTreeMap::new();
-    for (i, row) in text.lines().enumerate().skip(1).filter(|(_, r)| !r.trim().is_empty()) {
+    for (i, row) in text
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, r)| !r.trim().is_empty())
+    {
         let f: Vec<&str> = row.splitn(4, '\t').collect();
-        assert!(f.len() >= 3, "{}:{}: expected path, line, label, why", path.display(), i + 1);
-        let line = f[1].parse().unwrap_or_else(|_| panic!("{}:{}: bad line {:?}", path.display(), i + 1, f[1]));
-        assert!(matches!(f[2], "prompt" | "not"), "{}:{}: label {:?}", path.display(), i + 1, f[2]);
-        out.entry(f[0].to_string()).or_default().push(Label { line, prompt: f[2] == "prompt", why: f.get(3).unwrap_or(&"").to_string() });
+        assert!(
+            f.len() >= 3,
+            "{}:{}: expected path, line, label, why",
+            path.display(),
+            i + 1
+        );
+        let line = f[1]
+            .parse()
+            .unwrap_or_else(|_| panic!("{}:{}: bad line {:?}", path.display(), i + 1, f[1]));
+        assert!(
+            matches!(f[2], "prompt" | "not"),
+            "{}:{}: label {:?}",
+            path.display(),
+            i + 1,
+            f[2]
+        );
+        out.entry(f[0].to_string()).or_default().push(Label {
+            line,
+            prompt: f[2] == "prompt",
+            why: f.get(3).unwrap_or(&"").to_string(),
+        });
     }
     out
 }
@@ -80,12 +102,18 @@ fn fetch() -> BTreeMap<String, PathBuf> {
         .stderr(Stdio::inherit())
         .output()
         .expect("run tests/corpus/corpus.py");
-    assert!(out.status.success(), "fetching the corpus failed (pip and npm must reach their registries)");
+    assert!(
+        out.status.success(),
+        "fetching the corpus failed (pip and npm must reach their registries)"
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("json line");
-            (v["name"].as_str().expect("name").to_string(), PathBuf::from(v["root"].as_str().expect("root")))
+            (
+                v["name"].as_str().expect("name").to_string(),
+                PathBuf::from(v["root"].as_str().expect("root")),
+            )
         })
         .collect()
 }
@@ -116,7 +144,11 @@ fn files_in_scope(root: &Path, scope: &[String]) -> Vec<String> {
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 #[derive(Default, Clone, Copy)]
@@ -174,12 +206,21 @@ fn reference_values(items: &[(String, String)]) -> Vec<Option<String>> {
         input.push_str(&serde_json::json!({"path": path, "source": source}).to_string());
         input.push('\n');
     }
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
     let out = child.wait_with_output().expect("decode");
     assert!(out.status.success(), "corpus.py decode failed");
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["value"].as_str().map(str::to_string))
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["value"]
+                .as_str()
+                .map(str::to_string)
+        })
         .collect()
 }
 
@@ -192,7 +233,10 @@ struct Found {
 
 #[test]
 fn real_code_precision_recall_and_exact_counts() {
-    let packages: Packages = toml::from_str(&std::fs::read_to_string(corpus_dir().join("packages.toml")).expect("packages.toml")).expect("packages.toml");
+    let packages: Packages = toml::from_str(
+        &std::fs::read_to_string(corpus_dir().join("packages.toml")).expect("packages.toml"),
+    )
+    .expect("packages.toml");
     let roots = fetch();
     let rules = CompiledRules::default();
     let verbose = std::env::var("PROMPTCOST_CORPUS_VERBOSE").is_ok();
@@ -200,7 +244,9 @@ fn real_code_precision_recall_and_exact_counts() {
     let mut total = Score::default();
     let (mut whole_tp, mut whole_labeled) = (0, 0);
     for pkg in &packages.package {
-        let root = roots.get(&pkg.name).unwrap_or_else(|| panic!("{} not fetched", pkg.name));
+        let root = roots
+            .get(&pkg.name)
+            .unwrap_or_else(|| panic!("{} not fetched", pkg.name));
         let mut labels = labels(&pkg.name);
         let mut score = Score::default();
         let mut found: Vec<Found> = Vec::new();
@@ -209,23 +255,47 @@ fn real_code_precision_recall_and_exact_counts() {
             let file_labels = labels.entry(rel.clone()).or_default();
             let mut used = vec![false; file_labels.len()];
             let ps = match Lang::from_path(Path::new(&rel)) {
-                Some(lang) => SourceFile::parse(lang, &text).for_path(Path::new(&rel)).prompts(&text, &rules),
+                Some(lang) => SourceFile::parse(lang, &text)
+                    .for_path(Path::new(&rel))
+                    .prompts(&text, &rules),
                 None => Vec::new(), // declaration files, unknown kinds: no prompts
             };
             for p in ps {
-                let (a, b) = (line_of(&text, p.range.start), line_of(&text, p.range.end.saturating_sub(1).max(p.range.start)));
-                let hit = file_labels.iter().enumerate().find(|(i, l)| l.prompt && !used[*i] && (a..=b).contains(&l.line)).map(|(i, _)| i);
+                let (a, b) = (
+                    line_of(&text, p.range.start),
+                    line_of(&text, p.range.end.saturating_sub(1).max(p.range.start)),
+                );
+                let hit = file_labels
+                    .iter()
+                    .enumerate()
+                    .find(|(i, l)| l.prompt && !used[*i] && (a..=b).contains(&l.line))
+                    .map(|(i, _)| i);
                 if let Some(i) = hit {
                     used[i] = true;
                     score.tp += 1;
                 } else {
                     score.fp += 1;
                     if verbose {
-                        let why = file_labels.iter().find(|l| (a..=b).contains(&l.line)).map_or("no label".to_string(), |l| format!("labeled not: {}", l.why));
-                        eprintln!("FP {}:{rel}:{a} {} {:?} ({why})", pkg.name, p.name, p.value.chars().take(70).collect::<String>());
+                        let why = file_labels
+                            .iter()
+                            .find(|l| (a..=b).contains(&l.line))
+                            .map_or("no label".to_string(), |l| {
+                                format!("labeled not: {}", l.why)
+                            });
+                        eprintln!(
+                            "FP {}:{rel}:{a} {} {:?} ({why})",
+                            pkg.name,
+                            p.name,
+                            p.value.chars().take(70).collect::<String>()
+                        );
                     }
                 }
-                found.push(Found { path: rel.clone(), line: a, prompt: p, matched: hit.is_some() });
+                found.push(Found {
+                    path: rel.clone(),
+                    line: a,
+                    prompt: p,
+                    matched: hit.is_some(),
+                });
             }
             for (i, l) in file_labels.iter().enumerate().filter(|(_, l)| l.prompt) {
                 score.labeled += 1;
@@ -243,20 +313,33 @@ fn real_code_precision_recall_and_exact_counts() {
             .iter()
             .map(|f| {
                 let text = std::fs::read_to_string(root.join(&f.path)).unwrap_or_default();
-                (f.path.clone(), text.get(f.prompt.range.clone()).unwrap_or("").to_string())
+                (
+                    f.path.clone(),
+                    text.get(f.prompt.range.clone()).unwrap_or("").to_string(),
+                )
             })
             .collect();
         let refs = reference_values(&items);
-        let pairs: Vec<(&Found, String)> = matched.into_iter().zip(refs).filter_map(|(f, r)| r.map(|r| (f, r))).collect();
+        let pairs: Vec<(&Found, String)> = matched
+            .into_iter()
+            .zip(refs)
+            .filter_map(|(f, r)| r.map(|r| (f, r)))
+            .collect();
         if !pairs.is_empty() {
-            let want = oracle::counts("o200k_base", &pairs.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>());
+            let want = oracle::counts(
+                "o200k_base",
+                &pairs.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(),
+            );
             for ((f, r), w) in pairs.iter().zip(want) {
                 score.with_reference += 1;
                 let ours = Encoding::O200kBase.count(&f.prompt.value) as u64;
                 if ours == w {
                     score.exact += 1;
                 } else if verbose {
-                    eprintln!("COUNT {}:{}:{} ours {ours} reference {w}: {:?} vs {:?}", pkg.name, f.path, f.line, f.prompt.value, r);
+                    eprintln!(
+                        "COUNT {}:{}:{} ours {ours} reference {w}: {:?} vs {:?}",
+                        pkg.name, f.path, f.line, f.prompt.value, r
+                    );
                 }
             }
         }
@@ -264,7 +347,10 @@ fn real_code_precision_recall_and_exact_counts() {
         total.add(score);
     }
     let mut report = String::from("\nprompts in code, real packages (tests/corpus):\n\n| package | found | true | labeled | precision | recall | exact counts |\n|---|--:|--:|--:|--:|--:|--:|\n");
-    for (name, s) in rows.iter().chain(std::iter::once(&("**overall**".to_string(), total))) {
+    for (name, s) in rows
+        .iter()
+        .chain(std::iter::once(&("**overall**".to_string(), total)))
+    {
         report.push_str(&format!(
             "| {name} | {} | {} | {} | {:.1}% | {:.1}% | {}/{} ({:.1}%) |\n",
             s.tp + s.fp,
@@ -277,9 +363,25 @@ fn real_code_precision_recall_and_exact_counts() {
             100.0 * s.exact_rate()
         ));
     }
-    report.push_str(&format!("\nrecall of whole prompts (fragments left out): {whole_tp}/{whole_labeled} ({:.1}%)\n", 100.0 * ratio(whole_tp, whole_labeled)));
+    report.push_str(&format!(
+        "\nrecall of whole prompts (fragments left out): {whole_tp}/{whole_labeled} ({:.1}%)\n",
+        100.0 * ratio(whole_tp, whole_labeled)
+    ));
     eprintln!("{report}");
-    assert!(total.precision() >= PRECISION_FLOOR, "precision {:.1}% under the {:.0}% floor", 100.0 * total.precision(), 100.0 * PRECISION_FLOOR);
-    assert!(total.recall() >= RECALL_FLOOR, "recall {:.1}% under the {:.0}% floor", 100.0 * total.recall(), 100.0 * RECALL_FLOOR);
-    assert_eq!(total.exact, total.with_reference, "every matched literal prompt counts as its reference value");
+    assert!(
+        total.precision() >= PRECISION_FLOOR,
+        "precision {:.1}% under the {:.0}% floor",
+        100.0 * total.precision(),
+        100.0 * PRECISION_FLOOR
+    );
+    assert!(
+        total.recall() >= RECALL_FLOOR,
+        "recall {:.1}% under the {:.0}% floor",
+        100.0 * total.recall(),
+        100.0 * RECALL_FLOOR
+    );
+    assert_eq!(
+        total.exact, total.with_reference,
+        "every matched literal prompt counts as its reference value"
+    );
 }

@@ -267,7 +267,16 @@ fn languages_from_paths_and_ids() {
         assert_eq!(Lang::from_path(Path::new(p)), Some(l), "{p}");
     }
     // declaration files and minified bundles hold no prompts
-    for p in ["a.md", "a", "a.pyc", ".py", "a.rs.bak", "x.d.ts", "lib.d.mts", "app.min.js"] {
+    for p in [
+        "a.md",
+        "a",
+        "a.pyc",
+        ".py",
+        "a.rs.bak",
+        "x.d.ts",
+        "lib.d.mts",
+        "app.min.js",
+    ] {
         assert_eq!(Lang::from_path(Path::new(p)), None, "{p}");
     }
     let ids = [
@@ -546,5 +555,10 @@ fn duplicates_collapse_to_the_strongest_reason() {
 
 /// Positions and decoding are tested apart from the literal judgement.
 fn every_named_string() -> CompiledRules {
-    CodeRules { judge_text: false, ..CodeRules::default() }.compile().expect("rules")
+    CodeRules {
+        judge_text: false,
+        ..CodeRules::default()
+    }
+    .compile()
+    .expect("rules")
 }

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use promptcost::extract::code::{extract, input_edit, CodePrompt, CodeRules, CompiledRules, Lang, SourceFile};
+use promptcost::extract::code::{
+    extract, input_edit, CodePrompt, CodeRules, CompiledRules, Lang, SourceFile,
+};
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -455,5 +457,10 @@ fn mismatched_text_does_not_panic() {
 
 /// Decoding is tested apart from the literal judgement: every named string is kept.
 fn every_named_string() -> CompiledRules {
-    CodeRules { judge_text: false, ..CodeRules::default() }.compile().expect("rules")
+    CodeRules {
+        judge_text: false,
+        ..CodeRules::default()
+    }
+    .compile()
+    .expect("rules")
 }

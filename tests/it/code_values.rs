@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::Command;
 
 use promptcost::extract::code::{
-    brace_fields, extract, go_verbs, percent_fields, py_cleandoc, py_dedent, CodePrompt,
-    CodeRules, CompiledRules, Lang,
+    brace_fields, extract, go_verbs, percent_fields, py_cleandoc, py_dedent, CodePrompt, CodeRules,
+    CompiledRules, Lang,
 };
 
 fn prompts(lang: Lang, src: &str) -> Vec<CodePrompt> {
@@ -418,5 +418,10 @@ fn field_scanners() {
 
 /// Decoding is tested apart from the literal judgement: every named string is kept.
 fn every_named_string() -> CompiledRules {
-    CodeRules { judge_text: false, ..CodeRules::default() }.compile().expect("rules")
+    CodeRules {
+        judge_text: false,
+        ..CodeRules::default()
+    }
+    .compile()
+    .expect("rules")
 }

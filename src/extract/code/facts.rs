@@ -29,7 +29,10 @@ fn top_bindings<'t>(stmt: Node<'t>, fam: Family, text: &str, out: &mut Vec<(Stri
     match (fam, stmt.kind()) {
         (Family::Py, "expression_statement") => {
             if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
-                if let (Some(l), Some(r)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) {
+                if let (Some(l), Some(r)) = (
+                    a.child_by_field_name("left"),
+                    a.child_by_field_name("right"),
+                ) {
                     if l.kind() == "identifier" {
                         out.push((t(l), r));
                     }
@@ -42,8 +45,14 @@ fn top_bindings<'t>(stmt: Node<'t>, fam: Family, text: &str, out: &mut Vec<(Stri
             }
         }
         (Family::Js, "lexical_declaration" | "variable_declaration") => {
-            for d in named_children(stmt).into_iter().filter(|d| d.kind() == "variable_declarator") {
-                if let (Some(n), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value")) {
+            for d in named_children(stmt)
+                .into_iter()
+                .filter(|d| d.kind() == "variable_declarator")
+            {
+                if let (Some(n), Some(v)) = (
+                    d.child_by_field_name("name"),
+                    d.child_by_field_name("value"),
+                ) {
                     if n.kind() == "identifier" {
                         out.push((t(n), v));
                     }
@@ -51,15 +60,24 @@ fn top_bindings<'t>(stmt: Node<'t>, fam: Family, text: &str, out: &mut Vec<(Stri
             }
         }
         (Family::Rs, "const_item" | "static_item") => {
-            if let (Some(n), Some(v)) = (stmt.child_by_field_name("name"), stmt.child_by_field_name("value")) {
+            if let (Some(n), Some(v)) = (
+                stmt.child_by_field_name("name"),
+                stmt.child_by_field_name("value"),
+            ) {
                 out.push((t(n), v));
             }
         }
         (Family::Go, "const_declaration" | "var_declaration") => {
-            for spec in named_children(stmt).into_iter().filter(|s| matches!(s.kind(), "const_spec" | "var_spec")) {
+            for spec in named_children(stmt)
+                .into_iter()
+                .filter(|s| matches!(s.kind(), "const_spec" | "var_spec"))
+            {
                 let mut c = spec.walk();
                 let names: Vec<Node> = spec.children_by_field_name("name", &mut c).collect();
-                let values = spec.child_by_field_name("value").map(named_children).unwrap_or_default();
+                let values = spec
+                    .child_by_field_name("value")
+                    .map(named_children)
+                    .unwrap_or_default();
                 if names.len() == values.len() {
                     for (n, v) in names.into_iter().zip(values) {
                         out.push((t(n), v));
@@ -73,11 +91,18 @@ fn top_bindings<'t>(stmt: Node<'t>, fam: Family, text: &str, out: &mut Vec<(Stri
 
 fn is_import(stmt: Node, fam: Family, text: &str) -> bool {
     match fam {
-        Family::Py => matches!(stmt.kind(), "import_statement" | "import_from_statement" | "future_import_statement"),
+        Family::Py => matches!(
+            stmt.kind(),
+            "import_statement" | "import_from_statement" | "future_import_statement"
+        ),
         Family::Js => {
             stmt.kind() == "import_statement"
-                || (matches!(stmt.kind(), "lexical_declaration" | "variable_declaration" | "expression_statement")
-                    && text.get(stmt.byte_range()).is_some_and(|s| s.contains("require(")))
+                || (matches!(
+                    stmt.kind(),
+                    "lexical_declaration" | "variable_declaration" | "expression_statement"
+                ) && text
+                    .get(stmt.byte_range())
+                    .is_some_and(|s| s.contains("require(")))
         }
         _ => false,
     }
@@ -100,7 +125,11 @@ pub(crate) fn top_level<'t>(root: Node<'t>, text: &str, fam: Family) -> Facts<'t
         *seen.entry(n.clone()).or_default() += 1;
     }
     let consts = bindings.into_iter().filter(|(n, _)| seen[n] == 1).collect();
-    Facts { consts, imports, model_links: HashMap::new() }
+    Facts {
+        consts,
+        imports,
+        model_links: HashMap::new(),
+    }
 }
 
 impl<'a> Cx<'a> {
@@ -125,15 +154,21 @@ impl<'a> Cx<'a> {
                 true
             });
             for call in calls {
-                let Some(model) = self.call_model(call) else { continue };
-                let Some(args) = call.child_by_field_name("arguments") else { continue };
+                let Some(model) = self.call_model(call) else {
+                    continue;
+                };
+                let Some(args) = call.child_by_field_name("arguments") else {
+                    continue;
+                };
                 let mut steps = 0;
                 preorder(args, |n| {
                     steps += 1;
                     if n.kind() == "identifier" || n.kind() == "shorthand_property_identifier" {
                         let name = self.t(n);
                         if self.facts.consts.contains_key(name) {
-                            links.entry(name.to_string()).or_insert_with(|| model.clone());
+                            links
+                                .entry(name.to_string())
+                                .or_insert_with(|| model.clone());
                         }
                     }
                     steps < 10_000 && !is_scope(n.kind())
@@ -153,7 +188,16 @@ impl<'a> Cx<'a> {
             .facts
             .consts
             .iter()
-            .map(|(k, v)| (k, if uses.get(k.as_str()).copied().unwrap_or(0) > 1 { self.t(*v) } else { "" }))
+            .map(|(k, v)| {
+                (
+                    k,
+                    if uses.get(k.as_str()).copied().unwrap_or(0) > 1 {
+                        self.t(*v)
+                    } else {
+                        ""
+                    },
+                )
+            })
             .collect();
         consts.sort();
         consts.hash(&mut h);
@@ -166,7 +210,8 @@ impl<'a> Cx<'a> {
 
     /// How often each constant's name occurs as a word in the text (one pass).
     fn word_counts(&self) -> HashMap<&str, usize> {
-        let mut counts: HashMap<&str, usize> = self.facts.consts.keys().map(|k| (k.as_str(), 0)).collect();
+        let mut counts: HashMap<&str, usize> =
+            self.facts.consts.keys().map(|k| (k.as_str(), 0)).collect();
         let b = self.text.as_bytes();
         let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
         let mut i = 0;

@@ -56,10 +56,20 @@ pub(crate) const TABLE: [Row; 6] = [
 
 impl Lang {
     /// Every supported language.
-    pub const ALL: [Lang; 6] = [Lang::Python, Lang::TypeScript, Lang::Tsx, Lang::JavaScript, Lang::Rust, Lang::Go];
+    pub const ALL: [Lang; 6] = [
+        Lang::Python,
+        Lang::TypeScript,
+        Lang::Tsx,
+        Lang::JavaScript,
+        Lang::Rust,
+        Lang::Go,
+    ];
 
     fn row(self) -> &'static Row {
-        TABLE.iter().find(|r| r.lang == self).expect("every language has a row")
+        TABLE
+            .iter()
+            .find(|r| r.lang == self)
+            .expect("every language has a row")
     }
 
     /// By file extension (case-insensitive): `.py .pyi .ts .mts .cts .tsx .js .mjs .cjs .jsx
@@ -71,7 +81,10 @@ impl Lang {
         if stem.ends_with(".d") || stem.ends_with(".min") {
             return None;
         }
-        TABLE.iter().find(|r| r.exts.contains(&ext.as_str())).map(|r| r.lang)
+        TABLE
+            .iter()
+            .find(|r| r.exts.contains(&ext.as_str()))
+            .map(|r| r.lang)
     }
 
     /// By LSP `languageId`: `python`, `typescript`, `typescriptreact`,
@@ -95,7 +108,11 @@ impl Lang {
     pub fn query_source(self) -> String {
         let row = self.row();
         // TSX is TypeScript with JSX: it takes the TypeScript blocks.
-        let grammar = if self == Lang::Tsx { "typescript" } else { row.name };
+        let grammar = if self == Lang::Tsx {
+            "typescript"
+        } else {
+            row.name
+        };
         let mut out = String::new();
         for q in row.queries {
             let mut keep = true;

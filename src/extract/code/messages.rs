@@ -23,7 +23,10 @@ impl<'a> Cx<'a> {
         named_children(n)
             .into_iter()
             .filter_map(|p| match p.kind() {
-                "pair" => Some((self.name_text(p.child_by_field_name("key")?), p.child_by_field_name("value")?)),
+                "pair" => Some((
+                    self.name_text(p.child_by_field_name("key")?),
+                    p.child_by_field_name("value")?,
+                )),
                 "shorthand_property_identifier" => Some((self.t(p).to_string(), p)),
                 _ => None,
             })
@@ -39,7 +42,10 @@ impl<'a> Cx<'a> {
             if matches!(args.kind(), "argument_list" | "arguments") {
                 for a in named_children(args) {
                     if a.kind() == "keyword_argument" {
-                        if let (Some(k), Some(v)) = (a.child_by_field_name("name"), a.child_by_field_name("value")) {
+                        if let (Some(k), Some(v)) = (
+                            a.child_by_field_name("name"),
+                            a.child_by_field_name("value"),
+                        ) {
                             kw.push((self.t(k).to_string(), v));
                         }
                     } else {
@@ -58,14 +64,22 @@ impl<'a> Cx<'a> {
     /// `dict(role=..., content=...)`): its content. The role must be a known role name
     /// when it is a literal.
     pub(crate) fn role_message<'t>(&self, n: Node<'t>, out: &mut Vec<Cand<'t>>) {
-        let pairs = if self.is_call(n) { self.call_args(n).1 } else { self.pairs(n) };
-        let Some((_, role)) = pairs.iter().find(|(k, _)| k == "role") else { return };
+        let pairs = if self.is_call(n) {
+            self.call_args(n).1
+        } else {
+            self.pairs(n)
+        };
+        let Some((_, role)) = pairs.iter().find(|(k, _)| k == "role") else {
+            return;
+        };
         if let Some(r) = self.resolve(self.unwrap_value(*role), 0) {
             if !is_role(&r.value) {
                 return;
             }
         }
-        let role = self.resolve(*role, 0).map_or_else(|| "message".to_string(), |r| r.value);
+        let role = self
+            .resolve(*role, 0)
+            .map_or_else(|| "message".to_string(), |r| r.value);
         if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "content") {
             self.walk_content(*v, &format!("{role}.content"), false, Rank::Sdk, out, 0);
         }
@@ -85,7 +99,9 @@ impl<'a> Cx<'a> {
     ) -> bool {
         let mut any = false;
         for b in self.branches(node) {
-            let Some((n, r, wrapped)) = self.resolve_wrapped(b) else { continue };
+            let Some((n, r, wrapped)) = self.resolve_wrapped(b) else {
+                continue;
+            };
             let r = if template { r.template() } else { r };
             if wrapped && !super::rules::reads_as_text(&r.value, &r.placeholders) {
                 continue;
@@ -217,5 +233,8 @@ impl<'a> Cx<'a> {
 
 /// Role names of chat messages.
 pub(crate) fn is_role(r: &str) -> bool {
-    matches!(r, "system" | "human" | "user" | "ai" | "assistant" | "developer" | "placeholder" | "model")
+    matches!(
+        r,
+        "system" | "human" | "user" | "ai" | "assistant" | "developer" | "placeholder" | "model"
+    )
 }

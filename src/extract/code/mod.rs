@@ -30,8 +30,8 @@
 
 mod dialect;
 mod facts;
-mod messages;
 mod lang;
+mod messages;
 mod query;
 mod rules;
 mod sdk;

@@ -7,7 +7,6 @@ use tree_sitter::Query;
 
 use super::lang::Lang;
 
-
 /// The only capture names the queries may use (`src/queries/README.md`).
 /// Names starting with `_` are helpers for `#eq?`/`#match?` predicates only.
 pub const APPROVED_CAPTURES: &[&str] = &[
@@ -96,14 +95,18 @@ pub(crate) fn compile_query(lang: Lang) -> Result<LangQuery, String> {
     Ok(LangQuery { query, caps })
 }
 
-pub(crate) static Q_PY: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| compile_query(Lang::Python));
+pub(crate) static Q_PY: LazyLock<Result<LangQuery, String>> =
+    LazyLock::new(|| compile_query(Lang::Python));
 pub(crate) static Q_TS: LazyLock<Result<LangQuery, String>> =
     LazyLock::new(|| compile_query(Lang::TypeScript));
-pub(crate) static Q_TSX: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| compile_query(Lang::Tsx));
+pub(crate) static Q_TSX: LazyLock<Result<LangQuery, String>> =
+    LazyLock::new(|| compile_query(Lang::Tsx));
 pub(crate) static Q_JS: LazyLock<Result<LangQuery, String>> =
     LazyLock::new(|| compile_query(Lang::JavaScript));
-pub(crate) static Q_RS: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| compile_query(Lang::Rust));
-pub(crate) static Q_GO: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| compile_query(Lang::Go));
+pub(crate) static Q_RS: LazyLock<Result<LangQuery, String>> =
+    LazyLock::new(|| compile_query(Lang::Rust));
+pub(crate) static Q_GO: LazyLock<Result<LangQuery, String>> =
+    LazyLock::new(|| compile_query(Lang::Go));
 
 pub(crate) fn lang_query(lang: Lang) -> &'static Result<LangQuery, String> {
     match lang {

@@ -110,12 +110,19 @@ pub(crate) fn reads_as_text(value: &str, placeholders: &[String]) -> bool {
     let words = t
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’')))
+        .filter(|w| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        })
         .count();
     if words < 2 || looks_like_sql(t) || looks_like_regex(t) {
         return false;
     }
-    let letters = t.chars().filter(|c| c.is_alphabetic() || c.is_whitespace()).count();
+    let letters = t
+        .chars()
+        .filter(|c| c.is_alphabetic() || c.is_whitespace())
+        .count();
     // a short question or input request (`Run shell command?`, `Enter your key: `) is
     // asked of a human
     let end = value.trim_end();
@@ -137,9 +144,15 @@ pub(crate) fn reads_as_prose(value: &str, placeholders: &[String]) -> bool {
     if t.contains("[/") || t.contains("[bold") || t.contains("[dim") {
         return false;
     }
-    let words = t.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+    let words = t
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
     let first = t.trim_start().chars().next().unwrap_or(' ');
-    words >= 6 && (first.is_uppercase() || matches!(first, '-' | '*' | '#' | '(' | '`' | '<' | '[') || t.trim().contains('\n'))
+    words >= 6
+        && (first.is_uppercase()
+            || matches!(first, '-' | '*' | '#' | '(' | '`' | '<' | '[')
+            || t.trim().contains('\n'))
 }
 
 fn looks_like_sql(t: &str) -> bool {
@@ -151,8 +164,21 @@ fn looks_like_sql(t: &str) -> bool {
 }
 
 fn looks_like_regex(t: &str) -> bool {
-    let escapes = t.as_bytes().windows(2).filter(|w| w[0] == b'\\' && matches!(w[1], b'd' | b'w' | b's' | b'b' | b'S' | b'W' | b'D' | b'.' | b'(' | b'[')).count();
-    escapes >= 2 || t.contains("(?P<") || t.contains("(?:") || (t.starts_with('^') && t.ends_with('$'))
+    let escapes = t
+        .as_bytes()
+        .windows(2)
+        .filter(|w| {
+            w[0] == b'\\'
+                && matches!(
+                    w[1],
+                    b'd' | b'w' | b's' | b'b' | b'S' | b'W' | b'D' | b'.' | b'(' | b'['
+                )
+        })
+        .count();
+    escapes >= 2
+        || t.contains("(?P<")
+        || t.contains("(?:")
+        || (t.starts_with('^') && t.ends_with('$'))
 }
 
 /// Callees whose string arguments are shown to a human or logged, never sent to a model:
@@ -162,19 +188,85 @@ fn looks_like_regex(t: &str) -> bool {
 pub(crate) fn is_excluded_callee(callee: &str) -> bool {
     let callee = callee.trim_start_matches("new ").trim();
     let segs: Vec<&str> = callee.split(['.', ':']).filter(|s| !s.is_empty()).collect();
-    let Some(&last) = segs.last() else { return false };
-    let owner = segs.len().checked_sub(2).map(|i| segs[i].to_ascii_lowercase()).unwrap_or_default();
-    if segs.len() == 1 && matches!(last, "input" | "getpass" | "print" | "alert" | "confirm" | "prompt" | "raw_input") {
+    let Some(&last) = segs.last() else {
+        return false;
+    };
+    let owner = segs
+        .len()
+        .checked_sub(2)
+        .map(|i| segs[i].to_ascii_lowercase())
+        .unwrap_or_default();
+    if segs.len() == 1
+        && matches!(
+            last,
+            "input" | "getpass" | "print" | "alert" | "confirm" | "prompt" | "raw_input"
+        )
+    {
         return true;
     }
-    if last.ends_with("Error") || last.ends_with("Exception") || last.ends_with("Warning") || last == "Exit" || last == "Abort" {
+    if last.ends_with("Error")
+        || last.ends_with("Exception")
+        || last.ends_with("Warning")
+        || last == "Exit"
+        || last == "Abort"
+    {
         return true;
     }
-    let ui = matches!(owner.as_str(), "click" | "typer" | "questionary" | "inquirer" | "prompt" | "confirm" | "intprompt" | "floatprompt" | "getpass" | "readline" | "rl" | "st");
-    if ui && matches!(last, "prompt" | "option" | "Option" | "argument" | "Argument" | "ask" | "confirm" | "echo" | "secho" | "text" | "select" | "question" | "getpass") {
+    let ui = matches!(
+        owner.as_str(),
+        "click"
+            | "typer"
+            | "questionary"
+            | "inquirer"
+            | "prompt"
+            | "confirm"
+            | "intprompt"
+            | "floatprompt"
+            | "getpass"
+            | "readline"
+            | "rl"
+            | "st"
+    );
+    if ui
+        && matches!(
+            last,
+            "prompt"
+                | "option"
+                | "Option"
+                | "argument"
+                | "Argument"
+                | "ask"
+                | "confirm"
+                | "echo"
+                | "secho"
+                | "text"
+                | "select"
+                | "question"
+                | "getpass"
+        )
+    {
         return true;
     }
-    let logging = owner.contains("log") || owner == "console" || owner == "warnings" || owner == "spinner" || owner == "progress";
-    logging && matches!(last, "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "fatal" | "log" | "trace" | "update" | "add_argument")
+    let logging = owner.contains("log")
+        || owner == "console"
+        || owner == "warnings"
+        || owner == "spinner"
+        || owner == "progress";
+    logging
+        && matches!(
+            last,
+            "debug"
+                | "info"
+                | "warning"
+                | "warn"
+                | "error"
+                | "exception"
+                | "critical"
+                | "fatal"
+                | "log"
+                | "trace"
+                | "update"
+                | "add_argument"
+        )
         || matches!(last, "add_argument" | "add_option")
 }

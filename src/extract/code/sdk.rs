@@ -36,13 +36,24 @@ pub(crate) struct CallSpec {
 }
 
 static SPECS: LazyLock<Result<Vec<CallSpec>, String>> = LazyLock::new(|| {
-    let f: FrameworkFile = toml::from_str(FRAMEWORKS).map_err(|e| format!("frameworks.toml: {e}"))?;
+    let f: FrameworkFile =
+        toml::from_str(FRAMEWORKS).map_err(|e| format!("frameworks.toml: {e}"))?;
     for s in &f.call {
         if s.imports.is_empty() || s.callee.is_empty() {
-            return Err(format!("frameworks.toml: {} entry without imports or callee", s.framework));
+            return Err(format!(
+                "frameworks.toml: {} entry without imports or callee",
+                s.framework
+            ));
         }
-        if s.prompts.is_empty() && s.positional.is_empty() && s.model.is_none() && s.model_position.is_none() {
-            return Err(format!("frameworks.toml: {} entry {:?} names no prompt and no model", s.framework, s.callee));
+        if s.prompts.is_empty()
+            && s.positional.is_empty()
+            && s.model.is_none()
+            && s.model_position.is_none()
+        {
+            return Err(format!(
+                "frameworks.toml: {} entry {:?} names no prompt and no model",
+                s.framework, s.callee
+            ));
         }
     }
     Ok(f.call)
@@ -64,8 +75,14 @@ pub fn frameworks_check() -> Result<Vec<String>, String> {
 /// The dotted segments of a callee (`await`, `new`, `?.` and call parentheses dropped):
 /// `self.client.chat.completions.create` → `[self, client, chat, completions, create]`.
 pub(crate) fn callee_segments(callee: &str) -> Vec<&str> {
-    let c = callee.trim().trim_start_matches("await ").trim_start_matches("new ");
-    c.split(['.', '?']).map(|s| s.split('(').next().unwrap_or("").trim()).filter(|s| !s.is_empty()).collect()
+    let c = callee
+        .trim()
+        .trim_start_matches("await ")
+        .trim_start_matches("new ");
+    c.split(['.', '?'])
+        .map(|s| s.split('(').next().unwrap_or("").trim())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn callee_matches(segs: &[&str], pattern: &str) -> bool {
@@ -75,7 +92,10 @@ fn callee_matches(segs: &[&str], pattern: &str) -> bool {
 
 /// Whether `module` (as imported) is `wanted` or one of its submodules.
 fn module_matches(module: &str, wanted: &str) -> bool {
-    module == wanted || module.strip_prefix(wanted).is_some_and(|r| r.starts_with(['.', '/']))
+    module == wanted
+        || module
+            .strip_prefix(wanted)
+            .is_some_and(|r| r.starts_with(['.', '/']))
 }
 
 /// The modules a file imports: Python `import a.b`, `from a.b import c` (also `a.b.c`),
@@ -83,10 +103,14 @@ fn module_matches(module: &str, wanted: &str) -> bool {
 /// statements' text.
 pub(crate) fn imports_in(stmt: &str, out: &mut Vec<String>) {
     static PY: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"(?m)^\s*(?:from\s+([\w.]+)\s+import\s+\(?\s*([\w, \t]+)|import\s+([\w., \t]+))").expect("regex")
+        regex::Regex::new(
+            r"(?m)^\s*(?:from\s+([\w.]+)\s+import\s+\(?\s*([\w, \t]+)|import\s+([\w., \t]+))",
+        )
+        .expect("regex")
     });
     static JS: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r#"(?:\bfrom|\brequire\(|\bimport\(?)\s*['"]([^'"\n]+)['"]"#).expect("regex")
+        regex::Regex::new(r#"(?:\bfrom|\brequire\(|\bimport\(?)\s*['"]([^'"\n]+)['"]"#)
+            .expect("regex")
     });
     for c in PY.captures_iter(stmt) {
         if let Some(m) = c.get(1) {
@@ -98,7 +122,12 @@ pub(crate) fn imports_in(stmt: &str, out: &mut Vec<String>) {
             }
         }
         if let Some(m) = c.get(3) {
-            out.extend(m.as_str().split(',').filter_map(|x| x.split_whitespace().next()).map(str::to_string));
+            out.extend(
+                m.as_str()
+                    .split(',')
+                    .filter_map(|x| x.split_whitespace().next())
+                    .map(str::to_string),
+            );
         }
     }
     for c in JS.captures_iter(stmt) {
@@ -115,13 +144,21 @@ pub(crate) fn specs_for<'s>(callee: &str, imports: &[String]) -> Vec<&'s CallSpe
     specs()
         .iter()
         .filter(|s| s.callee.iter().any(|p| callee_matches(&segs, p)))
-        .filter(|s| s.imports.iter().any(|w| imports.iter().any(|m| module_matches(m, w))))
+        .filter(|s| {
+            s.imports
+                .iter()
+                .any(|w| imports.iter().any(|m| module_matches(m, w)))
+        })
         .collect()
 }
 
 /// Whether one of the modules is an SDK or framework of the data file.
 pub(crate) fn imports_framework(imports: &[String]) -> bool {
-    specs().iter().any(|s| s.imports.iter().any(|w| imports.iter().any(|m| module_matches(m, w))))
+    specs().iter().any(|s| {
+        s.imports
+            .iter()
+            .any(|w| imports.iter().any(|m| module_matches(m, w)))
+    })
 }
 
 /// Keyword / property names that name a model in any call.
@@ -137,10 +174,16 @@ impl<'a> Cx<'a> {
             return;
         }
         let (pos, kw) = self.call_args(call);
-        let leaf = callee_segments(&callee).last().copied().unwrap_or("").to_string();
+        let leaf = callee_segments(&callee)
+            .last()
+            .copied()
+            .unwrap_or("")
+            .to_string();
         for spec in &specs {
             for p in &spec.prompts {
-                let (key, inner) = p.split_once('.').map_or((p.as_str(), None), |(a, b)| (a, Some(b)));
+                let (key, inner) = p
+                    .split_once('.')
+                    .map_or((p.as_str(), None), |(a, b)| (a, Some(b)));
                 for (k, v) in kw.iter().filter(|(k, _)| k == key) {
                     match inner {
                         Some(inner) => self.nested_arg(*v, inner, out),
@@ -177,7 +220,13 @@ impl<'a> Cx<'a> {
     /// `config.system_instruction`: the value of `config` (an object or a call) holds it.
     fn nested_arg<'t>(&self, v: Node<'t>, inner: &str, out: &mut Vec<Cand<'t>>) {
         let v = self.unwrap_value(v);
-        let pairs = if self.is_call(v) { self.call_args(v).1 } else if self.is_dict(v) { self.pairs(v) } else { Vec::new() };
+        let pairs = if self.is_call(v) {
+            self.call_args(v).1
+        } else if self.is_dict(v) {
+            self.pairs(v)
+        } else {
+            Vec::new()
+        };
         for (k, x) in pairs.iter().filter(|(k, _)| k == inner) {
             self.prompt_arg(*x, k, false, out);
         }
@@ -195,8 +244,14 @@ impl<'a> Cx<'a> {
         let specs = specs_for(&callee, &self.facts.imports);
         let mut keys: Vec<&str> = specs.iter().filter_map(|s| s.model.as_deref()).collect();
         keys.extend(MODEL_KEYS);
-        let by_key = keys.iter().find_map(|k| kw.iter().find(|(x, _)| x == k).map(|(_, v)| *v));
-        let by_pos = || specs.iter().find_map(|s| s.model_position.and_then(|i| pos.get(i).copied()));
+        let by_key = keys
+            .iter()
+            .find_map(|k| kw.iter().find(|(x, _)| x == k).map(|(_, v)| *v));
+        let by_pos = || {
+            specs
+                .iter()
+                .find_map(|s| s.model_position.and_then(|i| pos.get(i).copied()))
+        };
         let v = by_key.or_else(by_pos)?;
         self.model_value(v)
     }
@@ -205,9 +260,18 @@ impl<'a> Cx<'a> {
         let v = self.unwrap_value(v);
         // a same-file constant: a model name, or a client built with one
         // (`model_client = OpenAIChatCompletionClient(model="gpt-4o")`)
-        if let Some(&c) = (v.kind() == "identifier").then(|| self.facts.consts.get(self.t(v))).flatten() {
-            if c.id() != v.id() && !(c.start_byte() <= v.start_byte() && v.end_byte() <= c.end_byte()) {
-                return if self.is_call(c) { self.call_model(c) } else { self.model_value(c) };
+        if let Some(&c) = (v.kind() == "identifier")
+            .then(|| self.facts.consts.get(self.t(v)))
+            .flatten()
+        {
+            if c.id() != v.id()
+                && !(c.start_byte() <= v.start_byte() && v.end_byte() <= c.end_byte())
+            {
+                return if self.is_call(c) {
+                    self.call_model(c)
+                } else {
+                    self.model_value(c)
+                };
             }
         }
         let name = match self.resolve(v, 0) {
@@ -215,7 +279,11 @@ impl<'a> Cx<'a> {
             Some(_) => return None,
             None if self.is_call(v) => {
                 let (pos, kw) = self.call_args(v);
-                let first = kw.iter().find(|(k, _)| MODEL_KEYS.contains(&k.as_str())).map(|(_, x)| *x).or(pos.first().copied())?;
+                let first = kw
+                    .iter()
+                    .find(|(k, _)| MODEL_KEYS.contains(&k.as_str()))
+                    .map(|(_, x)| *x)
+                    .or(pos.first().copied())?;
                 let r = self.resolve(self.unwrap_value(first), 0)?;
                 if !r.placeholders.is_empty() {
                     return None;
@@ -225,7 +293,8 @@ impl<'a> Cx<'a> {
             None => return None,
         };
         let name = name.trim();
-        let plausible = !name.is_empty() && name.len() <= 120 && !name.contains(char::is_whitespace);
+        let plausible =
+            !name.is_empty() && name.len() <= 120 && !name.contains(char::is_whitespace);
         plausible.then(|| name.to_string())
     }
 }

@@ -89,8 +89,24 @@ impl<'a> Cx<'a> {
         self.lines.partition_point(|&s| s <= byte).saturating_sub(1)
     }
 
-    pub(crate) fn cand<'t>(&self, name: String, node: Node<'t>, res: Resolved, rank: Rank) -> Cand<'t> {
-        Cand { name, node, range: node.byte_range(), res, rank, budget: None, model: None, errors: Vec::new(), tagged: rank == Rank::Tag }
+    pub(crate) fn cand<'t>(
+        &self,
+        name: String,
+        node: Node<'t>,
+        res: Resolved,
+        rank: Rank,
+    ) -> Cand<'t> {
+        Cand {
+            name,
+            node,
+            range: node.byte_range(),
+            res,
+            rank,
+            budget: None,
+            model: None,
+            errors: Vec::new(),
+            tagged: rank == Rank::Tag,
+        }
     }
 
     pub(crate) fn run<'t>(&self, root: Node<'t>, sites: Sites<'t>) -> Vec<CodePrompt> {
@@ -120,11 +136,20 @@ impl<'a> Cx<'a> {
             ignores.get(i).is_some_and(|r| r.start < c.end)
         };
         cands.retain(|c| {
-            let own: Vec<String> = c.res.placeholders.iter().chain(&c.res.borrowed).cloned().collect();
+            let own: Vec<String> = c
+                .res
+                .placeholders
+                .iter()
+                .chain(&c.res.borrowed)
+                .cloned()
+                .collect();
             !c.res.value.trim().is_empty()
                 && !sites.docstrings.contains(&(c.range.start, c.range.end))
                 && !ignored(&c.range)
-                && (c.tagged || !c.rank.judged() || !self.rules.judge_text || reads_as_text(&c.res.value, &own))
+                && (c.tagged
+                    || !c.rank.judged()
+                    || !self.rules.judge_text
+                    || reads_as_text(&c.res.value, &own))
                 && (c.tagged || !c.rank.prose() || reads_as_prose(&c.res.value, &own))
         });
         self.dedupe(cands)
@@ -158,7 +183,11 @@ impl<'a> Cx<'a> {
     /// Rule 2: bindings whose name matches, members of prompt classes, top-level strings of
     /// prompt modules; dicts and lists bound to a matching name. Returns every binding's
     /// name by value range (to name tagged literals).
-    fn name_candidates<'t>(&self, sites: &Sites<'t>, cands: &mut Vec<Cand<'t>>) -> HashMap<(usize, usize), String> {
+    fn name_candidates<'t>(
+        &self,
+        sites: &Sites<'t>,
+        cands: &mut Vec<Cand<'t>>,
+    ) -> HashMap<(usize, usize), String> {
         let mut binding_names: HashMap<(usize, usize), String> = HashMap::new();
         let mut bindings: Vec<(String, Node<'t>)> = Vec::new();
         for &(name, value) in &sites.bindings {
@@ -174,7 +203,9 @@ impl<'a> Cx<'a> {
             }
         }
         for (name, value) in &bindings {
-            binding_names.entry((value.start_byte(), value.end_byte())).or_insert_with(|| name.clone());
+            binding_names
+                .entry((value.start_byte(), value.end_byte()))
+                .or_insert_with(|| name.clone());
             let named = self.rules.name_matches(name);
             if named || self.member_of_prompt_scope(*value) {
                 let template = name == "template" && self.in_prompt_template_call(*value);
@@ -190,17 +221,34 @@ impl<'a> Cx<'a> {
     fn collection_members<'t>(&self, value: Node<'t>, name: &str, cands: &mut Vec<Cand<'t>>) {
         if self.is_dict(value) {
             for (k, v) in self.pairs(value) {
-                self.emit(self.unwrap_value(v), &format!("{name}.{k}"), false, Rank::Name, cands);
+                self.emit(
+                    self.unwrap_value(v),
+                    &format!("{name}.{k}"),
+                    false,
+                    Rank::Name,
+                    cands,
+                );
             }
         } else if self.is_list(value) {
             for (i, v) in named_children(value).into_iter().enumerate() {
-                self.emit(self.unwrap_value(v), &format!("{name}[{i}]"), false, Rank::Name, cands);
+                self.emit(
+                    self.unwrap_value(v),
+                    &format!("{name}[{i}]"),
+                    false,
+                    Rank::Name,
+                    cands,
+                );
             }
         }
     }
 
     /// Rule 3: framework calls, role/content messages, templates, message objects.
-    fn sdk_candidates<'t>(&self, sites: &Sites<'t>, binding_names: &HashMap<(usize, usize), String>, cands: &mut Vec<Cand<'t>>) {
+    fn sdk_candidates<'t>(
+        &self,
+        sites: &Sites<'t>,
+        binding_names: &HashMap<(usize, usize), String>,
+        cands: &mut Vec<Cand<'t>>,
+    ) {
         for &call in &sites.calls {
             self.framework_call(call, cands);
         }
@@ -209,7 +257,10 @@ impl<'a> Cx<'a> {
         }
         for &call in &sites.templates {
             if let Some(r) = self.resolve(call, 0) {
-                let name = binding_names.get(&(call.start_byte(), call.end_byte())).cloned().unwrap_or_else(|| self.callee_text(call));
+                let name = binding_names
+                    .get(&(call.start_byte(), call.end_byte()))
+                    .cloned()
+                    .unwrap_or_else(|| self.callee_text(call));
                 cands.push(self.cand(name, call, r, Rank::Sdk));
             }
         }
@@ -232,14 +283,22 @@ impl<'a> Cx<'a> {
     /// Rule 4: in a file that uses an LLM, the maximal string expressions that read as prose
     /// (several sentences' worth of words), outside non-prompt contexts (docstrings, dict
     /// keys and subscripts, comparisons, descriptions and help texts, human-facing calls).
-    fn prose_candidates<'t>(&self, sites: &Sites<'t>, binding_names: &HashMap<(usize, usize), String>, cands: &mut Vec<Cand<'t>>) {
+    fn prose_candidates<'t>(
+        &self,
+        sites: &Sites<'t>,
+        binding_names: &HashMap<(usize, usize), String>,
+        cands: &mut Vec<Cand<'t>>,
+    ) {
         let mut seen: HashSet<usize> = HashSet::new();
         for &s in &sites.prose {
             let mut top = self.maximal_string(s);
             // a list of literals (lines joined later) is one prompt: its lines joined by `\n`
             let list = top.parent().filter(|p| self.is_list(*p));
             let joined = list.and_then(|l| {
-                let nl = Resolved { value: "\n".to_string(), ..Resolved::default() };
+                let nl = Resolved {
+                    value: "\n".to_string(),
+                    ..Resolved::default()
+                };
                 self.join(named_children(l), nl, 0)
             });
             if let (Some(l), Some(_)) = (list, &joined) {
@@ -248,7 +307,9 @@ impl<'a> Cx<'a> {
             if !seen.insert(top.id()) || !self.prose_context(top) {
                 continue;
             }
-            let Some(r) = joined.or_else(|| self.resolve(top, 0)) else { continue };
+            let Some(r) = joined.or_else(|| self.resolve(top, 0)) else {
+                continue;
+            };
             let name = binding_names
                 .get(&(top.start_byte(), top.end_byte()))
                 .cloned()
@@ -265,8 +326,13 @@ impl<'a> Cx<'a> {
             let grow = match p.kind() {
                 "concatenated_string" | "parenthesized_expression" => true,
                 "binary_operator" | "binary_expression" => self.is_plus(p),
-                "attribute" | "member_expression" => p.parent().is_some_and(|c| self.is_call(c)) && self.resolve(p.parent().unwrap_or(p), 0).is_some(),
-                "argument_list" | "arguments" => p.parent().is_some_and(|c| self.resolve(c, 0).is_some()),
+                "attribute" | "member_expression" => {
+                    p.parent().is_some_and(|c| self.is_call(c))
+                        && self.resolve(p.parent().unwrap_or(p), 0).is_some()
+                }
+                "argument_list" | "arguments" => {
+                    p.parent().is_some_and(|c| self.resolve(c, 0).is_some())
+                }
                 "call" | "call_expression" => self.resolve(p, 0).is_some(),
                 _ => false,
             };
@@ -283,12 +349,28 @@ impl<'a> Cx<'a> {
     fn prose_context(&self, n: Node) -> bool {
         let Some(p) = n.parent() else { return true };
         match p.kind() {
-            "pair" => p.child_by_field_name("key").is_none_or(|k| k.id() != n.id()) && !non_prompt_key(&self.name_text(p.child_by_field_name("key").unwrap_or(n))),
-            "keyword_argument" => !non_prompt_key(p.child_by_field_name("name").map_or("", |k| self.t(k))),
-            "subscript" | "subscript_expression" | "comparison_operator" | "expression_statement" | "case_pattern" | "decorator" => false,
-            "binary_expression" => !matches!(p.child_by_field_name("operator").map(|o| self.t(o)), Some("===" | "!==" | "==" | "!=" | "in" | "instanceof")),
+            "pair" => {
+                p.child_by_field_name("key")
+                    .is_none_or(|k| k.id() != n.id())
+                    && !non_prompt_key(&self.name_text(p.child_by_field_name("key").unwrap_or(n)))
+            }
+            "keyword_argument" => {
+                !non_prompt_key(p.child_by_field_name("name").map_or("", |k| self.t(k)))
+            }
+            "subscript"
+            | "subscript_expression"
+            | "comparison_operator"
+            | "expression_statement"
+            | "case_pattern"
+            | "decorator" => false,
+            "binary_expression" => !matches!(
+                p.child_by_field_name("operator").map(|o| self.t(o)),
+                Some("===" | "!==" | "==" | "!=" | "in" | "instanceof")
+            ),
             "assignment" | "variable_declarator" | "augmented_assignment" => {
-                let target = p.child_by_field_name("left").or_else(|| p.child_by_field_name("name"));
+                let target = p
+                    .child_by_field_name("left")
+                    .or_else(|| p.child_by_field_name("name"));
                 !target.is_some_and(|t| non_prompt_key(&self.name_text(t)))
             }
             _ => true,
@@ -299,21 +381,39 @@ impl<'a> Cx<'a> {
     /// (`class EditBlockPrompts: main_system = "..."`) or a top-level binding of a
     /// prompt module.
     fn member_of_prompt_scope(&self, value: Node) -> bool {
-        let Some(binding) = value.parent() else { return false };
+        let Some(binding) = value.parent() else {
+            return false;
+        };
         let stmt = match binding.kind() {
-            "assignment" => binding.parent().filter(|p| p.kind() == "expression_statement"),
+            "assignment" => binding
+                .parent()
+                .filter(|p| p.kind() == "expression_statement"),
             "variable_declarator" => binding.parent(),
             "field_definition" | "public_field_definition" => Some(binding),
             _ => None,
         };
         let Some(stmt) = stmt else { return false };
-        let Some(container) = stmt.parent() else { return false };
-        let container = if container.kind() == "export_statement" { container.parent().unwrap_or(container) } else { container };
+        let Some(container) = stmt.parent() else {
+            return false;
+        };
+        let container = if container.kind() == "export_statement" {
+            container.parent().unwrap_or(container)
+        } else {
+            container
+        };
         match container.kind() {
             "module" | "program" => self.prompt_module,
             "block" | "class_body" => container
                 .parent()
-                .filter(|c| matches!(c.kind(), "class_definition" | "class_declaration" | "class" | "abstract_class_declaration"))
+                .filter(|c| {
+                    matches!(
+                        c.kind(),
+                        "class_definition"
+                            | "class_declaration"
+                            | "class"
+                            | "abstract_class_declaration"
+                    )
+                })
                 .and_then(|c| c.child_by_field_name("name"))
                 .is_some_and(|n| self.rules.name_matches(self.t(n))),
             _ => false,
@@ -329,16 +429,31 @@ impl<'a> Cx<'a> {
             match p.kind() {
                 "raise_statement" | "throw_statement" | "assert_statement" => return true,
                 "call" | "call_expression" | "new_expression" => {
-                    let callee = p.child_by_field_name("function").or_else(|| p.child_by_field_name("constructor"));
+                    let callee = p
+                        .child_by_field_name("function")
+                        .or_else(|| p.child_by_field_name("constructor"));
                     // `"...".format(x)`: the literal is the callee's object, not an argument
-                    if callee.is_some_and(|c| c.start_byte() <= node.start_byte() && node.end_byte() <= c.end_byte()) {
+                    if callee.is_some_and(|c| {
+                        c.start_byte() <= node.start_byte() && node.end_byte() <= c.end_byte()
+                    }) {
                         n = p;
                         continue;
                     }
-                    let text = if p.kind() == "new_expression" { format!("new {}", self.callee_text(p)) } else { self.callee_text(p) };
+                    let text = if p.kind() == "new_expression" {
+                        format!("new {}", self.callee_text(p))
+                    } else {
+                        self.callee_text(p)
+                    };
                     return is_excluded_callee(&text);
                 }
-                "expression_statement" | "block" | "module" | "program" | "statement_block" | "class_body" | "function_definition" | "arrow_function" => return false,
+                "expression_statement"
+                | "block"
+                | "module"
+                | "program"
+                | "statement_block"
+                | "class_body"
+                | "function_definition"
+                | "arrow_function" => return false,
                 _ => n = p,
             }
         }
@@ -356,13 +471,17 @@ impl<'a> Cx<'a> {
                     return Some(m);
                 }
             }
-            if matches!(p.kind(), "expression_statement" | "block" | "module" | "program" | "statement_block") {
+            if matches!(
+                p.kind(),
+                "expression_statement" | "block" | "module" | "program" | "statement_block"
+            ) {
                 break;
             }
             n = p;
         }
         let def = self.facts.consts.get(&c.name)?;
-        (def.start_byte() <= c.range.start && c.range.end <= def.end_byte()).then(|| self.facts.model_links.get(&c.name).cloned())?
+        (def.start_byte() <= c.range.start && c.range.end <= def.end_byte())
+            .then(|| self.facts.model_links.get(&c.name).cloned())?
     }
 
     /// Strongest reason first, then the larger expression; overlapping candidates dropped.
@@ -379,8 +498,13 @@ impl<'a> Cx<'a> {
             let overlaps_prev = kept
                 .range(..=c.range.start)
                 .next_back()
-                .is_some_and(|(_, p)| p.range.end > c.range.start || (p.range.start == c.range.start));
-            let overlaps_next = kept.range(c.range.start..).next().is_some_and(|(&s, _)| s < c.range.end.max(c.range.start + 1));
+                .is_some_and(|(_, p)| {
+                    p.range.end > c.range.start || (p.range.start == c.range.start)
+                });
+            let overlaps_next = kept
+                .range(c.range.start..)
+                .next()
+                .is_some_and(|(&s, _)| s < c.range.end.max(c.range.start + 1));
             if !overlaps_prev && !overlaps_next {
                 kept.insert(c.range.start, c);
             }
@@ -388,7 +512,12 @@ impl<'a> Cx<'a> {
         kept.into_values().collect()
     }
 
-    pub(crate) fn collect<'t>(&self, root: Node<'t>, lq: &LangQuery, window: Option<Range<usize>>) -> Sites<'t> {
+    pub(crate) fn collect<'t>(
+        &self,
+        root: Node<'t>,
+        lq: &LangQuery,
+        window: Option<Range<usize>>,
+    ) -> Sites<'t> {
         let mut s = Sites::default();
         let mut cursor = QueryCursor::new();
         let roots = match &window {
@@ -398,7 +527,10 @@ impl<'a> Cx<'a> {
                 // anchored at it still match) with the cursor limited to the window when
                 // none of them needs splitting.
                 let mut c = root.walk();
-                let tops: Vec<Node<'t>> = root.children(&mut c).filter(|n| n.end_byte() > w.start && n.start_byte() < w.end).collect();
+                let tops: Vec<Node<'t>> = root
+                    .children(&mut c)
+                    .filter(|n| n.end_byte() > w.start && n.start_byte() < w.end)
+                    .collect();
                 let split: Vec<Node<'t>> = tops.iter().flat_map(|t| query_roots(*t)).collect();
                 if split.len() == tops.len() {
                     cursor.set_byte_range(w.clone());
@@ -535,9 +667,32 @@ fn non_prompt_key(k: &str) -> bool {
     let last = k.rsplit(['.', '_']).next().unwrap_or(&k);
     matches!(
         last,
-        "description" | "desc" | "help" | "title" | "label" | "name" | "id" | "type" | "usage" | "epilog" | "placeholder" | "url" | "path" | "error"
-            | "errors" | "msg" | "message" | "detail" | "details" | "summary" | "feedback" | "caption" | "status" | "warning" | "reason" | "output"
-    )
-        && !k.contains("prompt")
+        "description"
+            | "desc"
+            | "help"
+            | "title"
+            | "label"
+            | "name"
+            | "id"
+            | "type"
+            | "usage"
+            | "epilog"
+            | "placeholder"
+            | "url"
+            | "path"
+            | "error"
+            | "errors"
+            | "msg"
+            | "message"
+            | "detail"
+            | "details"
+            | "summary"
+            | "feedback"
+            | "caption"
+            | "status"
+            | "warning"
+            | "reason"
+            | "output"
+    ) && !k.contains("prompt")
         && !k.contains("instruction")
 }

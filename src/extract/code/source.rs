@@ -79,7 +79,10 @@ impl Clone for SourceFile {
 /// statement punctuation (a long literal alone is not minified code).
 fn is_minified(text: &str) -> bool {
     let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    let punct = text.bytes().filter(|b| matches!(b, b';' | b'{' | b'}')).count();
+    let punct = text
+        .bytes()
+        .filter(|b| matches!(b, b';' | b'{' | b'}'))
+        .count();
     text.len() > 4096 && text.len() / lines > 400 && punct * 50 > text.len()
 }
 
@@ -87,15 +90,29 @@ impl SourceFile {
     /// Parses `text`. Never panics; any input gives a (possibly error-laden) tree.
     pub fn parse(lang: Lang, text: &str) -> SourceFile {
         let tree = new_parser(lang).and_then(|mut p| parse_bounded(&mut p, text, None));
-        SourceFile { lang, tree, module_names: Vec::new(), facts_seen: AtomicU64::new(0), changed: Vec::new() }
+        SourceFile {
+            lang,
+            tree,
+            module_names: Vec::new(),
+            facts_seen: AtomicU64::new(0),
+            changed: Vec::new(),
+        }
     }
 
     /// Tells the file's path: a file or folder named like the pattern (`prompts.py`,
     /// `*_prompts.py`, `prompts/*.ts`) is a prompt module, whose top-level strings count.
     pub fn for_path(mut self, path: &Path) -> SourceFile {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let dir = path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or("");
-        self.module_names = [stem, dir].into_iter().filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        self.module_names = [stem, dir]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
         self
     }
 
@@ -120,7 +137,10 @@ impl SourceFile {
             new_tree = parse_bounded(&mut parser, new_text, None);
         }
         self.changed = match (self.tree.as_ref(), new_tree.as_ref()) {
-            (Some(old), Some(new)) => old.changed_ranges(new).map(|r| r.start_byte..r.end_byte).collect(),
+            (Some(old), Some(new)) => old
+                .changed_ranges(new)
+                .map(|r| r.start_byte..r.end_byte)
+                .collect(),
             #[allow(clippy::single_range_in_vec_init)] // one range: the whole text
             _ => vec![0..new_text.len()],
         };
@@ -158,7 +178,12 @@ impl SourceFile {
     /// taken together), and the byte range those statements cover. Prompts never span
     /// top-level statements, so the result equals [`SourceFile::prompts`] restricted to the
     /// covered range: an edit re-extracts only what it can have changed.
-    pub fn prompts_around(&self, text: &str, rules: &CompiledRules, window: Range<usize>) -> (Range<usize>, Vec<CodePrompt>) {
+    pub fn prompts_around(
+        &self,
+        text: &str,
+        rules: &CompiledRules,
+        window: Range<usize>,
+    ) -> (Range<usize>, Vec<CodePrompt>) {
         let Some(tree) = self.tree.as_ref() else {
             return (0..text.len(), Vec::new());
         };
@@ -180,12 +205,21 @@ impl SourceFile {
             a -= 1;
         }
         let b = (last_hit + 1).min(all.len());
-        let covered = if a == 0 { 0 } else { all[a].start_byte() }..if b >= all.len() { text.len() } else { all[b - 1].end_byte() };
+        let covered = if a == 0 { 0 } else { all[a].start_byte() }..if b >= all.len() {
+            text.len()
+        } else {
+            all[b - 1].end_byte()
+        };
         let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
         (covered.clone(), self.prompts_in(text, rules, Some(covered)))
     }
 
-    pub(crate) fn prompts_in(&self, text: &str, rules: &CompiledRules, window: Option<Range<usize>>) -> Vec<CodePrompt> {
+    pub(crate) fn prompts_in(
+        &self,
+        text: &str,
+        rules: &CompiledRules,
+        window: Option<Range<usize>>,
+    ) -> Vec<CodePrompt> {
         let (Some(tree), Ok(lq)) = (self.tree.as_ref(), lang_query(self.lang).as_ref()) else {
             return Vec::new();
         };
@@ -204,7 +238,8 @@ impl SourceFile {
             prompt_module: self.module_names.iter().any(|n| rules.name_matches(n)),
         };
         cx.link_models(root);
-        self.facts_seen.store(cx.facts_fingerprint(), Ordering::Relaxed);
+        self.facts_seen
+            .store(cx.facts_fingerprint(), Ordering::Relaxed);
         let sites = cx.collect(root, lq, window.clone());
         cx.jsx = sites.jsx.clone();
         let mut out = cx.run(root, sites);
@@ -217,7 +252,9 @@ impl SourceFile {
     /// Whether the file-wide facts (constants used elsewhere, imports, model links)
     /// differ from those of the last extraction.
     fn facts_changed(&self, text: &str) -> bool {
-        let Some(tree) = self.tree.as_ref() else { return true };
+        let Some(tree) = self.tree.as_ref() else {
+            return true;
+        };
         let fam = self.lang.family();
         let root = tree.root_node();
         let rules = CompiledRules::default();
@@ -283,11 +320,13 @@ pub(crate) fn line_starts(text: &str) -> Vec<usize> {
     );
     v
 }
+
 #[cfg(test)]
 mod tests {
+    use super::input_edit;
 
     #[test]
-    pub(crate) fn input_edit_clamps_inside_characters() {
+    fn input_edit_clamps_inside_characters() {
         // byte 1 is inside 'é': the column is still a byte count, no panic
         let e = input_edit("é\nb", 1, 1, "é\nb", 1);
         assert_eq!((e.start_position.row, e.start_position.column), (0, 1));

@@ -29,7 +29,10 @@ impl<'a> Cx<'a> {
         comments.sort_by_key(|c| c.start_byte());
         comments.dedup_by_key(|c| c.start_byte());
         let comment_starts: HashSet<usize> = comments.iter().map(|c| c.start_byte()).collect();
-        let looks: Vec<(Node, Option<Look>)> = comments.iter().map(|&c| (c, self.comment_lookup(c, &comment_starts))).collect();
+        let looks: Vec<(Node, Option<Look>)> = comments
+            .iter()
+            .map(|&c| (c, self.comment_lookup(c, &comment_starts)))
+            .collect();
         let positions: HashSet<usize> = looks
             .iter()
             .filter_map(|(_, l)| match l {
@@ -72,7 +75,10 @@ impl<'a> Cx<'a> {
             }
             let mut found = false;
             let first = cands.partition_point(|c| c.range.start < range.start);
-            for cand in cands[first..].iter_mut().take_while(|c| c.range.start < range.end) {
+            for cand in cands[first..]
+                .iter_mut()
+                .take_while(|c| c.range.start < range.end)
+            {
                 if cand.range.end <= range.end {
                     found = true;
                     cand.tagged |= d.tag;
@@ -210,7 +216,6 @@ pub(crate) enum Look {
     Node(usize, bool),
 }
 
-
 /// The directive a comment carries. Only a comment that *is* a tag tags: its whole text is
 /// `prompt` (`# prompt`, `// prompt`, `/* prompt */`), or it holds a `promptcost:` directive
 /// (which tags unless it says `ignore`). A comment that merely mentions the word does not.
@@ -219,7 +224,14 @@ pub(crate) fn comment_directive(comment: &str) -> Directive {
         d.tag = !d.ignore;
         return d;
     }
-    let body = comment.trim().trim_start_matches(['#', '/', '*', '!']).trim_end_matches("*/").trim();
+    let body = comment
+        .trim()
+        .trim_start_matches(['#', '/', '*', '!'])
+        .trim_end_matches("*/")
+        .trim();
     let body = body.strip_suffix(':').unwrap_or(body).trim();
-    Directive { tag: body.eq_ignore_ascii_case("prompt"), ..Directive::default() }
+    Directive {
+        tag: body.eq_ignore_ascii_case("prompt"),
+        ..Directive::default()
+    }
 }

@@ -115,7 +115,12 @@ pub fn go_verbs(s: &str) -> (String, Vec<String>) {
     spec_fields(s, &SPEC, "%%", "%")
 }
 
-pub(crate) fn spec_fields(s: &str, re: &Regex, escaped: &str, unescaped: &str) -> (String, Vec<String>) {
+pub(crate) fn spec_fields(
+    s: &str,
+    re: &Regex,
+    escaped: &str,
+    unescaped: &str,
+) -> (String, Vec<String>) {
     let mut out = String::with_capacity(s.len());
     let mut fields = Vec::new();
     let mut last = 0;

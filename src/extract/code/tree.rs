@@ -45,7 +45,10 @@ pub(crate) fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bo
 
 /// For each position, the largest node starting there that is neither the root
 /// nor a block-level container (one tree walk for all comments).
-pub(crate) fn nodes_starting_at<'t>(root: Node<'t>, positions: &HashSet<usize>) -> HashMap<usize, Node<'t>> {
+pub(crate) fn nodes_starting_at<'t>(
+    root: Node<'t>,
+    positions: &HashSet<usize>,
+) -> HashMap<usize, Node<'t>> {
     let mut found: HashMap<usize, Node<'t>> = HashMap::new();
     let Some(&max) = positions.iter().max() else {
         return found;

@@ -279,7 +279,6 @@ pub fn html_unescape(s: &str, out: &mut String) {
     out.push_str(rest);
 }
 
-
 pub(crate) fn js_isspace(c: char) -> bool {
     matches!(
         c,
@@ -293,4 +292,3 @@ pub(crate) fn js_isspace(c: char) -> bool {
                 | '\u{feff}'
     )
 }
-

@@ -73,8 +73,16 @@ impl<'a> Cx<'a> {
             return Some((r, false));
         }
         let placeholder_kinds = [
-            "identifier", "attribute", "member_expression", "subscript", "subscript_expression", "call", "call_expression",
-            "field_expression", "selector_expression", "index_expression",
+            "identifier",
+            "attribute",
+            "member_expression",
+            "subscript",
+            "subscript_expression",
+            "call",
+            "call_expression",
+            "field_expression",
+            "selector_expression",
+            "index_expression",
         ];
         if d > MAX_DEPTH || !placeholder_kinds.contains(&n.kind()) {
             return None;
@@ -84,7 +92,14 @@ impl<'a> Cx<'a> {
             Family::Js => format!("${{{text}}}"),
             _ => format!("{{{text}}}"),
         };
-        Some((Resolved { value: p.clone(), placeholders: vec![p], ..Resolved::default() }, false))
+        Some((
+            Resolved {
+                value: p.clone(),
+                placeholders: vec![p],
+                ..Resolved::default()
+            },
+            false,
+        ))
     }
 
     /// A bare name bound once at the top level of the file to a string expression.
@@ -96,7 +111,8 @@ impl<'a> Cx<'a> {
         if v.start_byte() <= n.start_byte() && n.end_byte() <= v.end_byte() {
             return None; // a self-reference
         }
-        self.resolve(v, d + 1).or_else(|| self.resolve_plus_const(v, d + 1))
+        self.resolve(v, d + 1)
+            .or_else(|| self.resolve_plus_const(v, d + 1))
     }
 
     fn resolve_plus_const(&self, v: Node, d: u32) -> Option<Resolved> {
@@ -115,14 +131,38 @@ impl<'a> Cx<'a> {
             }
             let op = x.child_by_field_name("operator").map(|o| self.t(o));
             let kids: Vec<Node<'t>> = match x.kind() {
-                "boolean_operator" if op == Some("or") => [x.child_by_field_name("left"), x.child_by_field_name("right")].into_iter().flatten().collect(),
-                "binary_expression" if matches!(op, Some("||" | "??")) => [x.child_by_field_name("left"), x.child_by_field_name("right")].into_iter().flatten().collect(),
+                "boolean_operator" if op == Some("or") => [
+                    x.child_by_field_name("left"),
+                    x.child_by_field_name("right"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+                "binary_expression" if matches!(op, Some("||" | "??")) => [
+                    x.child_by_field_name("left"),
+                    x.child_by_field_name("right"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
                 "conditional_expression" => {
                     let k = named_children(x);
-                    if k.len() == 3 { vec![k[0], k[2]] } else { Vec::new() }
+                    if k.len() == 3 {
+                        vec![k[0], k[2]]
+                    } else {
+                        Vec::new()
+                    }
                 }
-                "ternary_expression" => [x.child_by_field_name("consequence"), x.child_by_field_name("alternative")].into_iter().flatten().collect(),
-                "parenthesized_expression" if self.resolve(x, 0).is_none() => self.single_inner(x).into_iter().collect(),
+                "ternary_expression" => [
+                    x.child_by_field_name("consequence"),
+                    x.child_by_field_name("alternative"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+                "parenthesized_expression" if self.resolve(x, 0).is_none() => {
+                    self.single_inner(x).into_iter().collect()
+                }
                 _ => Vec::new(),
             };
             if kids.is_empty() {
@@ -149,7 +189,12 @@ impl<'a> Cx<'a> {
             let (pos, kw) = self.call_args(call);
             let arg = kw
                 .iter()
-                .find(|(k, _)| matches!(k.as_str(), "template" | "content" | "text" | "prompt" | "instructions"))
+                .find(|(k, _)| {
+                    matches!(
+                        k.as_str(),
+                        "template" | "content" | "text" | "prompt" | "instructions"
+                    )
+                })
                 .map(|(_, v)| *v)
                 .or(pos.first().copied())?;
             if let Some(r) = self.resolve(arg, 0) {
@@ -183,7 +228,6 @@ impl<'a> Cx<'a> {
             Family::Go => self.resolve_go(n, d),
         }
     }
-
 
     pub(crate) fn join(&self, items: Vec<Node>, sep: Resolved, d: u32) -> Option<Resolved> {
         let mut r = Resolved {
@@ -247,4 +291,3 @@ pub(crate) fn octal_run(s: &str, max: usize) -> (u32, usize) {
     }
     (v, n)
 }
-

@@ -9,7 +9,6 @@ use crate::extract::code::template::{percent_fields, Resolved};
 use crate::extract::code::tree::{all_children, named_children};
 
 impl<'a> Cx<'a> {
-
     pub(crate) fn resolve_py(&self, n: Node, d: u32) -> Option<Resolved> {
         match n.kind() {
             "string" => self.py_string(n),

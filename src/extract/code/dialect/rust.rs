@@ -198,4 +198,3 @@ pub fn rust_unescape(s: &str, out: &mut String) {
     }
     out.push_str(rest);
 }
-
