@@ -12,6 +12,8 @@
 (assignment_expression left: (identifier) @name right: (_) @value)
 (assignment_expression
   left: (member_expression property: (property_identifier) @name) right: (_) @value)
+; systemPrompt += "..."
+(augmented_assignment_expression left: (identifier) @name right: (_) @value)
 ; { prompt: "..." }  /  { "prompt": "..." }
 (pair key: [(property_identifier) (string)] @name value: (_) @value)
 ; class C { systemPrompt = "..." }

@@ -13,6 +13,8 @@
 ; a_prompt, b_prompt = "...", "..."
 (assignment left: (pattern_list) @name.list right: (expression_list) @value.list)
 (assignment left: (tuple_pattern) @name.list right: (tuple) @value.list)
+; system_prompt += "..."
+(augmented_assignment left: [(identifier) (attribute attribute: (identifier) @name)] @name right: (_) @value)
 ; f(instructions="...")
 (keyword_argument name: (identifier) @name value: (_) @value)
 ; {"prompt": "..."}

@@ -4,7 +4,7 @@ fetch CACHE              read packages.toml next to this script; download every 
                          CACHE with the registry's own client (`pip download`, `npm pack`),
                          check its sha256, unpack it (wheel: its root; npm: without `package/`)
                          and print one JSON line per package: {"name", "root"}.
-decode                   read JSON lines {"path", "source"} on stdin (the source text of a
+decode                   read JSON lines {"path", "source", "cleandoc"} on stdin (the source text of a
                          string expression in a Python or JS/TS file) and print one JSON line
                          per input: {"value": str} when the expression is made only of literals
                          (decoded by CPython's `ast` / Node's own parser), else {"value": null}.
@@ -133,6 +133,9 @@ def decode(lines):
     for i, it in enumerate(items):
         if it["path"].endswith((".py", ".pyi")):
             out[i] = decode_python(it["source"])
+            # a framework docstring is sent as the framework reads it (DSPy: inspect.cleandoc)
+            if out[i] is not None and it.get("cleandoc"):
+                out[i] = inspect.cleandoc(out[i])
     if js:
         r = subprocess.run(["node", "-e", NODE_DECODER], input="".join(json.dumps(it["source"]) + "\n" for _, it in js),
                            capture_output=True, text=True)

@@ -189,7 +189,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// Reference values (CPython `ast` / Node) of the source texts of matched prompts.
-fn reference_values(items: &[(String, String)]) -> Vec<Option<String>> {
+fn reference_values(items: &[(String, String, bool)]) -> Vec<Option<String>> {
     if items.is_empty() {
         return Vec::new();
     }
@@ -202,8 +202,10 @@ fn reference_values(items: &[(String, String)]) -> Vec<Option<String>> {
         .spawn()
         .expect("run corpus.py decode");
     let mut input = String::new();
-    for (path, source) in items {
-        input.push_str(&serde_json::json!({"path": path, "source": source}).to_string());
+    for (path, source, cleandoc) in items {
+        input.push_str(
+            &serde_json::json!({"path": path, "source": source, "cleandoc": cleandoc}).to_string(),
+        );
         input.push('\n');
     }
     child
@@ -309,13 +311,15 @@ fn real_code_precision_recall_and_exact_counts() {
         }
         // exact counts of the matched prompts that are made only of literals
         let matched: Vec<&Found> = found.iter().filter(|f| f.matched).collect();
-        let items: Vec<(String, String)> = matched
+        // a framework docstring (DSPy) is sent cleaned as `inspect.cleandoc` cleans it
+        let items: Vec<(String, String, bool)> = matched
             .iter()
             .map(|f| {
                 let text = std::fs::read_to_string(root.join(&f.path)).unwrap_or_default();
                 (
                     f.path.clone(),
                     text.get(f.prompt.range.clone()).unwrap_or("").to_string(),
+                    f.prompt.name == "docstring",
                 )
             })
             .collect();

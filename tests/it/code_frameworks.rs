@@ -184,6 +184,8 @@ fn dspy_field_descriptions() {
     assert_eq!(
         values,
         [
+            // a signature's docstring is its instructions (a `[[docstring]]` entry)
+            "Answer questions with short factoid answers.",
             "a factual question about history",
             "often between 1 and 5 words"
         ]

@@ -15,6 +15,18 @@ const FRAMEWORKS: &str = include_str!("../../queries/frameworks.toml");
 #[serde(deny_unknown_fields)]
 struct FrameworkFile {
     call: Vec<CallSpec>,
+    #[serde(default)]
+    docstring: Vec<DocstringSpec>,
+}
+
+/// One `[[docstring]]` entry: classes whose docstring the framework sends as instructions.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DocstringSpec {
+    pub framework: String,
+    pub imports: Vec<String>,
+    /// Base classes (as written, last dotted segment compared).
+    pub bases: Vec<String>,
 }
 
 /// One `[[call]]` entry of the frameworks file.
@@ -35,9 +47,11 @@ pub(crate) struct CallSpec {
     pub template: bool,
 }
 
+static FILE: LazyLock<Result<FrameworkFile, String>> =
+    LazyLock::new(|| toml::from_str(FRAMEWORKS).map_err(|e| format!("frameworks.toml: {e}")));
+
 static SPECS: LazyLock<Result<Vec<CallSpec>, String>> = LazyLock::new(|| {
-    let f: FrameworkFile =
-        toml::from_str(FRAMEWORKS).map_err(|e| format!("frameworks.toml: {e}"))?;
+    let f = FILE.as_ref().map_err(Clone::clone)?;
     for s in &f.call {
         if s.imports.is_empty() || s.callee.is_empty() {
             return Err(format!(
@@ -56,8 +70,28 @@ static SPECS: LazyLock<Result<Vec<CallSpec>, String>> = LazyLock::new(|| {
             ));
         }
     }
-    Ok(f.call)
+    Ok(f.call.clone())
 });
+
+/// Whether a class with these bases (the `(...)` text) in a file with these imports has its
+/// docstring sent as a prompt (`class QA(dspy.Signature): """Answer briefly."""`).
+pub(crate) fn docstring_is_prompt(bases: &str, imports: &[String]) -> bool {
+    if bases.is_empty() {
+        return false;
+    }
+    let Ok(f) = FILE.as_ref() else { return false };
+    let names: Vec<&str> = bases
+        .trim_matches(|c| c == '(' || c == ')')
+        .split(',')
+        .map(|b| b.trim().rsplit('.').next().unwrap_or(""))
+        .collect();
+    f.docstring.iter().any(|d| {
+        d.bases.iter().any(|b| names.contains(&b.as_str()))
+            && d.imports
+                .iter()
+                .any(|w| imports.iter().any(|m| module_matches(m, w)))
+    })
+}
 
 fn specs() -> &'static [CallSpec] {
     SPECS.as_ref().map(Vec::as_slice).unwrap_or(&[])
@@ -66,7 +100,17 @@ fn specs() -> &'static [CallSpec] {
 /// Checks the frameworks file: `Ok` lists the frameworks it describes (sorted, deduplicated).
 pub fn frameworks_check() -> Result<Vec<String>, String> {
     let specs = SPECS.as_ref().map_err(Clone::clone)?;
-    let mut names: Vec<String> = specs.iter().map(|s| s.framework.clone()).collect();
+    let docs = FILE
+        .as_ref()
+        .map_err(Clone::clone)?
+        .docstring
+        .iter()
+        .map(|d| d.framework.clone());
+    let mut names: Vec<String> = specs
+        .iter()
+        .map(|s| s.framework.clone())
+        .chain(docs)
+        .collect();
     names.sort();
     names.dedup();
     Ok(names)

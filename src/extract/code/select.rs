@@ -75,6 +75,7 @@ pub(crate) struct Sites<'t> {
     pub(crate) message_ctors: Vec<Node<'t>>,
     pub(crate) tagged: Vec<Node<'t>>,
     pub(crate) prose: Vec<Node<'t>>,
+    pub(crate) prompt_docstrings: Vec<Node<'t>>,
     pub(crate) comments: Vec<Node<'t>>,
     pub(crate) docstrings: HashSet<(usize, usize)>,
     pub(crate) jsx: HashSet<(usize, usize)>,
@@ -251,9 +252,20 @@ impl<'a> Cx<'a> {
     ) {
         for &call in &sites.calls {
             self.framework_call(call, cands);
+            self.appended_to_prompt(call, cands);
         }
         for &m in &sites.role_messages {
             self.role_message(m, cands);
+        }
+        for &doc in &sites.prompt_docstrings {
+            if let Some(r) = self.resolve(doc, 0) {
+                cands.push(self.cand(
+                    "docstring".to_string(),
+                    doc,
+                    r.map(super::dialect::python::py_cleandoc),
+                    Rank::Sdk,
+                ));
+            }
         }
         for &call in &sites.templates {
             if let Some(r) = self.resolve(call, 0) {
@@ -271,6 +283,44 @@ impl<'a> Cx<'a> {
             let ctor = self.callee_text(call);
             let ctor = ctor.rsplit('.').next().unwrap_or("").to_string();
             self.walk_message_ctor(call, &ctor, false, Rank::SdkMessage, cands, 0);
+        }
+    }
+
+    /// `instructions.append("...")`, `prompt_parts.extend([...])`, `systemPrompt.push("...")`:
+    /// strings added to a collection named like the pattern (judged like names).
+    fn appended_to_prompt<'t>(&self, call: Node<'t>, cands: &mut Vec<Cand<'t>>) {
+        let Some(f) = call.child_by_field_name("function") else {
+            return;
+        };
+        if !matches!(f.kind(), "attribute" | "member_expression") {
+            return;
+        }
+        let (Some(recv), Some(method)) = (
+            f.child_by_field_name("object"),
+            f.child_by_field_name("attribute")
+                .or_else(|| f.child_by_field_name("property")),
+        ) else {
+            return;
+        };
+        if !matches!(
+            self.t(method),
+            "append" | "extend" | "push" | "insert" | "unshift" | "add"
+        ) {
+            return;
+        }
+        let name = self.name_text(recv);
+        if !self.rules.name_matches(&name) {
+            return;
+        }
+        for a in self.call_args(call).0 {
+            let a = self.unwrap_value(a);
+            if self.is_list(a) {
+                for (i, el) in named_children(a).into_iter().enumerate() {
+                    self.emit(el, &format!("{name}[{i}]"), false, Rank::Name, cands);
+                }
+            } else {
+                self.emit(a, &name, false, Rank::Name, cands);
+            }
         }
     }
 
@@ -585,7 +635,16 @@ impl<'a> Cx<'a> {
                 }
                 if let Some(body) = g(Cap::DocstringBody) {
                     if let Some(doc) = docstring_of(body) {
-                        s.docstrings.insert((doc.start_byte(), doc.end_byte()));
+                        // a framework class whose docstring is its instructions (DSPy signatures)
+                        let class = body.parent().filter(|c| c.kind() == "class_definition");
+                        let bases = class
+                            .and_then(|c| c.child_by_field_name("superclasses"))
+                            .map_or("", |b| self.t(b));
+                        if super::sdk::docstring_is_prompt(bases, &self.facts.imports) {
+                            s.prompt_docstrings.push(doc);
+                        } else {
+                            s.docstrings.insert((doc.start_byte(), doc.end_byte()));
+                        }
                     }
                 }
             }
