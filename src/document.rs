@@ -532,7 +532,8 @@ impl Document {
     }
 
     /// A self-contained job that counts this version of the text in `encodings` (for a
-    /// background thread: the rope is shared, not copied).
+    /// background thread: the rope is shared, not copied). Each encoding counts on a thread
+    /// of its own, so a large file's first numbers wait for the slowest encoding, not the sum.
     pub fn counting_job(
         &self,
         encodings: Vec<Encoding>,
@@ -540,10 +541,16 @@ impl Document {
         let rope = self.rope.clone();
         let anchors = self.anchors();
         move || {
-            encodings
-                .into_iter()
-                .map(|e| ChunkedCount::new(e, &rope, &anchors))
-                .collect()
+            std::thread::scope(|scope| {
+                let jobs: Vec<_> = encodings
+                    .into_iter()
+                    .map(|e| {
+                        let (rope, anchors) = (&rope, &anchors);
+                        scope.spawn(move || ChunkedCount::new(e, rope, anchors))
+                    })
+                    .collect();
+                jobs.into_iter().filter_map(|j| j.join().ok()).collect()
+            })
         }
     }
 
@@ -565,6 +572,15 @@ impl Document {
             e -= 1;
         }
         e
+    }
+
+    /// The decoded value of the code literal shown at `range` (source files only).
+    pub fn literal_value(&self, range: Range<usize>) -> Option<String> {
+        let code = self.code.as_ref()?;
+        code.prompts
+            .iter()
+            .find(|cp| cp.range == range)
+            .map(|cp| cp.value.clone())
     }
 
     pub fn text(&self) -> String {
@@ -790,7 +806,7 @@ impl Document {
             hint_at: 0,
             // Only an explicit per-glob budget applies to a source file as a whole.
             budget: settings.glob_budget_for(&self.path),
-            budget_model: settings.models[0].id.clone(),
+            budget_model: settings.models.primary().id.clone(),
             counts: settings
                 .models
                 .iter()
@@ -946,7 +962,7 @@ impl Document {
             }
             parts.push(Prompt {
                 kind,
-                name: s.title.clone(),
+                name: s.title.to_string(),
                 range: s.range.clone(),
                 hint_at: s.header_end,
                 budget: s.budget,

@@ -204,7 +204,15 @@ impl SourceFile {
         while a > 0 && all[a - 1].kind().contains("comment") {
             a -= 1;
         }
-        let b = (last_hit + 1).min(all.len());
+        let mut b = (last_hit + 1).min(all.len());
+        // a trailing comment (`x = "..."  # prompt`) goes with the statement it follows
+        while b < all.len()
+            && b > 0
+            && all[b].kind().contains("comment")
+            && !text.get(all[b - 1].end_byte()..all[b].start_byte()).unwrap_or("\n").contains('\n')
+        {
+            b += 1;
+        }
         let covered = if a == 0 { 0 } else { all[a].start_byte() }..if b >= all.len() {
             text.len()
         } else {
