@@ -209,7 +209,10 @@ impl SourceFile {
         while b < all.len()
             && b > 0
             && all[b].kind().contains("comment")
-            && !text.get(all[b - 1].end_byte()..all[b].start_byte()).unwrap_or("\n").contains('\n')
+            && !text
+                .get(all[b - 1].end_byte()..all[b].start_byte())
+                .unwrap_or("\n")
+                .contains('\n')
         {
             b += 1;
         }
