@@ -9,7 +9,9 @@ use tree_sitter::{InputEdit, Node, ParseOptions, ParseState, Parser, Point, Tree
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::facts::top_level;
+use std::sync::LazyLock;
+
+use super::facts::{top_level, Facts};
 use super::lang::{Family, Lang};
 use super::query::lang_query;
 use super::rules::CompiledRules;
@@ -159,7 +161,10 @@ impl SourceFile {
     /// The prompts in `text` (the text this tree was parsed from), sorted by
     /// `range.start`, without overlaps or duplicates.
     pub fn prompts(&self, text: &str, rules: &CompiledRules) -> Vec<CodePrompt> {
-        self.prompts_in(text, rules, None)
+        let Some((facts, fp)) = self.facts(text) else {
+            return Vec::new();
+        };
+        self.prompts_in(text, rules, None, facts, fp)
     }
 
     /// Whether the tree holds syntax errors (then error recovery may regroup statements far
@@ -187,8 +192,11 @@ impl SourceFile {
         let Some(tree) = self.tree.as_ref() else {
             return (0..text.len(), Vec::new());
         };
-        if self.facts_changed(text) {
-            return (0..text.len(), self.prompts(text, rules));
+        let Some((facts, fp)) = self.facts(text) else {
+            return (0..text.len(), Vec::new());
+        };
+        if fp != self.facts_seen.load(Ordering::Relaxed) {
+            return (0..text.len(), self.prompts_in(text, rules, None, facts, fp));
         }
         let root = tree.root_node();
         let all: Vec<Node> = {
@@ -222,14 +230,20 @@ impl SourceFile {
             all[b - 1].end_byte()
         };
         let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
-        (covered.clone(), self.prompts_in(text, rules, Some(covered)))
+        (
+            covered.clone(),
+            self.prompts_in(text, rules, Some(covered), facts, fp),
+        )
     }
 
-    pub(crate) fn prompts_in(
-        &self,
-        text: &str,
-        rules: &CompiledRules,
+    /// The prompts of `window` (else the whole text), given the file-wide facts.
+    fn prompts_in<'t>(
+        &'t self,
+        text: &'t str,
+        rules: &'t CompiledRules,
         window: Option<Range<usize>>,
+        facts: Facts<'t>,
+        fingerprint: u64,
     ) -> Vec<CodePrompt> {
         let (Some(tree), Ok(lq)) = (self.tree.as_ref(), lang_query(self.lang).as_ref()) else {
             return Vec::new();
@@ -245,12 +259,10 @@ impl SourceFile {
             text,
             rules,
             lines: line_starts(text),
-            facts: top_level(root, text, fam),
+            facts,
             prompt_module: self.module_names.iter().any(|n| rules.name_matches(n)),
         };
-        cx.link_models(root);
-        self.facts_seen
-            .store(cx.facts_fingerprint(), Ordering::Relaxed);
+        self.facts_seen.store(fingerprint, Ordering::Relaxed);
         let sites = cx.collect(root, lq, window.clone());
         cx.jsx = sites.jsx.clone();
         let mut out = cx.run(root, sites);
@@ -260,26 +272,24 @@ impl SourceFile {
         out
     }
 
-    /// Whether the file-wide facts (constants used elsewhere, imports, model links)
-    /// differ from those of the last extraction.
-    fn facts_changed(&self, text: &str) -> bool {
-        let Some(tree) = self.tree.as_ref() else {
-            return true;
-        };
+    /// The file-wide facts (constants, imports, model links) and their fingerprint.
+    fn facts<'t>(&'t self, text: &'t str) -> Option<(Facts<'t>, u64)> {
+        static RULES: LazyLock<CompiledRules> = LazyLock::new(CompiledRules::default);
+        let tree = self.tree.as_ref()?;
         let fam = self.lang.family();
         let root = tree.root_node();
-        let rules = CompiledRules::default();
         let mut cx = Cx {
             fam,
             jsx: HashSet::new(),
             text,
-            rules: &rules,
+            rules: &RULES,
             lines: Vec::new(),
             facts: top_level(root, text, fam),
             prompt_module: false,
         };
         cx.link_models(root);
-        cx.facts_fingerprint() != self.facts_seen.load(Ordering::Relaxed)
+        let fp = cx.facts_fingerprint();
+        Some((std::mem::take(&mut cx.facts), fp))
     }
 }
 
