@@ -35,6 +35,9 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
     "**/*.chatmode.md",
     "**/*.mdc",
     "**/prompts/**/*.{md,txt,j2,jinja,jinja2,hbs,mustache,prompt,prompty}",
+    // Jinja prompt templates (`templates/*.jinja`; `.j2` alone is also Ansible's) and agent skills
+    "**/*.jinja",
+    "**/SKILL.md",
     "**/AGENTS.md",
     "**/CLAUDE.md",
     "**/GEMINI.md",
