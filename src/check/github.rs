@@ -105,19 +105,26 @@ pub fn render(r: &Report) -> String {
     let annotated: usize = groups.iter().take(SHOWN).map(|g| 1 + g.3).sum();
     // Notices: the files that changed most, and agent context that changed.
     let mut notices: Vec<(u64, String)> = Vec::new();
+    let mut by_file: Vec<(String, Vec<String>)> = Vec::new();
     for c in &r.context {
         if let (Some(b), Some(f)) = (&c.base, c.files.first()) {
             if b.change != 0 {
-                notices.push((
-                    u64::MAX,
-                    format!(
-                        "::notice file={},line=1,title=promptcost context::{}\n",
-                        esc_prop(&f.path),
-                        esc_data(&c.headline())
-                    ),
-                ));
+                match by_file.iter_mut().find(|(p, _)| *p == f.path) {
+                    Some((_, v)) => v.push(c.headline()),
+                    None => by_file.push((f.path.clone(), vec![c.headline()])),
+                }
             }
         }
+    }
+    for (path, lines) in by_file {
+        notices.push((
+            u64::MAX,
+            format!(
+                "::notice file={},line=1,title=promptcost context::{}\n",
+                esc_prop(&path),
+                esc_data(&lines.join("; "))
+            ),
+        ));
     }
     let mut files: Vec<_> = r
         .prompts

@@ -122,9 +122,10 @@ pub struct UnknownAgent {
 /// An agent by id or alias (case-insensitive).
 pub fn find(name: &str) -> Result<&'static Agent, UnknownAgent> {
     let n = name.trim().to_ascii_lowercase();
-    if let Some(a) = all().iter().find(|a| {
-        a.id == n || a.aliases.contains(&n) || a.name.to_ascii_lowercase() == n
-    }) {
+    if let Some(a) = all()
+        .iter()
+        .find(|a| a.id == n || a.aliases.contains(&n) || a.name.to_ascii_lowercase() == n)
+    {
         return Ok(a);
     }
     let suggestion = all()

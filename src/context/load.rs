@@ -683,4 +683,7 @@ pub fn load(agent: &'static Agent, tree: &dyn Tree, start: &str) -> Loaded {
     }
     l.cap();
     l.out
+        .problems
+        .sort_by(|a, b| (&a.path, a.range.start).cmp(&(&b.path, b.range.start)));
+    l.out
 }

@@ -12,6 +12,7 @@ mod code_fixtures;
 mod code_incremental_props;
 mod code_robustness;
 mod code_values;
+mod context;
 mod document_props;
 mod engine_props;
 mod lsp_e2e;
