@@ -8,6 +8,7 @@
 //! published after the worker has drained the queue, so stale results are never computed.
 //! stdout carries only the protocol; logs go to stderr and `window/logMessage`.
 
+mod agent_context;
 mod features;
 mod handlers;
 mod sanitize;

@@ -665,7 +665,9 @@ impl State {
                     // Diagnostics need the file and the sections that have a budget.
                     let mut a = d.doc.analyze_where(&d.settings, &|s| s.has_budget);
                     self.apply_api(&uri, d, &mut a);
-                    features::diagnostics(&d.doc, &a, enc)
+                    let mut diags = features::diagnostics(&d.doc, &a, enc);
+                    diags.extend(super::agent_context::diagnostics(&d.doc, &d.settings, enc));
+                    diags
                 }
                 _ => vec![],
             };
@@ -707,7 +709,9 @@ impl State {
             .doc
             .analyze_where(&d.settings, &|s| s.hint_at >= from && s.hint_at <= to);
         self.apply_api(uri, d, &mut a);
-        Some(features::inlay_hints(&d.doc, &a, enc, range))
+        let mut hints = features::inlay_hints(&d.doc, &a, enc, range);
+        hints.extend(super::agent_context::hints(&d.doc, &d.settings, enc, range));
+        Some(hints)
     }
 
     pub fn hover(&mut self, uri: &Uri, pos: Position) -> Option<Hover> {
@@ -726,6 +730,12 @@ impl State {
         if let (HoverContents::Markup(m), Some(line)) = (&mut h.contents, self.api_line()) {
             m.value.push_str(&line);
         }
+        if let (HoverContents::Markup(m), Some(more)) = (
+            &mut h.contents,
+            super::agent_context::hover_section(&d.doc, &d.settings),
+        ) {
+            m.value.push_str(&more);
+        }
         Some(h)
     }
 
@@ -736,7 +746,9 @@ impl State {
         }
         let mut a = d.doc.analyze_where(&d.settings, &|_| false);
         self.apply_api(uri, d, &mut a);
-        Some(features::code_lens(&a))
+        let mut lenses = features::code_lens(&a);
+        lenses.extend(super::agent_context::lenses(&d.doc, &d.settings));
+        Some(lenses)
     }
 
     pub fn count_request(&mut self, uri: &Uri, range: Option<Range>) -> Result<Value> {

@@ -686,3 +686,94 @@ fn context_budgets_in_sarif_and_human_output() {
         "{text}"
     );
 }
+
+/// The editor on an agent file: a lens per agent with the session total, a hint on the
+/// `@import` line, diagnostics for a broken import and a paragraph loaded twice, the hover table.
+#[tokio::test]
+async fn the_editor_shows_what_an_agent_file_adds_to_every_session() {
+    use crate::common::{o200k, utf16_caps, Client};
+    use serde_json::json;
+
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path();
+    std::fs::create_dir(r.join(".git")).unwrap();
+    let shared = "Every change ships with a test, a changelog entry and updated documentation, reviewed by one person.";
+    let style = format!("Indent with four spaces.\n\n{shared}\n");
+    write(r, "docs/style.md", &style);
+    let claude = format!("# Memory\n\nSee @docs/style.md\n@docs/missing.md\n\n{shared}\n");
+    write(r, "CLAUDE.md", "on disk: replaced by the editor's text\n");
+    let mut c = Client::start().await;
+    c.settings = json!({"models": ["gpt-4o"]});
+    c.initialize(utf16_caps(), serde_json::Value::Null, r).await;
+    let uri = c.open(&r.join("CLAUDE.md"), &claude).await;
+    let diags = c.diagnostics(&uri, 1).await;
+    let broken = diags
+        .iter()
+        .find(|x| x["code"] == "context-import")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(broken["range"]["start"], json!({"line": 3, "character": 0}));
+    assert!(
+        broken["message"]
+            .as_str()
+            .unwrap()
+            .contains("@docs/missing.md: no such file"),
+        "{broken}"
+    );
+    let dup = diags
+        .iter()
+        .find(|x| x["code"] == "context-duplicate")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(dup["range"]["start"]["line"], 5);
+    assert!(
+        dup["message"]
+            .as_str()
+            .unwrap()
+            .contains("also loaded from docs/style.md:3"),
+        "{dup}"
+    );
+
+    let lens = c
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let titles: Vec<&str> = lens["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    let (me, imp) = (o200k(&claude), o200k(&style));
+    let want = format!(
+        "Claude Code loads {} tok every session: this file {me} + 1 import {imp}",
+        me + imp
+    );
+    assert!(titles.contains(&want.as_str()), "{titles:?} lacks {want}");
+
+    let h = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}})).await;
+    let hint = h["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["position"]["line"] == 2)
+        .unwrap_or_else(|| panic!("{h}"));
+    assert_eq!(hint["label"], format!("{imp} tok"));
+    assert_eq!(hint["position"]["character"], "See @docs/style.md".len());
+
+    let hover = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}}),
+        )
+        .await;
+    let md = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        md.contains(&format!(
+            "| Claude Code | always | {me} | {imp} (1) | {} |",
+            me + imp
+        )),
+        "{md}"
+    );
+    c.shutdown().await;
+}
