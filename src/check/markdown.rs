@@ -60,6 +60,8 @@ struct Group<'a> {
 pub fn render(r: &Report) -> String {
     let primary = r.models.first().cloned().unwrap_or_default();
     let mut out = String::from("### promptcost\n\n");
+    // Agents that load the same files show the same numbers: one line for them.
+    let mut lines: Vec<(String, String)> = Vec::new();
     for e in &r.context {
         let flag = match e.status {
             "over_budget" => format!(
@@ -69,12 +71,18 @@ pub fn render(r: &Report) -> String {
             "over_growth" => " ⚠️ grew too much".into(),
             _ => String::new(),
         };
-        let (name, rest) = e
+        let rest = e
             .headline()
             .split_once(": ")
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .unwrap_or_default();
-        out.push_str(&format!("**{name}**: {rest}{flag}  \n"));
+            .map_or(String::new(), |(_, b)| b.to_string())
+            + &flag;
+        match lines.iter_mut().find(|(_, r)| *r == rest) {
+            Some((names, _)) => names.push_str(&format!(" · {}", e.name)),
+            None => lines.push((e.name.clone(), rest)),
+        }
+    }
+    for (names, rest) in &lines {
+        out.push_str(&format!("**{names}**: {rest}  \n"));
     }
     if !r.context.is_empty() {
         out.push('\n');

@@ -401,8 +401,8 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         for ((p, (key, _)), &(start, end, placeholders)) in
             f.analysis.all().zip(keys).zip(&f.facts.prompts)
         {
-            // A section that is the whole file (an H1 over everything) is the file's row.
-            if folds_into_file(p, &f.analysis.file) {
+            // A part that is the whole file's text is the file's row.
+            if folds_into_file(p, &f.analysis) {
                 seen_keys.insert(key);
                 continue;
             }
@@ -561,16 +561,21 @@ fn describe(e: &PromptEntry) -> String {
     }
 }
 
-/// A section whose counts equal its file's in every model and that ends where the file ends:
-/// the same text (an H1 spanning the whole file), reported once, as the file.
-fn folds_into_file(p: &crate::document::Prompt, file: &crate::document::Prompt) -> bool {
-    p.kind == PromptKind::Section
-        && p.range.end >= file.range.end
-        && p.counts.len() == file.counts.len()
+/// A part that is the same text as its whole file, reported once, as the file: a section
+/// that ends where the file ends with the file's counts in every model (an H1 spanning the
+/// whole file), or the only prompt literal of a source file.
+fn folds_into_file(p: &crate::document::Prompt, a: &Analysis) -> bool {
+    let file = &a.file;
+    let same = p.counts.len() == file.counts.len()
         && p.counts
             .iter()
             .zip(&file.counts)
-            .all(|(a, b)| a.model == b.model && a.tokens == b.tokens)
+            .all(|(x, y)| x.model == y.model && x.tokens == y.tokens);
+    same && match p.kind {
+        PromptKind::Section => p.range.end >= file.range.end,
+        PromptKind::Literal => a.parts.len() == 1,
+        _ => false,
+    }
 }
 
 fn line_col(doc: &Document, offset: usize) -> LineCol {

@@ -142,6 +142,16 @@ fn compute(path: &Path, text: &str, settings: &Settings) -> Option<EditorContext
         real: real.clone(),
         text,
     };
+    // Loading is a few reads; counting is only worth it when some agent loads this file.
+    let loaded_somewhere = agents::all().iter().any(|a| {
+        super::load::load(a, &tree, "")
+            .pieces
+            .iter()
+            .any(|p| p.real == real)
+    });
+    if !loaded_somewhere {
+        return None;
+    }
     let models = &settings.models[..1];
     let mut out = EditorContext::default();
     let mut hover_rows = Vec::new();

@@ -582,12 +582,16 @@ fn a_symlinked_claude_md_is_one_row_now_and_at_the_base() {
     let md = String::from_utf8(o.stdout).unwrap();
     let grew = want[1] - want[0];
     let lead = format!(
-        "**Claude Code**: always-loaded context +{} tok (+{:.0}%)",
+        "**Claude Code · Cursor · GitHub Copilot**: always-loaded context +{} tok (+{:.0}%)",
         grew,
         grew as f64 / want[0] as f64 * 100.0
     );
     assert!(md.starts_with(&format!("### promptcost\n\n{lead}")), "{md}");
     assert_eq!(md.matches("| `AGENTS.md` |").count(), 1, "{md}");
+    assert!(
+        md.contains("\n**Codex CLI**: always-loaded context +"),
+        "Codex is over its own budget: a line of its own: {md}"
+    );
     assert!(
         md.find("`AGENTS.md`").unwrap() < md.find("`tests/fixture.py`").unwrap(),
         "{md}"
@@ -632,8 +636,8 @@ fn a_symlinked_claude_md_is_one_row_now_and_at_the_base() {
     assert_eq!(on("AGENTS.md", "growth"), 1, "{gh}");
     assert_eq!(
         on("tests/fixture.py", "growth"),
-        2,
-        "one for the file, one for the literal: {gh}"
+        1,
+        "the only literal of the file is the file's row: {gh}"
     );
     assert!(
         ann.len() <= 10 && ann[0].contains("promptcost context-"),
