@@ -240,7 +240,11 @@ pub fn render_text(reports: &[AgentReport], start_label: &str) -> String {
             "  load".into(),
             "tokens".into(),
             "input cost".into(),
-            "other models".into(),
+            if r.always.models.len() > 1 {
+                "other models".into()
+            } else {
+                String::new()
+            },
         ]];
         for (label, t) in [
             ("always", &r.always),

@@ -238,7 +238,10 @@ fn base_growth_new_and_deleted_prompts() {
 
     // --max-growth: in percent (the default floor of 50 tokens lets this small growth
     // pass; a zero floor does not) and in tokens.
-    assert!(grew < 50, "the fixture grows by less than the default floor");
+    assert!(
+        grew < 50,
+        "the fixture grows by less than the default floor"
+    );
     let o = run(dir.path(), &["--base", "HEAD", "--max-growth", "10%"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let o = run(dir.path(), &["--base", "HEAD", "--max-growth", "10%:0"]);
