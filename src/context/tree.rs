@@ -83,6 +83,32 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, TreeError> {
     })
 }
 
+/// The folders at the project root that hold agent rules, skills and settings.
+const AGENT_FOLDERS: [&str; 4] = [".claude", ".cursor", ".github", ".gemini"];
+
+fn push_files(root: &Path, walk: ignore::Walk, files: &mut Vec<String>) {
+    for e in walk.flatten() {
+        if e.file_type().is_some_and(|t| t.is_file()) || e.path().is_file() {
+            if let Ok(rel) = e.path().strip_prefix(root) {
+                files.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+}
+
+fn agent_folders(root: &Path, files: &mut Vec<String>) {
+    for d in AGENT_FOLDERS {
+        let dir = root.join(d);
+        if dir.is_dir() {
+            let walk = ignore::WalkBuilder::new(&dir)
+                .standard_filters(false)
+                .follow_links(true)
+                .build();
+            push_files(root, walk, files);
+        }
+    }
+}
+
 /// The work tree under `root`.
 pub struct FsTree {
     root: PathBuf,
@@ -93,26 +119,21 @@ pub struct FsTree {
 }
 
 impl FsTree {
-    /// Lists `root` (respecting `.gitignore`, hidden files included, `.git` left out).
+    /// Lists `root` (respecting `.gitignore`, hidden files included, `.git` left out), and the
+    /// agents' folders at the root whether ignored or not: agents read a git-ignored
+    /// `.claude/` as they read a tracked one.
     pub fn new(root: &Path, max_file_size: u64) -> FsTree {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut files = Vec::new();
         let walk = ignore::WalkBuilder::new(&root)
             .hidden(false)
-            .follow_links(false)
+            .follow_links(true)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
-        for e in walk.flatten() {
-            let is_file = e
-                .file_type()
-                .is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()));
-            if is_file {
-                if let Ok(rel) = e.path().strip_prefix(&root) {
-                    files.push(rel.to_string_lossy().replace('\\', "/"));
-                }
-            }
-        }
+        push_files(&root, walk, &mut files);
+        agent_folders(&root, &mut files);
         files.sort();
+        files.dedup();
         FsTree {
             root,
             files,
@@ -121,8 +142,8 @@ impl FsTree {
         }
     }
 
-    /// What the editor needs, cheaply: the files at the root, the agents' folders there
-    /// (`.claude`, `.cursor`, `.github`, `.gemini`), and `extra` (the open file).
+    /// What the editor needs, cheaply: the files at the root, the agents' folders there, and
+    /// `extra` (the open file).
     pub fn shallow(root: &Path, max_file_size: u64, extra: &str) -> FsTree {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut files = Vec::new();
@@ -131,28 +152,12 @@ impl FsTree {
                 files.push(e.file_name().to_string_lossy().into_owned());
             }
         }
-        for d in [".claude", ".cursor", ".github", ".gemini"] {
-            let dir = root.join(d);
-            if !dir.is_dir() {
-                continue;
-            }
-            for e in ignore::WalkBuilder::new(&dir)
-                .hidden(false)
-                .follow_links(false)
-                .build()
-                .flatten()
-            {
-                if e.path().is_file() {
-                    if let Ok(rel) = e.path().strip_prefix(&root) {
-                        files.push(rel.to_string_lossy().replace('\\', "/"));
-                    }
-                }
-            }
-        }
-        if !extra.is_empty() && !files.iter().any(|f| f == extra) {
+        agent_folders(&root, &mut files);
+        if !extra.is_empty() {
             files.push(extra.to_string());
         }
         files.sort();
+        files.dedup();
         FsTree {
             root,
             files,
@@ -372,6 +377,33 @@ mod tests {
         assert_eq!(parent("a/b/c.md"), "a/b");
         assert_eq!(parent("c.md"), "");
         assert_eq!(join("", "x"), "x");
+    }
+
+    #[test]
+    fn agent_folders_are_listed_even_when_git_ignores_them() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join(".git")).unwrap();
+        std::fs::create_dir_all(d.path().join(".claude/rules")).unwrap();
+        std::fs::create_dir_all(d.path().join("build")).unwrap();
+        std::fs::write(d.path().join(".gitignore"), ".claude/\nbuild/\n").unwrap();
+        std::fs::write(d.path().join(".claude/rules/a.md"), "A\n").unwrap();
+        std::fs::write(d.path().join("build/AGENTS.md"), "generated\n").unwrap();
+        let t = FsTree::new(d.path(), 1 << 20);
+        assert!(
+            t.files().iter().any(|f| f == ".claude/rules/a.md"),
+            "{:?}",
+            t.files()
+        );
+        assert!(
+            !t.files().iter().any(|f| f.starts_with("build/")),
+            "other ignored folders stay out: {:?}",
+            t.files()
+        );
+        let s = FsTree::shallow(d.path(), 1 << 20, "docs/x.md");
+        assert!(
+            s.files().iter().any(|f| f == ".claude/rules/a.md")
+                && s.files().iter().any(|f| f == "docs/x.md")
+        );
     }
 
     #[cfg(unix)]
