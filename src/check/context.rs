@@ -111,22 +111,17 @@ fn entry(r: &AgentReport, settings: &Settings, rel: &dyn Fn(&str) -> String) -> 
 }
 
 /// The context part of a check. `top` is the project root (git top level, else the start
-/// directory), `start` the directory sessions start in, `report_root` what paths are relative to.
+/// directory), `start` the directory sessions start in, `cwd` what report paths are relative to.
 pub(super) fn check(
     settings: &Settings,
     top: &Path,
     start: &Path,
-    report_root: &Path,
+    cwd: &Path,
     base: Option<&str>,
     growth: Option<Growth>,
 ) -> Result<ContextCheck, String> {
     let start_rel = crate::context::rel_dir(top, start);
-    let rel = |p: &str| -> String {
-        let abs = top.join(p);
-        abs.strip_prefix(report_root)
-            .map(|x| x.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_else(|_| p.to_string())
-    };
+    let rel = |p: &str| -> String { super::relative_path(&top.join(p), cwd) };
     let tree = FsTree::new(top, settings.max_file_size);
     let wanted: Vec<&'static Agent> = match &settings.context.agents {
         Some(ids) => ids.iter().filter_map(|i| agents::find(i).ok()).collect(),

@@ -93,7 +93,7 @@ pub fn render(r: &Report) -> String {
         }
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            esc_prop(&v.path),
+            esc_prop(&super::repo_path(r, &v.path)),
             v.start.line,
             v.start.column,
             v.end.line.max(v.start.line),
@@ -121,7 +121,7 @@ pub fn render(r: &Report) -> String {
             u64::MAX,
             format!(
                 "::notice file={},line=1,title=promptcost context::{}\n",
-                esc_prop(&path),
+                esc_prop(&super::repo_path(r, &path)),
                 esc_data(&lines.join("; "))
             ),
         ));
@@ -138,7 +138,7 @@ pub fn render(r: &Report) -> String {
             0,
             format!(
                 "::notice file={},line=1,title=promptcost::{} {} tokens\n",
-                esc_prop(&e.path),
+                esc_prop(&super::repo_path(r, &e.path)),
                 e.path,
                 super::render::change_text(e)
             ),
@@ -150,12 +150,12 @@ pub fn render(r: &Report) -> String {
     }
     let total = r.summary.tokens.first().map_or(0, |t| t.1);
     out.push_str(&format!(
-        "promptcost: {} prompt files, {} prompts, {} tokens ({}), {} violation(s)",
-        r.summary.files,
-        r.summary.prompts,
+        "promptcost: {}, {}, {} tokens ({}), {}",
+        format::plural(r.summary.files as u64, "prompt file", "prompt files"),
+        format::plural(r.summary.prompts as u64, "prompt", "prompts"),
         format::thousands(total),
         r.models.first().cloned().unwrap_or_default(),
-        r.violations.len()
+        format::plural(r.violations.len() as u64, "violation", "violations")
     ));
     let left = r.violations.len() - annotated.min(r.violations.len());
     if annotated < r.violations.len() || notices_left > 0 || groups.iter().any(|g| g.3 > 0) {

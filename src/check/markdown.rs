@@ -89,9 +89,9 @@ pub fn render(r: &Report) -> String {
     }
     let total = r.summary.tokens.first().map_or(0, |t| t.1);
     out.push_str(&format!(
-        "{} prompt files, {} prompts, **{} tokens** ({primary}){}. {}\n\n",
-        r.summary.files,
-        r.summary.prompts,
+        "{}, {}, **{} tokens** ({primary}){}. {}\n\n",
+        format::plural(r.summary.files as u64, "prompt file", "prompt files"),
+        format::plural(r.summary.prompts as u64, "prompt", "prompts"),
         format::thousands(total),
         r.base
             .as_ref()

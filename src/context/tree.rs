@@ -70,17 +70,9 @@ pub fn join(dir: &str, rel: &str) -> String {
     }
 }
 
-/// Text of a file's bytes, or why it is not text.
+/// Text of a file's bytes, or why it is not text (the rules of [`crate::textfile`]).
 pub fn text_of(bytes: Vec<u8>) -> Result<String, TreeError> {
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err(TreeError::Unreadable("binary file".into()));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        TreeError::Unreadable(format!(
-            "not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    crate::textfile::decode(bytes).map_err(|e| TreeError::Unreadable(e.to_string()))
 }
 
 /// The folders at the project root that hold agent rules, skills and settings.
@@ -210,16 +202,8 @@ impl Tree for FsTree {
     }
 
     fn read(&self, real: &str) -> Result<String, TreeError> {
-        let p = self.root.join(real);
-        let meta = std::fs::metadata(&p).map_err(|e| TreeError::Unreadable(e.to_string()))?;
-        if meta.len() > self.max_file_size {
-            return Err(TreeError::Unreadable(format!(
-                "{} bytes, above max_file_size ({} bytes)",
-                meta.len(),
-                self.max_file_size
-            )));
-        }
-        text_of(std::fs::read(&p).map_err(|e| TreeError::Unreadable(e.to_string()))?)
+        crate::textfile::read(&self.root.join(real), self.max_file_size)
+            .map_err(|e| TreeError::Unreadable(e.to_string()))
     }
 
     fn files(&self) -> &[String] {

@@ -33,19 +33,11 @@ fn range(doc: &Document, enc: PosEncoding, r: &Bytes<usize>) -> Range {
     Range::new(pos(doc, enc, r.start), pos(doc, enc, r.end))
 }
 
-pub(super) fn lenses(doc: &Document, s: &Settings) -> Vec<CodeLens> {
+pub(super) fn lenses(doc: &Document, s: &Settings, uri: &Uri) -> Vec<CodeLens> {
     context_of(doc, s).map_or_else(Vec::new, |c| {
         c.lenses
             .iter()
-            .map(|title| CodeLens {
-                range: Range::new(Position::new(0, 0), Position::new(0, 0)),
-                command: Some(Command {
-                    title: title.clone(),
-                    command: "promptcost.showModels".into(),
-                    arguments: None,
-                }),
-                data: None,
-            })
+            .map(|title| super::code_lens::lens(title.clone(), uri))
             .collect()
     })
 }

@@ -1,24 +1,35 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { formatUsd, formatWindow, modelPickItems, modelsMarkdown, statusBarView } from '../src/format';
-import type { CountResult, ModelsResult } from '../src/protocol';
+import type { CountResult, ModelCount, ModelInfo, ModelsResult } from '../src/protocol';
 
-const doc: CountResult = {
+// Complete wire objects from the fields a test cares about (the types are the server's).
+const count = (c: Partial<ModelCount> & { model: string }): ModelCount => ({
+  encoding: 'o200k_base', tokenizer: 'o200k_base', tokens: 0, exact: true, error_pct: null, input_cost_usd: null,
+  cached_input_cost_usd: null, context_window: null, context_share: null, via_api: false, label: '', ...c,
+});
+const info = (m: Partial<ModelInfo> & { model: string }): ModelInfo => ({
+  provider: 'openai', display_name: null, aliases: [], tokenizer: 'o200k_base', exact: true, error_pct: null, accuracy: 'exact',
+  input_cost_per_mtok: null, cached_input_cost_per_mtok: null, cache_write_cost_per_mtok: null, output_cost_per_mtok: null,
+  tiers: [], context_window: null, max_output_tokens: null, price_source: 'embedded', input_price_label: '', context_label: '', ...m,
+});
+const result = (r: { chars: number; models: ModelCount[] }): CountResult => ({ uri: 'file:///a.md', bytes: r.chars, snapshot_date: '2026-11-01', ...r });
+
+const doc: CountResult = result({
   chars: 9000,
   models: [
-    { model: 'gpt-4o', encoding: 'o200k_base', tokens: 2345, exact: true, error_pct: null, input_cost_usd: 0.0058625, context_window: 128000 },
-    { model: 'claude-sonnet-4-5', encoding: 'claude-est', tokens: 2600, exact: false, error_pct: 10, input_cost_usd: 0.0078, context_window: 200000 },
-  ],
-};
-const sel: CountResult = {
+    count({ model: 'gpt-4o', encoding: 'o200k_base', tokens: 2345, exact: true, error_pct: null, input_cost_usd: 0.0058625, context_window: 128000 }),
+    count({ model: 'claude-sonnet-4-5', encoding: 'claude-est', tokens: 2600, exact: false, error_pct: 10, input_cost_usd: 0.0078, context_window: 200000 }),
+  ],});
+const sel: CountResult = result({
   chars: 400,
-  models: [{ model: 'gpt-4o', encoding: 'o200k_base', tokens: 120, exact: true, error_pct: null, input_cost_usd: 0.0003, context_window: 128000 }],
-};
+  models: [count({ model: 'gpt-4o', encoding: 'o200k_base', tokens: 120, exact: true, error_pct: null, input_cost_usd: 0.0003, context_window: 128000 })],});
 const models: ModelsResult = {
   snapshot_date: '2026-11-01',
+  source: 'embedded',
   models: [
-    { model: 'gpt-4o', provider: 'openai', aliases: ['gpt-4o-2024-08-06'], tokenizer: 'o200k_base', exact: true, error_pct: null, input_cost_per_mtok: 2.5, cached_input_cost_per_mtok: 1.25, cache_write_cost_per_mtok: null, output_cost_per_mtok: 10, context_window: 128000, max_output_tokens: 16384 },
-    { model: 'claude-sonnet-4-5', provider: 'anthropic', aliases: [], tokenizer: 'claude-estimate', exact: false, error_pct: 15, input_cost_per_mtok: 3, cached_input_cost_per_mtok: 0.3, cache_write_cost_per_mtok: 3.75, output_cost_per_mtok: 15, context_window: 200000, max_output_tokens: 64000 },
+    info({ model: 'gpt-4o', provider: 'openai', aliases: ['gpt-4o-2024-08-06'], tokenizer: 'o200k_base', exact: true, error_pct: null, input_cost_per_mtok: 2.5, cached_input_cost_per_mtok: 1.25, cache_write_cost_per_mtok: null, output_cost_per_mtok: 10, context_window: 128000, max_output_tokens: 16384 }),
+    info({ model: 'claude-sonnet-4-5', provider: 'anthropic', aliases: [], tokenizer: 'claude-estimate', exact: false, error_pct: 15, input_cost_per_mtok: 3, cached_input_cost_per_mtok: 0.3, cache_write_cost_per_mtok: 3.75, output_cost_per_mtok: 15, context_window: 200000, max_output_tokens: 64000 }),
   ],
 };
 
@@ -58,7 +69,7 @@ describe('format', () => {
 
   it('status bar: nothing without counts', () => {
     assert.equal(statusBarView(undefined, undefined, 'gpt-4o'), undefined);
-    assert.equal(statusBarView({ chars: 0, models: [] }, undefined, 'gpt-4o'), undefined);
+    assert.equal(statusBarView(result({ chars: 0, models: [] }), undefined, 'gpt-4o'), undefined);
   });
 
   it('models table', () => {

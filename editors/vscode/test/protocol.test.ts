@@ -152,7 +152,7 @@ else describe('promptcost lsp with VS Code client capabilities', () => {
     lenses = [];
   });
 
-  it('hover in a section: Markdown table with the configured models and the snapshot date', async () => {
+  it('hover in a section: a fixed-width table with the configured models and the snapshot date', async () => {
     const hover = (await session.request('textDocument/hover', {
       textDocument: { uri },
       position: { line: rulesLine + 2, character: 5 },
@@ -161,10 +161,13 @@ else describe('promptcost lsp with VS Code client capabilities', () => {
     const contents = hover.contents as MarkupContent;
     assert.equal(contents.kind, 'markdown');
     const md = contents.value;
-    assert.match(md, /\|\s*:?-{3,}/, 'a Markdown table');
-    const row = md.split('\n').find((l) => l.trim().startsWith('|') && l.includes('gpt-4o'));
-    assert.ok(row, `a table row for gpt-4o in:\n${md}`);
-    assert.ok(md.split('\n').some((l) => l.trim().startsWith('|') && l.includes('claude-sonnet-4-5')), 'a row for the second model');
+    const lines = md.split('\n');
+    const start = lines.indexOf('```text');
+    assert.ok(start >= 0, `a fixed-width table in a code block:\n${md}`);
+    const rows = lines.slice(start + 1, lines.indexOf('```', start + 1));
+    assert.match(rows[0], /^model\s{2,}tokens/);
+    assert.ok(rows.some((l) => l.startsWith('gpt-4o ')), `a table row for gpt-4o in:\n${md}`);
+    assert.ok(rows.some((l) => l.startsWith('claude-sonnet-4-5 ')), 'a row for the second model');
     assert.match(md, /\d{4}-\d{2}-\d{2}/, 'price snapshot date');
   });
 
