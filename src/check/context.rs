@@ -14,7 +14,7 @@ use super::{BaseInfo, LineCol, Violation};
 use crate::config::Settings;
 use crate::context::agents::{self, Agent};
 use crate::context::load::Load;
-use crate::context::report::{agent_report, AgentReport};
+use crate::context::report::{always_report, AgentReport};
 use crate::context::tree::{FsTree, GitTree, Tree};
 use crate::document::{ModelCount, Severity};
 use crate::format;
@@ -136,10 +136,10 @@ pub(super) fn check(
         violations: Vec::new(),
     };
     for agent in wanted {
-        let now = agent_report(agent, &tree, &start_rel, &settings.models);
+        let now = always_report(agent, &tree, &start_rel, &settings.models);
         let then = base_tree
             .as_ref()
-            .map(|t| agent_report(agent, t as &dyn Tree, &start_rel, &settings.models[..1]));
+            .map(|t| always_report(agent, t as &dyn Tree, &start_rel, &settings.models[..1]));
         let has = |r: &AgentReport| r.files.iter().any(|f| f.load == Load::Always);
         if settings.context.agents.is_none() && !has(&now) && !then.as_ref().is_some_and(has) {
             continue;

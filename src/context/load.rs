@@ -136,6 +136,8 @@ struct Loader<'t> {
     agent: &'static Agent,
     tree: &'t dyn Tree,
     start: String,
+    /// Only what loads in every session (what `check` budgets): nested files are not read.
+    always_only: bool,
     out: Loaded,
 }
 
@@ -245,6 +247,9 @@ impl Loader<'_> {
             }
         }
         // Further down: when the agent works there.
+        if self.always_only {
+            return;
+        }
         let files: Vec<String> = self.tree.files().to_vec();
         let mut nested: Vec<(String, String)> = Vec::new();
         for f in &files {
@@ -644,10 +649,20 @@ impl Loader<'_> {
 
 /// What `agent` loads in a session started in `start` (`""`: the project root).
 pub fn load(agent: &'static Agent, tree: &dyn Tree, start: &str) -> Loaded {
+    load_with(agent, tree, start, false)
+}
+
+/// Only what `agent` loads in every session started in `start`.
+pub fn load_always(agent: &'static Agent, tree: &dyn Tree, start: &str) -> Loaded {
+    load_with(agent, tree, start, true)
+}
+
+fn load_with(agent: &'static Agent, tree: &dyn Tree, start: &str, always_only: bool) -> Loaded {
     let mut l = Loader {
         agent,
         tree,
         start: start.trim_matches('/').to_string(),
+        always_only,
         out: Loaded {
             agent,
             pieces: Vec::new(),
@@ -677,6 +692,9 @@ pub fn load(agent: &'static Agent, tree: &dyn Tree, start: &str) -> Loaded {
     }
     // Always first, so a file reached both ways counts where it costs most.
     found.sort_by_key(|p| p.load);
+    if always_only {
+        found.retain(|p| p.load == Load::Always);
+    }
     let mut seen = HashMap::new();
     for p in found {
         l.add(p, &mut seen, &mut Vec::new());

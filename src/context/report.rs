@@ -117,7 +117,21 @@ pub fn agent_report(
     start: &str,
     models: &[Model],
 ) -> AgentReport {
-    let loaded = load(agent, tree, start);
+    report_of(agent, load(agent, tree, start), models)
+}
+
+/// Like [`agent_report`], for what loads in every session only (conditional and on-demand
+/// files are neither read nor counted): what `check` budgets.
+pub fn always_report(
+    agent: &'static Agent,
+    tree: &dyn Tree,
+    start: &str,
+    models: &[Model],
+) -> AgentReport {
+    report_of(agent, super::load::load_always(agent, tree, start), models)
+}
+
+fn report_of(agent: &'static Agent, loaded: Loaded, models: &[Model]) -> AgentReport {
     let mut sums: HashMap<Load, Vec<u64>> = HashMap::new();
     let mut files = Vec::new();
     for p in &loaded.pieces {
