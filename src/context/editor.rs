@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::agents;
 use super::load::{Load, Piece};
-use super::report::{agent_report, AgentReport};
+use super::report::{report_of, AgentReport};
 use super::tree::{FsTree, Resolved, Tree, TreeError};
 use crate::config::Settings;
 use crate::format;
@@ -142,21 +142,16 @@ fn compute(path: &Path, text: &str, settings: &Settings) -> Option<EditorContext
         real: real.clone(),
         text,
     };
-    // Loading is a few reads; counting is only worth it when some agent loads this file.
-    let loaded_somewhere = agents::all().iter().any(|a| {
-        super::load::load(a, &tree, "")
-            .pieces
-            .iter()
-            .any(|p| p.real == real)
-    });
-    if !loaded_somewhere {
-        return None;
-    }
     let models = &settings.models[..1];
     let mut out = EditorContext::default();
     let mut hover_rows = Vec::new();
     for agent in agents::all() {
-        let r = agent_report(agent, &tree, "", models);
+        // Loading is a few reads; counting is only worth it for agents that load this file.
+        let loaded = super::load::load(agent, &tree, "");
+        if !loaded.pieces.iter().any(|p| p.real == real) {
+            continue;
+        }
+        let r = report_of(agent, loaded, models);
         let Some(own) = r
             .loaded
             .pieces

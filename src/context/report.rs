@@ -131,7 +131,8 @@ pub fn always_report(
     report_of(agent, super::load::load_always(agent, tree, start), models)
 }
 
-fn report_of(agent: &'static Agent, loaded: Loaded, models: &[Model]) -> AgentReport {
+/// Counts what `loaded` holds.
+pub fn report_of(agent: &'static Agent, loaded: Loaded, models: &[Model]) -> AgentReport {
     let mut sums: HashMap<Load, Vec<u64>> = HashMap::new();
     let mut files = Vec::new();
     for p in &loaded.pieces {
