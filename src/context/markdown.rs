@@ -74,6 +74,8 @@ pub fn front_matter(text: &str) -> FrontMatter {
         keys: Vec::new(),
     };
     let mut off = 0;
+    // The block style of the key being read: its indented lines continue it.
+    let mut block: Option<char> = None;
     let head = &text[..fm.end];
     let mut lines = head.split_inclusive('\n');
     if let Some(first) = lines.next() {
@@ -96,6 +98,21 @@ pub fn front_matter(text: &str) -> FrontMatter {
             continue;
         }
         if line.starts_with([' ', '\t']) {
+            // A block scalar (`>` folded, `|` literal) or a plain scalar continued on
+            // indented lines: one text.
+            if let Some((_, v)) = out.keys.last_mut() {
+                if let Some(style) = block.filter(|_| !t.trim().is_empty()) {
+                    let part = t.trim();
+                    match v.items.last_mut() {
+                        Some(last) => {
+                            last.push(if style == '|' { '\n' } else { ' ' });
+                            last.push_str(part);
+                        }
+                        None => v.items.push(part.to_string()),
+                    }
+                    v.range.end = start + t.len();
+                }
+            }
             continue;
         }
         let Some((k, v)) = t.split_once(':') else {
@@ -103,7 +120,13 @@ pub fn front_matter(text: &str) -> FrontMatter {
         };
         let vstart = start + k.len() + 1 + (v.len() - v.trim_start().len());
         let v = v.trim();
-        let items = if v.is_empty() {
+        block = match v {
+            ">" | ">-" | ">+" => Some('>'),
+            "|" | "|-" | "|+" => Some('|'),
+            _ if v.starts_with('[') => None,
+            _ => Some('>'),
+        };
+        let items = if v.is_empty() || (v.len() <= 2 && v.starts_with(['>', '|'])) {
             Vec::new()
         } else if v.starts_with('[') {
             split_list(v)
@@ -335,6 +358,14 @@ mod tests {
         let d = fm.get("description").unwrap();
         assert_eq!(&t[d.range.clone()], "\"API rules: errors\"");
         assert!(front_matter("no front matter\n").keys.is_empty());
+        let t = "---\nname: deploy\ndescription: >\n  Deploy the app\n  to staging.\nwhen: |\n  a\n  b\nlong: Starts here\n  and goes on\n---\n";
+        let fm = front_matter(t);
+        assert_eq!(
+            fm.get("description").unwrap().items,
+            ["Deploy the app to staging."]
+        );
+        assert_eq!(fm.get("when").unwrap().items, ["a\nb"]);
+        assert_eq!(fm.get("long").unwrap().items, ["Starts here and goes on"]);
         assert_eq!(
             front_matter("---\npaths: [\"a/**\", b]\n---\n")
                 .get("paths")
