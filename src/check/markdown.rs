@@ -35,9 +35,9 @@ fn row(e: &PromptEntry, out: &mut String) {
         .unwrap_or(&e.models[0]);
     let name = match e.kind {
         PromptKind::File => format!("`{}`", e.path),
-        PromptKind::Section => format!("  § {}", e.name),
-        PromptKind::Message => format!("  {} message", e.name),
-        PromptKind::Literal => format!("  `{}`", e.name),
+        PromptKind::Section => format!("↳ § {}", e.name),
+        PromptKind::Message => format!("↳ {} message", e.name),
+        PromptKind::Literal => format!("↳ `{}`", e.name),
     };
     out.push_str(&format!(
         "| {} | {} | {} | {} | {} | {} |\n",
