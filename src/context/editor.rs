@@ -100,8 +100,63 @@ fn piece_tokens(r: &AgentReport, p: &Piece) -> u64 {
         .map_or(0, |i| r.files[i].tokens)
 }
 
-/// What agents make of `text`, the open document at `path`; `None` when no agent loads it.
-pub fn for_document(path: &Path, text: &str, settings: &Settings) -> Option<Arc<EditorContext>> {
+/// How long a result stands: other files may change on disk without the editor saying so.
+const FRESH: Duration = Duration::from_secs(2);
+
+/// Whether any agent loads the file at `path`, judged from the files on disk (the open file's
+/// own unsaved text cannot change that), remembered for [`FRESH`]: most Markdown files are
+/// not agent context, and for them the document's text is never copied.
+fn loaded_by_an_agent(path: &Path, settings: &Settings) -> bool {
+    type Known = Mutex<HashMap<String, (Instant, bool)>>;
+    static KNOWN: std::sync::OnceLock<Known> = std::sync::OnceLock::new();
+    let key = path.display().to_string();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some((at, v)) = known.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if at.elapsed() < FRESH {
+            return *v;
+        }
+    }
+    let v = locate(path, settings).is_some_and(|(fs, real)| {
+        agents::all().iter().any(|a| {
+            super::load::load(a, &fs, "")
+                .pieces
+                .iter()
+                .any(|p| p.real == real)
+        })
+    });
+    let mut k = known.lock().unwrap_or_else(|p| p.into_inner());
+    if k.len() > 256 {
+        k.clear();
+    }
+    k.insert(key, (Instant::now(), v));
+    v
+}
+
+/// The project tree the editor reads for `path`, and the file's real path in it.
+fn locate(path: &Path, settings: &Settings) -> Option<(FsTree, String)> {
+    let dir = path.parent()?;
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let root = super::project_root(&dir);
+    let named = super::rel_dir(&root, &dir.join(path.file_name()?));
+    if named.is_empty() || !dir.starts_with(&root) {
+        return None;
+    }
+    let fs = FsTree::shallow(&root, settings.max_file_size, &named);
+    let real = fs.resolve(&named).map(|r| r.real).unwrap_or(named);
+    Some((fs, real))
+}
+
+/// What agents make of the open document at `path` (its text from `text`, asked for only when
+/// an agent loads the file); `None` when no agent loads it.
+pub fn for_document(
+    path: &Path,
+    text: impl FnOnce() -> String,
+    settings: &Settings,
+) -> Option<Arc<EditorContext>> {
+    if !loaded_by_an_agent(path, settings) {
+        return None;
+    }
+    let text = text();
     type Cache = Mutex<HashMap<String, (u64, Instant, Option<Arc<EditorContext>>)>>;
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -109,13 +164,12 @@ pub fn for_document(path: &Path, text: &str, settings: &Settings) -> Option<Arc<
     settings.models.iter().for_each(|m| m.id.hash(&mut h));
     let key = (path.display().to_string(), h.finish());
     let cache = CACHE.get_or_init(Default::default);
-    // Other files may change on disk without the editor telling: results live 2 seconds.
     if let Some((hash, at, v)) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key.0) {
-        if *hash == key.1 && at.elapsed() < Duration::from_secs(2) {
+        if *hash == key.1 && at.elapsed() < FRESH {
             return v.clone();
         }
     }
-    let v = compute(path, text, settings).map(Arc::new);
+    let v = compute(path, &text, settings).map(Arc::new);
     let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
     if c.len() > 64 {
         c.clear();
@@ -125,18 +179,7 @@ pub fn for_document(path: &Path, text: &str, settings: &Settings) -> Option<Arc<
 }
 
 fn compute(path: &Path, text: &str, settings: &Settings) -> Option<EditorContext> {
-    let dir = path.parent()?;
-    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let root = super::project_root(&dir);
-    let named = super::rel_dir(&root, &dir.join(path.file_name()?));
-    if named.is_empty() || !dir.starts_with(&root) {
-        return None;
-    }
-    let fs = FsTree::shallow(&root, settings.max_file_size, &named);
-    let real = fs
-        .resolve(&named)
-        .map(|r| r.real)
-        .unwrap_or_else(|_| named.clone());
+    let (fs, real) = locate(path, settings)?;
     let tree = Overlay {
         inner: &fs,
         real: real.clone(),

@@ -21,7 +21,7 @@ fn context_of(doc: &Document, s: &Settings) -> Option<Arc<EditorContext>> {
     {
         return None;
     }
-    for_document(&doc.path, &doc.text(), s)
+    for_document(&doc.path, || doc.text(), s)
 }
 
 fn pos(doc: &Document, enc: PosEncoding, offset: usize) -> Position {
