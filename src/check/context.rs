@@ -221,16 +221,28 @@ pub(super) fn human(entries: &[ContextEntry]) -> String {
         return String::new();
     }
     let mut out = String::from("Agent context (loaded in every session):\n");
+    // Agents that load the same files show the same numbers: one line for them.
+    let mut lines: Vec<(String, String, &[String])> = Vec::new();
     for e in entries {
-        out.push_str(&format!(
-            "  {}{}\n",
-            e.headline(),
-            e.budget.map_or(String::new(), |b| format!(
-                " · budget {}",
-                format::thousands(b)
-            ))
-        ));
-        for p in &e.problems {
+        let budget = e.budget.map_or(String::new(), |b| {
+            format!(" · budget {}", format::thousands(b))
+        });
+        let rest = e
+            .headline()
+            .split_once(": ")
+            .map_or(String::new(), |(_, r)| r.to_string())
+            + &budget;
+        match lines
+            .iter_mut()
+            .find(|(_, r, p)| *r == rest && *p == e.problems.as_slice())
+        {
+            Some((names, _, _)) => names.push_str(&format!(" · {}", e.name)),
+            None => lines.push((e.name.clone(), rest, &e.problems)),
+        }
+    }
+    for (names, rest, problems) in lines {
+        out.push_str(&format!("  {names}: {rest}\n"));
+        for p in problems {
             out.push_str(&format!("    warning: {p}\n"));
         }
     }

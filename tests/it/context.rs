@@ -685,8 +685,13 @@ fn context_budgets_in_sarif_and_human_output() {
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
         text.starts_with(
-            "Agent context (loaded in every session):\n  Claude Code: always-loaded context → "
+            "Agent context (loaded in every session):\n  Claude Code · Cursor · GitHub Copilot: always-loaded context → "
         ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  Codex CLI: always-loaded context → ")
+            && text.contains(" · budget 150\n"),
         "{text}"
     );
 }
