@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use crate::document::ModelCount;
 use crate::format;
-use crate::format::trim_float;
 use crate::pricing::{Model, PriceTable};
 
 /// `count --json` output.
@@ -14,7 +13,9 @@ pub struct CountOutput<'a> {
     pub bytes: usize,
     pub chars: usize,
     pub snapshot_date: &'a str,
-    pub models: Vec<ModelCount>,
+    /// The count of each model with its cost fields (`output_tokens`, `per_call_usd`,
+    /// `monthly_usd`: see `cost::count`).
+    pub models: Vec<crate::cost::count::CountModel>,
 }
 
 pub fn count_models(text: &str, models: &[Model]) -> Vec<ModelCount> {
@@ -120,7 +121,8 @@ pub fn accuracy_for(m: &Model, claude_api: bool) -> String {
 }
 
 pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
-    let money = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("${}", trim_float(p * 1e6)));
+    // "-" rather than "no price" keeps the table narrow; the figures are format's.
+    let money = |v: Option<f64>| v.map_or("-".to_string(), |p| format::per_million(Some(p)));
     let mut rows = vec![[
         "provider".to_string(),
         "model".into(),

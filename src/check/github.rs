@@ -126,6 +126,28 @@ pub fn render(r: &Report) -> String {
             ),
         ));
     }
+    // Cost changes per month: one notice per file (its largest part first in report order).
+    let mut cost_files: Vec<&str> = Vec::new();
+    for e in &r.prompts {
+        let Some(c) = &e.cost else { continue };
+        let Some(label) = c.monthly_change_label() else {
+            continue;
+        };
+        if c.monthly_change_usd == Some(0.0) || cost_files.contains(&e.path.as_str()) {
+            continue;
+        }
+        cost_files.push(&e.path);
+        notices.push((
+            u64::MAX - 1,
+            format!(
+                "::notice file={},line={},title=promptcost cost::{} {}\n",
+                esc_prop(&super::repo_path(r, &e.path)),
+                e.start.line,
+                esc_data(&e.path),
+                esc_data(&label)
+            ),
+        ));
+    }
     let mut files: Vec<_> = r
         .prompts
         .iter()

@@ -164,6 +164,16 @@ pub fn render(r: &Report) -> String {
             out.push_str("\n</details>\n");
         }
     }
+    let costs = super::render::cost_lines(r);
+    if !costs.is_empty() {
+        out.push_str("\n**Cost** per call and per month (30 days):\n\n");
+        for l in costs.iter().take(50) {
+            out.push_str(&format!("- {}\n", cell(l)));
+        }
+        if costs.len() > 50 {
+            out.push_str(&format!("\n…and {} more.\n", costs.len() - 50));
+        }
+    }
     if !r.deleted.is_empty() {
         out.push_str("\nDeleted: ");
         out.push_str(

@@ -102,6 +102,9 @@ pub struct PromptEntry {
     pub placeholders: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseInfo>,
+    /// A request's cost per call and per month (files and literals; see `cost::report`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::report::PromptCost>,
 }
 
 impl PromptEntry {
@@ -186,11 +189,14 @@ struct Facts {
     prompts: Vec<(LineCol, LineCol, usize)>,
     /// Per problem of `analysis.problems`: start, end.
     problems: Vec<(LineCol, LineCol)>,
+    /// Per prompt of `analysis.all()`: its cost as a request.
+    costs: Vec<Option<crate::cost::report::PromptCost>>,
 }
 
 impl Facts {
-    fn of(doc: &Document, a: &Analysis) -> Facts {
+    fn of(doc: &Document, a: &Analysis, settings: &Settings) -> Facts {
         Facts {
+            costs: crate::cost::report::prompt_costs(doc, a, settings),
             prompts: a
                 .all()
                 .map(|p| {
@@ -333,6 +339,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
 
     // The base: the same files at REV.
     let mut base_counts: HashMap<(String, PromptKind, String), u64> = HashMap::new();
+    let mut base_costs: HashMap<(String, PromptKind, String), Option<f64>> = HashMap::new();
     let mut base_seen_files: Vec<String> = Vec::new();
     if let Some(rev) = &args.base {
         let top = git_top.clone().ok_or_else(|| {
@@ -358,7 +365,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             let Some(kind) = file_kind(&settings, &abs) else {
                 continue;
             };
-            let Some((_, a)) = open_document(
+            let Some((doc, a)) = open_document(
                 &settings,
                 &abs,
                 &text,
@@ -367,7 +374,11 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             ) else {
                 continue;
             };
-            for (key, tokens) in keyed(&rel(&abs), &a) {
+            let costs = crate::cost::report::prompt_costs(&doc, &a, &settings);
+            for ((key, tokens), cost) in keyed(&rel(&abs), &a).into_iter().zip(costs) {
+                if let Some(c) = cost {
+                    base_costs.insert(key.clone(), c.per_call_usd);
+                }
                 base_counts.insert(key, tokens);
             }
             base_seen_files.push(rel(&abs));
@@ -409,8 +420,12 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             }
         }
         let keys = keyed(&f.rel, &f.analysis);
-        for ((p, (key, _)), &(start, end, placeholders)) in
-            f.analysis.all().zip(keys).zip(&f.facts.prompts)
+        for (((p, (key, _)), &(start, end, placeholders)), cost) in f
+            .analysis
+            .all()
+            .zip(keys)
+            .zip(&f.facts.prompts)
+            .zip(&f.facts.costs)
         {
             // A part that is the whole file's text is the file's row.
             if folds_into_file(p, &f.analysis) {
@@ -429,7 +444,26 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                 models: p.counts.clone(),
                 placeholders,
                 base: None,
+                cost: cost.clone(),
             };
+            if let (Some(c), true) = (entry.cost.as_mut(), args.base.is_some()) {
+                c.set_base(base_costs.get(&key).copied().flatten());
+            }
+            for (rule, message) in entry
+                .cost
+                .as_ref()
+                .map_or(Vec::new(), |c| c.violations(&describe(&entry)))
+            {
+                entry.status = "over_budget";
+                report.violations.push(Violation {
+                    path: f.rel.clone(),
+                    start: entry.start,
+                    end: entry.end,
+                    rule,
+                    severity: Severity::Warning,
+                    message,
+                });
+            }
             if args.base.is_some() {
                 let now = entry.tokens();
                 entry.base = Some(match base_counts.get(&key) {
@@ -572,21 +606,18 @@ fn describe(e: &PromptEntry) -> String {
     }
 }
 
-/// A part that is the same text as its whole file, reported once, as the file: a section
-/// that ends where the file ends with the file's counts in every model (an H1 spanning the
-/// whole file), or the only prompt literal of a source file.
+/// A section that is the same text as its whole file (an H1 spanning everything: it ends
+/// where the file ends, with the file's counts in every model), reported once, as the file.
+/// A source file's literals stay rows of their own: each is a request (and has a cost).
 fn folds_into_file(p: &crate::document::Prompt, a: &Analysis) -> bool {
     let file = &a.file;
-    let same = p.counts.len() == file.counts.len()
+    p.kind == PromptKind::Section
+        && p.range.end >= file.range.end
+        && p.counts.len() == file.counts.len()
         && p.counts
             .iter()
             .zip(&file.counts)
-            .all(|(x, y)| x.model == y.model && x.tokens == y.tokens);
-    same && match p.kind {
-        PromptKind::Section => p.range.end >= file.range.end,
-        PromptKind::Literal => a.parts.len() == 1,
-        _ => false,
-    }
+            .all(|(x, y)| x.model == y.model && x.tokens == y.tokens)
 }
 
 fn line_col(doc: &Document, offset: usize) -> LineCol {
@@ -662,7 +693,7 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
                 Ok(text) => {
                     if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings)
                     {
-                        let facts = Facts::of(&doc, &a);
+                        let facts = Facts::of(&doc, &a, settings);
                         drop(doc);
                         found.lock().unwrap().push((path, facts, a));
                     }

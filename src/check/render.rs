@@ -142,6 +142,19 @@ pub fn human(r: &Report, color: bool) -> String {
     for s in &r.skipped {
         out.push_str(&format!("note: skipped {}: {}\n", s.path, s.reason));
     }
+    let costs = cost_lines(r);
+    if !costs.is_empty() {
+        out.push_str("\nCost per call and per month (30 days), in each prompt's budget model:\n");
+        for l in costs.iter().take(50) {
+            out.push_str(&format!("  {l}\n"));
+        }
+        if costs.len() > 50 {
+            out.push_str(&format!(
+                "  …and {} more (largest changes first; all in --format json).\n",
+                costs.len() - 50
+            ));
+        }
+    }
     let estimates = estimated_models(r);
     let totals: Vec<String> = r
         .summary
@@ -180,13 +193,26 @@ pub fn human(r: &Report, color: bool) -> String {
     out
 }
 
+/// The report's requests with a volume, a dollar budget or a change in dollars.
+pub(super) fn cost_lines(r: &Report) -> Vec<String> {
+    crate::cost::report::summary_lines(r.prompts.iter().filter_map(|e| {
+        let what = match e.kind {
+            PromptKind::File => e.path.clone(),
+            _ => format!("{} {}", e.path, e.name),
+        };
+        e.cost.as_ref().map(|c| (what, c))
+    }))
+}
+
 /// SARIF rule ids (PC + number, as SARIF recommends) for the report's rule names.
 const RULE_IDS: &[(&str, &str)] = &[
     ("budget", "PC1001"),
     ("context-window", "PC1002"),
     ("growth", "PC1003"),
-    ("context-budget", "PC1004"),
-    ("context-growth", "PC1005"),
+    ("cost-budget", "PC1004"),
+    ("monthly-budget", "PC1005"),
+    ("context-budget", "PC1006"),
+    ("context-growth", "PC1007"),
 ];
 
 const RULES: &[(&str, &str, &str)] = &[
@@ -195,6 +221,8 @@ const RULES: &[(&str, &str, &str)] = &[
     ("growth", "Prompt grew more than allowed", "A prompt grew by more than --max-growth since the base revision."),
     ("context-budget", "Agent context over its budget", "What a coding agent loads into every session (its memory files, imports and always-on rules) has more tokens than the [context] budget in promptcost.toml."),
     ("context-growth", "Agent context grew more than allowed", "What a coding agent loads into every session grew by more than --max-growth since the base revision."),
+    ("cost-budget", "Prompt over its dollar budget per call", "A prompt's cost per call (input, expected output, cache as configured) is over its budget_usd (from promptcost.toml or a promptcost: directive)."),
+    ("monthly-budget", "Prompt over its dollar budget per month", "A prompt's cost per month at its configured volume is over its monthly_budget_usd (from promptcost.toml or a promptcost: directive)."),
 ];
 
 pub fn sarif(r: &Report, root: &Path) -> String {

@@ -7,6 +7,7 @@
 //! Never: counts tokens (see `document.rs`).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use ropey::Rope;
 
@@ -47,14 +48,15 @@ pub struct Marker {
     /// A code fence line: its character and length.
     pub fence: Option<(u8, u8)>,
     /// A chat role marker (Prompty / Dotprompt).
-    pub role: Option<String>,
+    pub role: Option<Arc<str>>,
     /// The line holds a `promptcost:` directive.
     pub directive: bool,
     /// Length of the line without its line break, and with it.
     pub content_len: usize,
     pub line_len: usize,
-    /// For a heading: its text, without `#`s and inline comments.
-    pub title: String,
+    /// For a heading: its text, without `#`s and inline comments (shared: sections are
+    /// rebuilt from the markers on every analysis, so a copy is a reference count).
+    pub title: Arc<str>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,12 +65,15 @@ pub struct FrontMatter {
     pub end: usize,
     pub model: Option<String>,
     pub budget: Option<u64>,
+    /// Prompty `parameters.max_tokens`, dotprompt `config.maxOutputTokens`: an upper bound
+    /// of the output.
+    pub max_output_tokens: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SectionKind {
     Heading(u8),
-    Message(String),
+    Message(Arc<str>),
 }
 
 /// A section (heading to the next heading of the same or a higher level) or a chat message
@@ -76,7 +81,7 @@ pub enum SectionKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
     pub kind: SectionKind,
-    pub title: String,
+    pub title: Arc<str>,
     /// The whole section, its header line included.
     pub range: Range<usize>,
     /// The text that is counted: a heading section counts its heading; a message counts
@@ -86,6 +91,8 @@ pub struct Section {
     pub header_end: usize,
     pub budget: Option<u64>,
     pub model: Option<String>,
+    /// Cost keys of directives in the section (see `cost::directive`).
+    pub cost: crate::cost::CostDirective,
 }
 
 /// A parsed `promptcost:` directive.
@@ -94,6 +101,8 @@ pub struct Directive {
     pub budget: Option<u64>,
     pub model: Option<String>,
     pub ignore: bool,
+    /// `output=`, `calls=`, `turns=`, dollar budgets (see `cost::directive`).
+    pub cost: crate::cost::CostDirective,
     /// Problems found (unknown keys, bad numbers), for diagnostics.
     pub errors: Vec<String>,
 }
@@ -210,6 +219,7 @@ impl Structure {
                     header_end,
                     budget: None,
                     model: None,
+                    cost: Default::default(),
                 });
             } else if let Some(role) = &m.role {
                 for (i, _) in open_headings.drain(..) {
@@ -230,6 +240,7 @@ impl Structure {
                     header_end,
                     budget: None,
                     model: None,
+                    cost: Default::default(),
                 });
             }
         }
@@ -242,6 +253,7 @@ impl Structure {
             if let Some(s) = out.iter_mut().rfind(|s| s.range.contains(&m.offset)) {
                 s.budget = d.budget.or(s.budget);
                 s.model = d.model.or(s.model.take());
+                s.cost = s.cost.over(&d.cost);
             }
         }
         out
@@ -271,6 +283,7 @@ impl Structure {
                 d.budget = x.budget.or(d.budget);
                 d.model = x.model.or(d.model);
                 d.ignore |= x.ignore;
+                d.cost = d.cost.over(&x.cost);
                 d.errors.extend(x.errors);
             }
         }
@@ -318,7 +331,7 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
         directive: false,
         content_len: content.len(),
         line_len: line.len(),
-        title: String::new(),
+        title: Arc::from(""),
     };
     if indent <= 3 {
         let hashes = rest.bytes().take_while(|&b| b == b'#').count();
@@ -338,13 +351,13 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
         }
     }
     m.role = match flavor {
-        Flavor::Prompty => prompty_role(content),
-        Flavor::Dotprompt => dotprompt_role(content),
+        Flavor::Prompty => prompty_role(content).map(Arc::from),
+        Flavor::Dotprompt => dotprompt_role(content).map(Arc::from),
         Flavor::Markdown => None,
     };
     m.directive = content.contains("promptcost:");
     if m.heading > 0 {
-        m.title = heading_title(content);
+        m.title = heading_title(content).into();
     }
     (m.heading > 0 || m.fence.is_some() || m.role.is_some() || m.directive).then_some(m)
 }
@@ -401,8 +414,13 @@ pub fn parse_directive(line: &str) -> Option<Directive> {
             },
             Some(("model", v)) if !v.is_empty() => d.model = Some(v.to_string()),
             None if word == "ignore" => d.ignore = true,
+            Some((k, v)) if d.cost.set(k, v).unwrap_or_else(|e| {
+                d.errors.push(e);
+                true
+            }) => {}
             _ => d.errors.push(format!(
-                "promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore)"
+                "promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore, {})",
+                crate::cost::directive::KEYS
             )),
         }
     }
@@ -446,6 +464,17 @@ pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
                 "model" if !v.is_empty() => fm.model = Some(v.to_string()),
                 "budget" => fm.budget = v.replace('_', "").parse().ok().filter(|&b| b > 0),
                 _ => {}
+            }
+        }
+        if indented
+            && matches!(
+                k,
+                "max_tokens" | "max_completion_tokens" | "max_output_tokens" | "maxOutputTokens"
+            )
+        {
+            // Prompty `model: parameters: max_tokens`, dotprompt `config: maxOutputTokens`.
+            if let Ok(n) = v.replace('_', "").parse::<u64>() {
+                fm.max_output_tokens.get_or_insert(n);
             }
         } else if in_model_block
             && !v.is_empty()
@@ -522,7 +551,7 @@ mod tests {
         let secs = s.sections(&rope);
         let titles: Vec<_> = secs
             .iter()
-            .map(|s| (s.title.as_str(), &text[s.range.clone()]))
+            .map(|s| (&*s.title, &text[s.range.clone()]))
             .collect();
         assert_eq!(
             titles,
@@ -542,6 +571,7 @@ mod tests {
         let s = Structure::parse(Flavor::Prompty, &rope);
         let fm = s.front_matter.clone().unwrap();
         assert_eq!(fm.model.as_deref(), Some("gpt-4o"));
+        assert_eq!(fm.max_output_tokens, None);
         assert_eq!(fm.budget, Some(1500));
         assert_eq!(&text[fm.end..fm.end + 7], "system:");
         let secs = s.sections(&rope);
@@ -549,6 +579,28 @@ mod tests {
         assert_eq!(secs[0].kind, SectionKind::Message("system".into()));
         assert_eq!(&text[secs[0].counted.clone()], "You are\n");
         assert_eq!(&text[secs[1].counted.clone()], "{{question}}\n");
+    }
+
+    #[test]
+    fn max_output_tokens_from_prompty_and_dotprompt() {
+        let prompty =
+            "---\nmodel:\n  api: chat\n  parameters:\n    max_tokens: 1_000\n---\nsystem:\nHi\n";
+        let fm = parse_front_matter(&Rope::from_str(prompty)).unwrap();
+        assert_eq!(fm.max_output_tokens, Some(1000));
+        let dotprompt = "---\nmodel: googleai/gemini-2.5-flash\nconfig:\n  temperature: 0.2\n  maxOutputTokens: 400\n---\nHi\n";
+        assert_eq!(
+            parse_front_matter(&Rope::from_str(dotprompt))
+                .unwrap()
+                .max_output_tokens,
+            Some(400)
+        );
+        assert_eq!(
+            parse_front_matter(&Rope::from_str("---\nmax_tokens: 5\n---\n"))
+                .unwrap()
+                .max_output_tokens,
+            None,
+            "top level: not a model setting"
+        );
     }
 
     #[test]
@@ -560,7 +612,11 @@ mod tests {
             s.front_matter.as_ref().unwrap().model.as_deref(),
             Some("googleai/gemini-2.5-flash")
         );
-        let roles: Vec<_> = s.sections(&rope).iter().map(|s| s.title.clone()).collect();
+        let roles: Vec<_> = s
+            .sections(&rope)
+            .iter()
+            .map(|s| s.title.to_string())
+            .collect();
         assert_eq!(roles, ["system", "user"]);
     }
 
@@ -574,6 +630,20 @@ mod tests {
         assert_eq!(secs[1].budget, None);
         let d = s.file_directive(&rope);
         assert_eq!((d.budget, d.model.as_deref()), (Some(100), Some("gpt-4o")));
+        let cost = parse_directive("<!-- promptcost: output=200..800 calls=10000/day turns=20 -->")
+            .unwrap();
+        assert!(cost.errors.is_empty(), "{:?}", cost.errors);
+        assert_eq!(
+            (cost.cost.output, cost.cost.calls_per_day, cost.cost.turns),
+            (Some((200, 800)), Some(10_000.0), Some(20))
+        );
+        assert_eq!(
+            parse_directive("<!-- promptcost: output=lots -->")
+                .unwrap()
+                .errors
+                .len(),
+            1
+        );
         let bad = parse_directive("<!-- promptcost: budget=lots colour=red -->").unwrap();
         assert_eq!(bad.errors.len(), 2, "{:?}", bad.errors);
         assert!(parse_directive("// promptcost: ignore").unwrap().ignore);

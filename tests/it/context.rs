@@ -636,8 +636,8 @@ fn a_symlinked_claude_md_is_one_row_now_and_at_the_base() {
     assert_eq!(on("AGENTS.md", "growth"), 1, "{gh}");
     assert_eq!(
         on("tests/fixture.py", "growth"),
-        1,
-        "the only literal of the file is the file's row: {gh}"
+        2,
+        "one for the file, one for its literal (a request of its own): {gh}"
     );
     assert!(
         ann.len() <= 10 && ann[0].contains("promptcost context-"),
@@ -668,7 +668,7 @@ fn context_budgets_in_sarif_and_human_output() {
     let results = s["runs"][0]["results"].as_array().unwrap();
     let codex = results
         .iter()
-        .find(|x| x["ruleId"] == "PC1004")
+        .find(|x| x["ruleId"] == "PC1006")
         .expect("the context budget has its own rule id");
     assert!(
         codex["message"]["text"]
@@ -680,7 +680,7 @@ fn context_budgets_in_sarif_and_human_output() {
     let rules = s["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules
         .iter()
-        .any(|x| x["id"] == "PC1005" && x["name"] == "context-growth"));
+        .any(|x| x["id"] == "PC1007" && x["name"] == "context-growth"));
     let o = check(r, &[]);
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(

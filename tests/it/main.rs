@@ -13,6 +13,7 @@ mod code_incremental_props;
 mod code_robustness;
 mod code_values;
 mod context;
+mod cost_e2e;
 mod document_props;
 mod engine_props;
 mod lsp_e2e;
