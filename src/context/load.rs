@@ -705,3 +705,89 @@ fn load_with(agent: &'static Agent, tree: &dyn Tree, start: &str, always_only: b
         .sort_by(|a, b| (&a.path, a.range.start).cmp(&(&b.path, b.range.start)));
     l.out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::agents::find;
+    use crate::context::tree::FsTree;
+
+    fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, FsTree) {
+        let d = tempfile::tempdir().unwrap();
+        for (p, t) in files {
+            let p = d.path().join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        }
+        let t = FsTree::new(d.path(), 1 << 20);
+        (d, t)
+    }
+
+    fn classes(l: &Loaded) -> Vec<(String, Load, Option<String>)> {
+        l.pieces
+            .iter()
+            .map(|p| (p.path.clone(), p.load, p.condition.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn nested_rule_folders_load_when_working_there() {
+        let (_d, t) = tree(&[
+            ("a/.cursor/rules/x.mdc", "---\nalwaysApply: true\n---\nX\n"),
+            ("a/b/.cursor/rules/y.mdc", "---\nglobs: **/*.ts\n---\nY\n"),
+            ("c/.cursor/rules/z.mdc", "---\nalwaysApply: true\n---\nZ\n"),
+        ]);
+        let cursor = find("cursor").unwrap();
+        // From the root: both nested folders are below, so conditional.
+        let l = load(cursor, &t, "");
+        assert!(
+            classes(&l).contains(&(
+                "a/.cursor/rules/x.mdc".into(),
+                Load::Conditional,
+                Some("working in a/".into())
+            )),
+            "{:?}",
+            classes(&l)
+        );
+        assert!(classes(&l).contains(&(
+            "a/b/.cursor/rules/y.mdc".into(),
+            Load::Conditional,
+            Some("working in a/b/, files matching **/*.ts".into())
+        )));
+        // A session in a/: its own rules always, a/b's when working there, c's never.
+        let l = load(cursor, &t, "a");
+        let c = classes(&l);
+        assert!(
+            c.contains(&("a/.cursor/rules/x.mdc".into(), Load::Always, None)),
+            "{c:?}"
+        );
+        assert!(c
+            .iter()
+            .any(|(p, l, _)| p == "a/b/.cursor/rules/y.mdc" && *l == Load::Conditional));
+        assert!(!c.iter().any(|(p, _, _)| p.starts_with("c/")), "{c:?}");
+        // check budgets only what loads every session, and reads nothing else.
+        let l = load_always(cursor, &t, "a");
+        assert_eq!(
+            classes(&l),
+            [("a/.cursor/rules/x.mdc".to_string(), Load::Always, None)]
+        );
+    }
+
+    #[test]
+    fn a_file_reached_twice_is_one_piece_with_an_alias() {
+        let (_d, t) = tree(&[
+            ("CLAUDE.md", "@docs/a.md\n@docs/b.md\n"),
+            ("docs/a.md", "A @b.md\n"),
+            ("docs/b.md", "B\n"),
+        ]);
+        let l = load(find("claude").unwrap(), &t, "");
+        let paths: Vec<&str> = l.pieces.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["CLAUDE.md", "docs/a.md", "docs/b.md"]);
+        assert!(
+            l.problems.is_empty(),
+            "a diamond is not a cycle: {:?}",
+            l.problems
+        );
+        assert_eq!(l.pieces[2].via, "@b.md in docs/a.md");
+    }
+}
