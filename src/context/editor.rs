@@ -255,18 +255,17 @@ fn compute(path: &Path, text: &str, settings: &Settings) -> Option<EditorContext
             }
         };
         out.lenses.push(lens);
-        hover_rows.push(format!(
-            "| {} | {} | {} | {} | {} |",
-            agent.name,
-            own.load.label(),
+        hover_rows.push([
+            agent.name.clone(),
+            own.load.label().to_string(),
             format::thousands(mine),
             if imports.is_empty() {
                 "—".to_string()
             } else {
                 format!("{} ({})", format::thousands(import_tokens), imports.len())
             },
-            total
-        ));
+            total,
+        ]);
         for p in r
             .loaded
             .pieces
@@ -351,10 +350,19 @@ fn compute(path: &Path, text: &str, settings: &Settings) -> Option<EditorContext
     if out.lenses.is_empty() {
         return None;
     }
+    let mut rows = vec![[
+        "agent".to_string(),
+        "loads this file".into(),
+        "this file".into(),
+        "imports".into(),
+        "every session".into(),
+    ]];
+    rows.extend(hover_rows);
+    // A fixed-width table in a code block, like the prompt hover above it.
     out.hover = format!(
-        "**promptcost** · agent context ({})\n\n| agent | loads this file | this file | imports | every session |\n|---|---|--:|--:|--:|\n{}\n",
+        "**promptcost** · agent context (`{}`, sessions started at the project root)\n\n```text\n{}```\n",
         settings.models[0].id,
-        hover_rows.join("\n")
+        crate::format::table(&rows, &[false, false, true, true, true])
     );
     Some(out)
 }

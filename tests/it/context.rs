@@ -777,12 +777,21 @@ async fn the_editor_shows_what_an_agent_file_adds_to_every_session() {
         )
         .await;
     let md = hover["result"]["contents"]["value"].as_str().unwrap();
-    assert!(
-        md.contains(&format!(
-            "| Claude Code | always | {me} | {imp} (1) | {} |",
-            me + imp
-        )),
+    let row: Vec<&str> = md
+        .lines()
+        .find(|l| l.starts_with("Claude Code "))
+        .unwrap_or_else(|| panic!("{md}"))
+        .split_whitespace()
+        .collect();
+    let (me_s, imp_s, total_s) = (me.to_string(), format!("{imp}"), (me + imp).to_string());
+    assert_eq!(
+        row,
+        ["Claude", "Code", "always", &me_s, &imp_s, "(1)", &total_s],
         "{md}"
+    );
+    assert!(
+        md.contains("```text\nagent "),
+        "a fixed-width table like the prompt hover: {md}"
     );
     c.shutdown().await;
 }
