@@ -21,7 +21,8 @@ pub fn inlay_hints(
     enc: PosEncoding,
     visible: Range,
 ) -> Vec<InlayHint> {
-    a.parts
+    let mut hints: Vec<InlayHint> = a
+        .parts
         .iter()
         .filter_map(|p| {
             let (line, character) = position::to_position(&doc.rope, enc, p.hint_at);
@@ -44,7 +45,42 @@ pub fn inlay_hints(
                 data: None,
             })
         })
-        .collect()
+        .collect();
+    if let Some(h) = whole_file_hint(doc, a, enc, visible) {
+        hints.push(h);
+    }
+    hints
+}
+
+/// A prompt file without sections (no headings, no roles) gets its total as a hint at the end
+/// of its first line, so clients without code lenses (Helix, Neovim by default) show a count.
+/// Source files never do: their prompts are the literals.
+fn whole_file_hint(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) -> Option<InlayHint> {
+    if !a.parts.is_empty() || doc.code.is_some() || a.ignored {
+        return None;
+    }
+    let start = a.file.range.start.min(doc.len());
+    let line = doc.rope.byte_to_line(start);
+    let line_end = doc.rope.line_to_byte(line) + doc.rope.line(line).len_bytes();
+    let mut at = line_end;
+    while at > start && matches!(doc.rope.byte(at - 1), b'\n' | b'\r') {
+        at -= 1;
+    }
+    let (l, character) = position::to_position(&doc.rope, enc, at);
+    if l < visible.start.line || l > visible.end.line {
+        return None;
+    }
+    let c = a.file.counts.first()?;
+    Some(InlayHint {
+        position: Position::new(l, character),
+        label: InlayHintLabel::String(c.short_label()),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(InlayHintTooltip::String(format!("{} · whole file", c.model))),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    })
 }
 
 /// `2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k` on the first line.

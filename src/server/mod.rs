@@ -10,6 +10,7 @@
 
 mod features;
 mod handlers;
+mod labels;
 mod sanitize;
 mod state;
 

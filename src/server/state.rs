@@ -765,13 +765,15 @@ impl State {
         }
         let counts = d.doc.count_range(r.clone(), &d.settings.models);
         let chars = rope.byte_to_char(r.end) - rope.byte_to_char(r.start);
-        Ok(json!({
+        let mut result = json!({
             "uri": uri.as_str(),
             "bytes": r.end - r.start,
             "chars": chars,
             "snapshot_date": d.settings.table.snapshot_date,
             "models": counts,
-        }))
+        });
+        super::labels::add_to_count(&mut result);
+        Ok(result)
     }
 
     pub fn models_request(&mut self) -> Value {
@@ -779,6 +781,7 @@ impl State {
         let s = self.settings_for(&path.join("x"));
         let mut v = crate::cli::models_json(&s.table, false);
         v["configured"] = json!(s.models.iter().map(|m| m.id.clone()).collect::<Vec<_>>());
+        super::labels::add_to_models(&mut v);
         v
     }
 }

@@ -14,7 +14,7 @@ local ok, err = xpcall(function()
 
   -- the config as vim.lsp.config resolves it (lsp/promptcost.lua from the runtimepath)
   local cfg = vim.lsp.config.promptcost
-  out.config = { cmd = cfg.cmd, filetypes = cfg.filetypes, root_markers = cfg.root_markers, settings = cfg.settings }
+  out.config = { cmd = cfg.cmd, filetypes = cfg.filetypes, root_dir = type(cfg.root_dir), settings = cfg.settings }
   local params = {}
   cfg.before_init(params, cfg)
   out.init_options_default = params.initializationOptions or vim.NIL
@@ -36,11 +36,38 @@ local ok, err = xpcall(function()
   }
   out.format = pc.format_count({
     chars = 1200,
+    chars_label = '1,200',
     models = {
-      { model = 'gpt-4o', tokens = 2345, exact = true, input_cost_usd = 0.0058625 },
-      { model = 'claude-sonnet-4-5', tokens = 2600, exact = false, input_cost_usd = vim.NIL },
+      { model = 'gpt-4o', tokens = 2345, exact = true, input_cost_usd = 0.0058625, label = { tokens = '2,345', cost = '$0.0059' } },
+      { model = 'claude-sonnet-4-5', tokens = 2600, exact = false, input_cost_usd = vim.NIL, label = { tokens = '≈2,600', cost = 'no price' } },
     },
   })
+  out.models_lines = pc.models_lines({
+    snapshot_date = '2026-11-10',
+    configured = { 'claude-sonnet-4-5', 'gpt-4o' },
+    models = {
+      { model = 'gemini-2.5-pro', provider = 'google', accuracy = 'exact (gemma3)', label = { input = '$1.25', cached_input = '$0.31', output = '$10.00', context_window = '1M', max_output = '64k' } },
+      { model = 'gpt-4o', provider = 'openai', accuracy = 'exact (o200k_base)', label = { input = '$2.50', cached_input = '$1.25', output = '$10.00', context_window = '128k', max_output = '16k' } },
+      { model = 'claude-sonnet-4-5', provider = 'anthropic', accuracy = '≈ ±15%', label = { input = '$3.00', cached_input = vim.NIL, output = '$15.00', context_window = '200k', max_output = '64k' } },
+    },
+  })
+  -- root_dir: promptcost.toml and prompt files attach, other TOML files do not
+  local function root_of(name, ft)
+    local buf = vim.api.nvim_create_buf(true, false) -- a file buffer: roots are found from its name
+    vim.api.nvim_buf_set_name(buf, vim.fs.joinpath(vim.env.PROMPTCOST_UNITS_WS, name))
+    vim.bo[buf].filetype = ft
+    local got = 'not attached'
+    vim.lsp.config.promptcost.root_dir(buf, function(root)
+      got = root or vim.NIL
+    end)
+    return got
+  end
+  out.roots = {
+    toml = root_of('promptcost.toml', 'toml'),
+    cargo = root_of('Cargo.toml', 'toml'),
+    prompt = root_of('prompts/a.md', 'markdown'),
+  }
+  out.status_unattached = pc.status(b)
   out.commands = {
     count = vim.fn.exists(':PromptcostCount') == 2,
     models = vim.fn.exists(':PromptcostModels') == 2,

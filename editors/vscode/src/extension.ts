@@ -1,6 +1,6 @@
 // VS Code entry point: starts `promptcost lsp` through vscode-languageclient and
 // adds a status bar item and three commands. Logic that can be tested without
-// VS Code lives in discovery.ts, settings.ts, selector.ts and format.ts.
+// VS Code lives in discovery.ts, settings.ts, selector.ts and views.ts.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
@@ -12,7 +12,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { discoverServer, INSTALL_URL } from './discovery';
-import { modelPickItems, modelsMarkdown, statusBarView } from './format';
+import { modelPickItems, modelsMarkdown, statusBarView } from './views';
 import { COUNT_METHOD, CountParams, CountResult, MODELS_METHOD, ModelsResult } from './protocol';
 import { documentSelector } from './selector';
 import { ServerSettings, toServerSettings, withPrimaryModel } from './settings';
@@ -41,6 +41,18 @@ function currentSettings(scope?: vscode.ConfigurationScope): ServerSettings {
   return toServerSettings((key) => cfg.get(key), os.homedir());
 }
 
+/** Sets the executable bits of the bundled binary (an unzip that drops modes loses them). */
+function makeExecutable(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) return false;
+    fs.chmodSync(p, 0o755);
+    output.info(`Made ${p} executable`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const found = discoverServer({
@@ -50,6 +62,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     env: process.env,
     homedir: os.homedir(),
     isExecutable,
+    makeExecutable,
   });
   if (!found.ok) {
     output.error(found.message);

@@ -1,31 +1,10 @@
-// Text shown by the extension (status bar, model table, quick pick). Pure.
+// Text shown by the extension (status bar, model table, quick pick), built from the strings
+// the server sends (`label` in promptcost/count and promptcost/models): the extension never
+// formats a number or an amount of money itself, so it always reads like the hints and the
+// CLI. Pure.
 import type { CountResult, ModelCount, ModelInfo, ModelsResult } from './protocol';
 
-export function formatInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** USD with 4 decimals below $1 (prompt costs are small), 2 above. */
-export function formatUsd(usd: number | null | undefined): string {
-  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '';
-  if (usd === 0) return '$0';
-  if (Math.abs(usd) < 1) return `$${usd.toFixed(4)}`;
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-/** `128k`, `1M`, `1.05M`, `200k`. */
-export function formatWindow(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '';
-  if (n >= 1_000_000) return `${+(n / 1_000_000).toFixed(2)}M`;
-  if (n >= 1_000) return `${+(n / 1_000).toFixed(1)}k`;
-  return String(n);
-}
-
-/** Per-million-token price, e.g. `$2.50`. */
-export function formatPerMtok(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  return `$${v.toFixed(v < 0.1 && v > 0 ? 3 : 2)}`;
-}
+const NONE = '—';
 
 /** The count of the primary model (by name, else the first one). */
 export function primaryCount(result: CountResult | undefined, primary: string | undefined): ModelCount | undefined {
@@ -33,10 +12,9 @@ export function primaryCount(result: CountResult | undefined, primary: string | 
   return result.models.find((m) => m.model === primary) ?? result.models[0];
 }
 
-/** `≈ 2,345 tok · $0.0059` (the `≈` for estimated tokenizers). */
+/** `≈2,345 tok · $0.0059` (the server's strings). */
 export function countLabel(c: ModelCount): string {
-  const cost = formatUsd(c.input_cost_usd);
-  return `${c.exact ? '' : '≈ '}${formatInt(c.tokens)} tok${cost ? ` · ${cost}` : ''}`;
+  return `${c.label.tokens} tok · ${c.label.cost}`;
 }
 
 export interface StatusBarView {
@@ -57,13 +35,12 @@ export function statusBarView(
   if (!d) return undefined;
   const s = primaryCount(selection, primary);
   const model = d.model;
-  const pct =
-    d.context_window && d.context_window > 0 ? ` (${((100 * d.tokens) / d.context_window).toFixed(1)}% of ${formatWindow(d.context_window)})` : '';
+  const share = d.label.context ? ` (${d.label.context})` : '';
   let text: string;
-  const tooltipLines = [`promptcost — ${model}`, `File: ${countLabel(d)}${pct}, ${formatInt(doc!.chars)} chars`];
+  const tooltipLines = [`promptcost — ${model}`, `File: ${countLabel(d)}${share}, ${doc!.chars_label} chars`];
   if (s) {
-    text = `$(symbol-numeric) sel ${countLabel(s)} / ${formatInt(d.tokens)} tok · ${model}`;
-    tooltipLines.push(`Selection: ${countLabel(s)}, ${formatInt(selection!.chars)} chars`);
+    text = `$(symbol-numeric) sel ${countLabel(s)} / ${d.label.tokens} tok · ${model}`;
+    tooltipLines.push(`Selection: ${countLabel(s)}, ${selection!.chars_label} chars`);
   } else {
     text = `$(symbol-numeric) ${countLabel(d)} · ${model}`;
   }
@@ -85,18 +62,13 @@ export function modelsMarkdown(res: ModelsResult, configured: readonly string[] 
   lines.push(`Price snapshot: **${res.snapshot_date}**. Prices in USD per million tokens.`);
   if (configured.length > 0) lines.push(`Configured models: ${configured.map((m) => `\`${m}\``).join(', ')} (primary: \`${configured[0]}\`).`);
   lines.push('');
-  lines.push('| Model | Provider | Tokenizer | Input | Cached input | Cache write | Output | Context | Max output | Aliases |');
-  lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('| Model | Provider | Tokenizer | Count | Input | Cached input | Cache write | Output | Context | Max output | Aliases |');
+  lines.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const m of res.models) {
-    const tokenizer = m.exact ? m.tokenizer : `${m.tokenizer} (≈${m.error_pct !== null ? ` ±${m.error_pct}%` : ''})`;
+    const l = m.label;
     const name = configured.includes(m.model) ? `**${m.model}**` : m.model;
-    lines.push(
-      `| ${cell(name)} | ${cell(m.provider)} | ${cell(tokenizer)} | ${formatPerMtok(m.input_cost_per_mtok)} | ${formatPerMtok(
-        m.cached_input_cost_per_mtok,
-      )} | ${formatPerMtok(m.cache_write_cost_per_mtok)} | ${formatPerMtok(m.output_cost_per_mtok)} | ${formatWindow(m.context_window) || '—'} | ${
-        formatWindow(m.max_output_tokens) || '—'
-      } | ${cell((m.aliases ?? []).join(', '))} |`,
-    );
+    const cells = [name, m.provider, m.tokenizer, m.accuracy, l.input, l.cached_input, l.cache_write, l.output, l.context_window, l.max_output];
+    lines.push(`| ${cells.map((c) => cell(c ?? NONE)).join(' | ')} | ${cell((m.aliases ?? []).join(', '))} |`);
   }
   lines.push('');
   return lines.join('\n');
@@ -120,9 +92,7 @@ export function modelPickItems(models: readonly ModelInfo[], configured: readonl
   return sorted.map((m) => ({
     label: `${configured[0] === m.model ? '$(star-full) ' : configured.includes(m.model) ? '$(check) ' : ''}${m.model}`,
     description: m.provider,
-    detail: `in ${formatPerMtok(m.input_cost_per_mtok)}/Mtok · out ${formatPerMtok(m.output_cost_per_mtok)}/Mtok · ${
-      formatWindow(m.context_window) || '?'
-    } context · ${m.exact ? 'exact' : 'estimated'} (${m.tokenizer})`,
+    detail: `in ${m.label.input ?? NONE}/Mtok · out ${m.label.output ?? NONE}/Mtok · ${m.label.context_window ?? '?'} context · ${m.accuracy}`,
     model: m.model,
     picked: configured[0] === m.model,
   }));
