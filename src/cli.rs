@@ -1,7 +1,6 @@
 //! `promptcost count` and `promptcost models`: rendering for the shell (text or JSON).
 
 use serde::Serialize;
-use serde_json::json;
 
 use crate::document::ModelCount;
 use crate::format;
@@ -93,88 +92,20 @@ pub fn render_count_text(
     )
 }
 
-/// Left/right-aligned columns.
-pub fn table<const N: usize>(rows: &[[String; N]], right: &[bool; N]) -> String {
-    let mut widths = [0usize; N];
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            let pad = widths[i] - c.chars().count();
-            if i > 0 {
-                line.push_str("  ");
-            }
-            if right[i] {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(c);
-            } else {
-                line.push_str(c);
-                if i + 1 < N {
-                    line.push_str(&" ".repeat(pad));
-                }
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+pub use crate::format::table;
 
-fn per_mtok(v: Option<f64>) -> Option<f64> {
-    v.map(|p| (p * 1_000_000.0 * 1e6).round() / 1e6)
-}
-
-/// One model as JSON (`models --json`, `promptcost/models`).
-pub fn model_json(m: &Model) -> serde_json::Value {
-    let tiers: Vec<_> = m
-        .tiers
-        .iter()
-        .map(|t| {
-            json!({
-                "above_tokens": t.above,
-                "input_cost_per_mtok": per_mtok(t.prices.input),
-                "cached_input_cost_per_mtok": per_mtok(t.prices.cache_read),
-                "cache_write_cost_per_mtok": per_mtok(t.prices.cache_write),
-                "output_cost_per_mtok": per_mtok(t.prices.output),
-            })
-        })
-        .collect();
-    json!({
-        "model": m.id,
-        "provider": m.provider,
-        "display_name": m.display_name,
-        "aliases": m.aliases,
-        "tokenizer": m.tokenizer,
-        "exact": m.counting.is_exact(),
-        "error_pct": m.counting.error_pct(),
-        "accuracy": m.accuracy_label(),
-        "input_cost_per_mtok": per_mtok(m.base.input),
-        "cached_input_cost_per_mtok": per_mtok(m.base.cache_read),
-        "cache_write_cost_per_mtok": per_mtok(m.base.cache_write),
-        "output_cost_per_mtok": per_mtok(m.base.output),
-        "tiers": tiers,
-        "context_window": m.max_input_tokens,
-        "max_output_tokens": m.max_output_tokens,
-        "price_source": m.price_source,
-    })
-}
-
-/// `models --json`; `claude_api`: Claude models are counted by Anthropic's API.
+/// `models --json` (and `promptcost/models`); `claude_api`: Claude models are counted by
+/// Anthropic's API.
 pub fn models_json(table: &PriceTable, claude_api: bool) -> serde_json::Value {
-    json!({
-        "snapshot_date": table.snapshot_date,
-        "source": table.source,
-        "models": table.models().iter().map(|m| {
-            let mut v = model_json(m);
-            v["accuracy"] = json!(accuracy_for(m, claude_api));
-            v
-        }).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(models_result(table, claude_api, vec![])).expect("models serialize")
+}
+
+pub fn models_result(
+    table: &PriceTable,
+    claude_api: bool,
+    configured: Vec<String>,
+) -> crate::server::ext::ModelsResult {
+    crate::server::ext::ModelsResult::new(table, |m| accuracy_for(m, claude_api), configured)
 }
 
 /// The count column of `models`: with `--claude-api` (and a key), Claude models are counted
@@ -188,7 +119,8 @@ pub fn accuracy_for(m: &Model, claude_api: bool) -> String {
 }
 
 pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
-    let money = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("${}", trim_float(p * 1e6)));
+    // "-" rather than "no price" keeps the table narrow; the figures are format's.
+    let money = |v: Option<f64>| v.map_or("-".to_string(), |p| format::per_million(Some(p)));
     let mut rows = vec![[
         "provider".to_string(),
         "model".into(),
@@ -244,10 +176,4 @@ pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
     ));
     out.push_str("\nAliases: `promptcost models --json` lists every model's aliases.\n");
     out
-}
-
-fn trim_float(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
 }

@@ -174,7 +174,7 @@ pub struct Settings {
     pub root: PathBuf,
     pub config_path: Option<PathBuf>,
     pub table: PriceTable,
-    pub models: Vec<Model>,
+    pub models: ModelSet,
     pub budget: Option<u64>,
     pub budgets: Vec<(String, GlobSet, u64)>,
     pub expected_output_tokens: u64,
@@ -320,6 +320,7 @@ impl Settings {
             }
         }
         models.dedup_by(|a, b| a.id == b.id);
+        let models = ModelSet::new(models).expect("at least one model: checked above or defaults");
 
         let budget = match (o.budget, &file.budget) {
             (Some(b), _) => Some(b),
@@ -466,9 +467,43 @@ impl Settings {
         }
         crate::extract::code::Lang::from_path(path)
     }
+}
+
+/// The configured models, never empty: the first is the primary model (hints, lenses and
+/// budgets without a model of their own are in it). Derefs to the slice of models.
+#[derive(Debug, Clone)]
+pub struct ModelSet(Vec<Model>);
+
+impl ModelSet {
+    /// `None` for an empty list.
+    pub fn new(models: Vec<Model>) -> Option<ModelSet> {
+        (!models.is_empty()).then_some(ModelSet(models))
+    }
 
     pub fn primary(&self) -> &Model {
-        &self.models[0]
+        &self.0[0]
+    }
+
+    /// The model a prompt is measured in: its own (directive or front matter) when that is
+    /// one of the configured models, else the primary one.
+    pub fn for_prompt(&self, own: Option<&str>) -> &Model {
+        own.and_then(|id| self.0.iter().find(|m| m.id == id))
+            .unwrap_or_else(|| self.primary())
+    }
+}
+
+impl<'a> IntoIterator for &'a ModelSet {
+    type Item = &'a Model;
+    type IntoIter = std::slice::Iter<'a, Model>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl std::ops::Deref for ModelSet {
+    type Target = [Model];
+    fn deref(&self) -> &[Model] {
+        &self.0
     }
 }
 
@@ -504,7 +539,13 @@ mod tests {
     fn defaults_put_an_exact_openai_model_first() {
         let s = Settings::defaults(Path::new("/w"));
         assert_eq!(s.models.len(), 3);
-        assert!(s.primary().counting.is_exact());
+        assert!(s.models.primary().counting.is_exact());
+        assert_eq!(s.models.for_prompt(Some("nope")).id, s.models.primary().id);
+        assert_eq!(
+            s.models.for_prompt(Some(&s.models[1].id)).id,
+            s.models[1].id
+        );
+        assert!(ModelSet::new(vec![]).is_none());
         assert_eq!(s.models[1].provider, "anthropic");
         assert_eq!(s.models[2].provider, "gemini");
     }

@@ -564,6 +564,15 @@ impl Document {
         e
     }
 
+    /// The decoded value of the code literal shown at `range` (source files only).
+    pub fn literal_value(&self, range: Range<usize>) -> Option<String> {
+        let code = self.code.as_ref()?;
+        code.prompts
+            .iter()
+            .find(|cp| cp.range == range)
+            .map(|cp| cp.value.clone())
+    }
+
     pub fn text(&self) -> String {
         self.rope.to_string()
     }
@@ -780,7 +789,7 @@ impl Document {
             hint_at: 0,
             // Only an explicit per-glob budget applies to a source file as a whole.
             budget: settings.glob_budget_for(&self.path),
-            budget_model: settings.models[0].id.clone(),
+            budget_model: settings.models.primary().id.clone(),
             counts: settings
                 .models
                 .iter()

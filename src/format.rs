@@ -41,6 +41,87 @@ pub fn cost(v: Option<f64>) -> String {
     v.map_or_else(|| "no price".to_string(), usd)
 }
 
+/// A price per million tokens: `$2.50`, `$0.075`, `no price`.
+pub fn per_million(per_token: Option<f64>) -> String {
+    per_token.map_or_else(
+        || "no price".to_string(),
+        |p| format!("${}", trim_float(p * 1e6)),
+    )
+}
+
+/// `2.5000` -> `2.5`, `3.0000` -> `3`: at most four decimals, no trailing zeros.
+pub fn trim_float(v: f64) -> String {
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A count with its noun: `1 file`, `2 files`, `1,234 tokens`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// A signed change with separators: `+1,240`, `-12`, `0`.
+pub fn signed(delta: i64) -> String {
+    let n = thousands(delta.unsigned_abs());
+    match delta.signum() {
+        1 => format!("+{n}"),
+        -1 => format!("-{n}"),
+        _ => n,
+    }
+}
+
+/// A signed growth share with separators: `+18%`, `+369,922%`, `-3.5%`.
+pub fn signed_percent(share: f64) -> String {
+    if !share.is_finite() {
+        return "new".to_string();
+    }
+    let p = share * 100.0;
+    let body = if p.abs() >= 10.0 {
+        thousands(p.abs().round() as u64)
+    } else {
+        format!("{:.1}", p.abs())
+    };
+    let sign = if p > 0.0 {
+        "+"
+    } else if p < 0.0 {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{body}%")
+}
+
+/// Left/right-aligned columns, two spaces apart, no trailing spaces (shell output and the
+/// fixed-width tables in hovers).
+pub fn table<const N: usize>(rows: &[[String; N]], right: &[bool; N]) -> String {
+    let mut widths = [0usize; N];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            if i > 0 {
+                line.push_str("  ");
+            }
+            if right[i] {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// A context window: `128k`, `1M`, `1,048,576` when not round.
 pub fn window(n: u64) -> String {
     if n >= 1_000_000 && n % 1_000_000 == 0 {
@@ -93,5 +174,21 @@ mod tests {
         assert_eq!(window(65_535), "65,535");
         assert_eq!(percent(0.018), "1.8%");
         assert_eq!(percent(1.2), "120%");
+        assert_eq!(per_million(Some(2.5e-6)), "$2.5");
+        assert_eq!(per_million(None), "no price");
+        assert_eq!(plural(1, "file", "files"), "1 file");
+        assert_eq!(plural(2, "file", "files"), "2 files");
+        assert_eq!(signed(1240), "+1,240");
+        assert_eq!(signed(-12), "-12");
+        assert_eq!(signed_percent(3699.22), "+369,922%");
+        assert_eq!(signed_percent(-0.035), "-3.5%");
+        assert_eq!(signed_percent(f64::INFINITY), "new");
+        assert_eq!(
+            table(
+                &[["a".into(), "1".into()], ["bbb".into(), "22".into()]],
+                &[false, true]
+            ),
+            "a     1\nbbb  22\n"
+        );
     }
 }

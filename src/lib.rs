@@ -12,4 +12,5 @@ pub mod log;
 pub mod position;
 pub mod pricing;
 pub mod server;
+pub mod textfile;
 pub mod tokenize;

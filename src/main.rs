@@ -114,12 +114,7 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
             std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
         ),
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{source}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    let text = promptcost::textfile::decode(bytes).map_err(|e| format!("{source}: {e}"))?;
     let start = match args.file.as_deref() {
         Some(p) if p.as_os_str() != "-" => std::fs::canonicalize(p)
             .ok()

@@ -183,6 +183,10 @@ pub struct Report {
     pub deleted: Vec<Deleted>,
     pub violations: Vec<Violation>,
     pub skipped: Vec<Skipped>,
+    /// The working directory relative to the git top level (paths in the report are
+    /// relative to the working directory; SARIF and GitHub want them from the top level).
+    #[serde(skip)]
+    pub cwd_in_repo: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Serialize, Default)]
@@ -326,16 +330,11 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
     };
 
     let (files, skipped) = scan(&paths, &settings, args.jobs)?;
-    // Paths are reported relative to the git top level when there is one (what SARIF and
-    // GitHub expect), else to the configuration root.
+    // Paths are reported relative to the working directory (`../` for files beside it);
+    // SARIF and GitHub renderings add the working directory's place in the repository.
     let git_top = git_toplevel(&start_dir);
-    let report_root = git_top.clone().unwrap_or_else(|| settings.root.clone());
-    let rel = |p: &Path| -> String {
-        p.strip_prefix(&report_root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
+    let cwd_real = cwd.canonicalize().unwrap_or(cwd.clone());
+    let rel = |p: &Path| -> String { relative_path(p, &cwd_real) };
     let mut files: Vec<FileResult> = files
         .into_iter()
         .map(|(p, facts, a)| FileResult {
@@ -366,7 +365,15 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         })?;
         let scopes: Vec<String> = paths
             .iter()
-            .map(|p| rel(&p.canonicalize().unwrap_or(p.clone())))
+            .map(|p| {
+                // Scopes are paths from the top level, as `git ls-tree` lists them.
+                let r = relative_path(&p.canonicalize().unwrap_or(p.clone()), &top);
+                if r == "." {
+                    String::new()
+                } else {
+                    r
+                }
+            })
             .collect();
         for (path, text) in git_files_at(&top, rev, &scopes, &settings)? {
             let abs = top.join(&path);
@@ -382,10 +389,10 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             ) else {
                 continue;
             };
-            for (key, tokens) in keyed(&path, &a) {
+            for (key, tokens) in keyed(&rel(&abs), &a) {
                 base_counts.insert(key, tokens);
             }
-            base_seen_files.push(path);
+            base_seen_files.push(rel(&abs));
         }
     }
 
@@ -401,6 +408,10 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         deleted: Vec::new(),
         violations: Vec::new(),
         skipped,
+        cwd_in_repo: git_top
+            .as_ref()
+            .and_then(|t| cwd_real.strip_prefix(t).ok())
+            .map(Path::to_path_buf),
     };
     let mut seen_keys = std::collections::HashSet::new();
     let mut totals: Vec<(String, u64, Option<f64>)> = settings
@@ -544,7 +555,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
     let text = match args.format {
         Format::Human => render::human(&report, color),
         Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
-        Format::Sarif => render::sarif(&report, &report_root),
+        Format::Sarif => render::sarif(&report, git_top.as_deref().unwrap_or(&cwd_real)),
         Format::Github => render::github(&report),
         Format::Markdown => render::markdown(&report),
     };
@@ -712,29 +723,56 @@ fn open_document(
     Some((doc, a))
 }
 
-/// Reads a file as text, or says why it is skipped.
-fn read_prompt_file(path: &Path, max: u64) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.len() > max {
-        return Err(format!(
-            "{} bytes, above max_file_size ({max} bytes)",
-            meta.len()
-        ));
+/// `path` relative to `base` (both absolute): `a/b.md`, `../other/c.md`, with `/` separators.
+pub(crate) fn relative_path(path: &Path, base: &Path) -> String {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return path.to_string_lossy().replace('\\', "/");
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    text_of(bytes)
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), b.len() - common).collect();
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// A report path (relative to the working directory) as a path from the repository's top
+/// level, for SARIF and GitHub annotations.
+pub(crate) fn repo_path(r: &Report, path: &str) -> String {
+    let Some(prefix) = &r.cwd_in_repo else {
+        return path.to_string();
+    };
+    let mut parts: Vec<String> = prefix
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    for seg in path.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s.to_string()),
+        }
+    }
+    parts.join("/")
+}
+
+/// Reads a file as text, or says why it is skipped (the rules of [`crate::textfile`]).
+fn read_prompt_file(path: &Path, max: u64) -> Result<String, String> {
+    crate::textfile::read(path, max).map_err(|e| e.to_string())
 }
 
 fn text_of(bytes: Vec<u8>) -> Result<String, String> {
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err("binary file".into());
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::textfile::decode(bytes).map_err(|e| e.to_string())
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {

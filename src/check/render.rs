@@ -46,11 +46,12 @@ fn label(e: &PromptEntry) -> String {
 
 pub fn human(r: &Report, color: bool) -> String {
     let primary = r.models.first().cloned().unwrap_or_default();
-    let mut rows: Vec<[String; 7]> = vec![[
+    // Every row in the primary model, so the totals below are the sums of the file rows; a
+    // budget measured in another model says so, with that model's count.
+    let mut rows: Vec<[String; 6]> = vec![[
         "prompt".into(),
         "line".into(),
-        "model".into(),
-        "tokens".into(),
+        format!("tokens ({primary})"),
         "input cost".into(),
         "budget".into(),
         if r.base.is_some() {
@@ -64,8 +65,24 @@ pub fn human(r: &Report, color: bool) -> String {
         let c = e
             .models
             .iter()
-            .find(|m| m.model == e.budget_model)
+            .find(|m| m.model == primary)
             .unwrap_or(&e.models[0]);
+        let budget = match e.budget {
+            None => String::new(),
+            Some(b) if e.budget_model == c.model => format::thousands(b),
+            Some(b) => {
+                let own = e.models.iter().find(|m| m.model == e.budget_model);
+                match own {
+                    Some(o) => format!(
+                        "{} ({}: {})",
+                        format::thousands(b),
+                        o.model,
+                        format::tokens(o.tokens, o.exact)
+                    ),
+                    None => format!("{} ({})", format::thousands(b), e.budget_model),
+                }
+            }
+        };
         rows.push([
             label(e),
             if e.kind == PromptKind::File {
@@ -73,14 +90,9 @@ pub fn human(r: &Report, color: bool) -> String {
             } else {
                 e.start.line.to_string()
             },
-            if c.model == primary && e.kind != PromptKind::File {
-                String::new()
-            } else {
-                c.model.clone()
-            },
             format::tokens(c.tokens, c.exact),
             format::cost(c.input_cost_usd),
-            e.budget.map_or(String::new(), format::thousands),
+            budget,
             change_text(e),
         ]);
         styles.push(match e.status {
@@ -90,7 +102,7 @@ pub fn human(r: &Report, color: bool) -> String {
             _ => Some("33;1"),
         });
     }
-    let table = crate::cli::table(&rows, &[false, true, false, true, true, true, true]);
+    let table = format::table(&rows, &[false, true, true, true, true, true]);
     let mut out = String::new();
     for (line, style) in table.lines().zip(styles) {
         out.push_str(&match style {
@@ -142,9 +154,9 @@ pub fn human(r: &Report, color: bool) -> String {
         })
         .collect();
     out.push_str(&format!(
-        "\n{} files, {} prompts: {}. {}\n",
-        r.summary.files,
-        r.summary.prompts,
+        "\n{}, {}: {}. {}\n",
+        format::plural(r.summary.files as u64, "file", "files"),
+        format::plural(r.summary.prompts as u64, "prompt", "prompts"),
         totals.join(" · "),
         if r.violations.is_empty() {
             paint(color, "32;1", "All within budget.")
@@ -152,7 +164,10 @@ pub fn human(r: &Report, color: bool) -> String {
             paint(
                 color,
                 "33;1",
-                &format!("{} violation(s).", r.violations.len()),
+                &format!(
+                    "{}.",
+                    format::plural(r.violations.len() as u64, "violation", "violations")
+                ),
             )
         }
     ));
@@ -210,11 +225,11 @@ pub fn sarif(r: &Report, root: &Path) -> String {
                 "message": {"text": message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": v.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": super::repo_path(r, &v.path), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": v.start.line, "startColumn": v.start.column, "endLine": end_line, "endColumn": end_col}
                     }
                 }],
-                "partialFingerprints": {"promptcost/v1": format!("{}:{}:{}", v.rule, v.path, v.message.split(" (").next().unwrap_or(""))},
+                "partialFingerprints": {"promptcost/v1": format!("{}:{}:{}", v.rule, super::repo_path(r, &v.path), v.message.split(" (").next().unwrap_or(""))},
             })
         })
         .collect();
@@ -259,7 +274,7 @@ pub fn github(r: &Report) -> String {
         };
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            esc_prop(&v.path),
+            esc_prop(&super::repo_path(r, &v.path)),
             v.start.line,
             v.start.column,
             v.end.line.max(v.start.line),
@@ -273,7 +288,7 @@ pub fn github(r: &Report) -> String {
             if b.change != 0 {
                 out.push_str(&format!(
                     "::notice file={},line=1,title=promptcost::{} {} tokens\n",
-                    esc_prop(&e.path),
+                    esc_prop(&super::repo_path(r, &e.path)),
                     e.path,
                     change_text(e)
                 ));
@@ -282,12 +297,12 @@ pub fn github(r: &Report) -> String {
     }
     let total = r.summary.tokens.first().map_or(0, |t| t.1);
     out.push_str(&format!(
-        "promptcost: {} prompt files, {} prompts, {} tokens ({}), {} violation(s)\n",
-        r.summary.files,
-        r.summary.prompts,
+        "promptcost: {}, {}, {} tokens ({}), {}\n",
+        format::plural(r.summary.files as u64, "prompt file", "prompt files"),
+        format::plural(r.summary.prompts as u64, "prompt", "prompts"),
         format::thousands(total),
         r.models.first().cloned().unwrap_or_default(),
-        r.violations.len()
+        format::plural(r.violations.len() as u64, "violation", "violations")
     ));
     out
 }
@@ -298,9 +313,9 @@ pub fn markdown(r: &Report) -> String {
     let mut out = String::from("### promptcost\n\n");
     let total = r.summary.tokens.first().map_or(0, |t| t.1);
     out.push_str(&format!(
-        "{} prompt files, {} prompts, **{} tokens** ({primary}){}. {}\n\n",
-        r.summary.files,
-        r.summary.prompts,
+        "{}, {}, **{} tokens** ({primary}){}. {}\n\n",
+        format::plural(r.summary.files as u64, "prompt file", "prompt files"),
+        format::plural(r.summary.prompts as u64, "prompt", "prompts"),
         format::thousands(total),
         r.base
             .as_ref()

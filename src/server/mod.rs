@@ -1,18 +1,34 @@
 //! `promptcost lsp`: the language server.
 //!
 //! Architecture invariant: every notification and request is turned, at its handler's first
-//! poll and before any `.await`, into a job on one channel, and one worker thread
-//! ([`state::State`]) runs the jobs strictly in arrival order. So edits are never reordered
+//! poll and before any `.await`, into an [`event::Event`] on one channel, and one thread
+//! ([`main_loop`]) handles them strictly in arrival order. So edits are never reordered
 //! (tower-lsp runs handlers concurrently: tower-lsp issue 284), counting never blocks the
 //! async executor, and a request always sees every edit sent before it. Diagnostics are
-//! published after the worker has drained the queue, so stale results are never computed.
-//! stdout carries only the protocol; logs go to stderr and `window/logMessage`.
+//! published after the loop has drained the queue, so stale results are never computed.
+//! stdout carries only the protocol; logs go to `window/logMessage` (stderr only when the
+//! server cannot start).
+//!
+//! Layout: `backend` (LSP methods → events), `main_loop`, `session` (documents, settings,
+//! client), `open_doc`, `config_cache`, `claude` (opt-in API), one module per feature
+//! (`inlay_hint`, `hover`, `code_lens`, `diagnostics`, `commands`, `custom`), `ext` (typed
+//! custom requests) and `sanitize` (the input guard).
 
-mod features;
-mod handlers;
-mod labels;
+mod backend;
+mod claude;
+mod code_lens;
+mod commands;
+mod config_cache;
+mod custom;
+mod diagnostics;
+mod event;
+pub mod ext;
+mod hover;
+mod inlay_hint;
+mod main_loop;
+mod open_doc;
 mod sanitize;
-mod state;
+mod session;
 
 use std::sync::Arc;
 
@@ -20,7 +36,7 @@ use sanitize::Lifecycle;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
-pub use handlers::Backend;
+pub use backend::Backend;
 
 /// Serves LSP over any reader/writer pair (tests use `tokio::io::duplex`).
 pub async fn serve<I, O>(input: I, output: O)
@@ -37,9 +53,9 @@ where
     O: AsyncWrite,
 {
     let (service, socket) = LspService::build(Backend::new)
-        .custom_method("promptcost/count", Backend::count)
-        .custom_method("promptcost/models", Backend::models)
-        .custom_method("promptcost/status", Backend::status)
+        .custom_method(<ext::Count as ext::Request>::METHOD, Backend::count)
+        .custom_method(<ext::Models as ext::Request>::METHOD, Backend::models)
+        .custom_method(<ext::Status as ext::Request>::METHOD, Backend::status)
         .custom_method(sanitize::INVALID_METHOD, Backend::invalid_message)
         .finish();
     Server::new(
@@ -61,7 +77,7 @@ pub fn run_stdio() -> i32 {
     {
         Ok(rt) => rt,
         Err(e) => {
-            state::log_stderr(&format!("cannot start the async runtime: {e}"));
+            crate::log::stderr(&format!("promptcost: cannot start the async runtime: {e}"));
             return 1;
         }
     };

@@ -25,7 +25,7 @@ requires_server = pytest.mark.skipif(
     reason=f"promptcost binary not found at {PROMPTCOST_BIN} (cargo build, or set PROMPTCOST_BIN)",
 )
 
-HINT_RE = re.compile(r"^(≈ ?)?([\d,]+) tok · \$\d+\.\d{4}$")
+HINT_RE = re.compile(r"^(≈ ?)?([\d,]+)(?:/[\d,]+ tok ⚠| tok) · (?:\$\d+\.\d{2,6}|no price)$")
 # contract: `1,234 tokens exceeds budget 1,000 (+23%)`; trailing detail is tolerated
 BUDGET_RE = re.compile(r"^([\d,]+) tokens exceeds budget ([\d,]+) \(\+(\d+)%\)")
 
@@ -96,3 +96,18 @@ def make_workspace(base: pathlib.Path) -> pathlib.Path:
 @pytest.fixture
 def workspace(tmp_path: pathlib.Path) -> pathlib.Path:
     return make_workspace(tmp_path)
+
+
+def hover_rows(markdown: str) -> dict:
+    """The fixed-width model table of a promptcost hover: {model: [cells]} (cells two or more
+    spaces apart, inside the ```text block)."""
+    lines = markdown.splitlines()
+    start = lines.index("```text") + 1
+    end = lines.index("```", start)
+    header, *rows = lines[start:end]
+    assert header.split()[0] == "model", header
+    out = {}
+    for row in rows:
+        cells = [c.strip() for c in row.split("  ") if c.strip()]
+        out[cells[0]] = cells
+    return out

@@ -198,7 +198,7 @@ local function main()
   vim.wait(300)
   out.md_hints_after = hints_of(md)
   pc.refresh_status(md)
-  local new_total = out.md_count_after.models[1].label.tokens .. ' tokens'
+  local new_total = out.md_count_after.models[1].label:match('^(%S+) tok') .. ' tokens'
   wait('status() after the edit', function()
     local st = pc.status(md)
     return st:sub(1, #new_total) == new_total and not st:find('over budget', 1, true)

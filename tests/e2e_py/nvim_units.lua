@@ -38,17 +38,17 @@ local ok, err = xpcall(function()
     chars = 1200,
     chars_label = '1,200',
     models = {
-      { model = 'gpt-4o', tokens = 2345, exact = true, input_cost_usd = 0.0058625, label = { tokens = '2,345', cost = '$0.0059' } },
-      { model = 'claude-sonnet-4-5', tokens = 2600, exact = false, input_cost_usd = vim.NIL, label = { tokens = '≈2,600', cost = 'no price' } },
+      { model = 'gpt-4o', tokens = 2345, exact = true, input_cost_usd = 0.0058625, label = '2,345 tok · $0.0059' },
+      { model = 'claude-sonnet-4-5', tokens = 2600, exact = false, input_cost_usd = vim.NIL, label = '≈2,600 tok · no price' },
     },
   })
   out.models_lines = pc.models_lines({
     snapshot_date = '2026-11-10',
     configured = { 'claude-sonnet-4-5', 'gpt-4o' },
     models = {
-      { model = 'gemini-2.5-pro', provider = 'google', accuracy = 'exact (gemma3)', label = { input = '$1.25', cached_input = '$0.31', output = '$10.00', context_window = '1M', max_output = '64k' } },
-      { model = 'gpt-4o', provider = 'openai', accuracy = 'exact (o200k_base)', label = { input = '$2.50', cached_input = '$1.25', output = '$10.00', context_window = '128k', max_output = '16k' } },
-      { model = 'claude-sonnet-4-5', provider = 'anthropic', accuracy = '≈ ±15%', label = { input = '$3.00', cached_input = vim.NIL, output = '$15.00', context_window = '200k', max_output = '64k' } },
+      { model = 'gemini-2.5-pro', provider = 'google', accuracy = 'exact (gemma3)', input_price_label = '$1.25', output_price_label = '$10', context_label = '1M' },
+      { model = 'gpt-4o', provider = 'openai', accuracy = 'exact (o200k_base)', input_price_label = '$2.5', output_price_label = '$10', context_label = '128k' },
+      { model = 'claude-sonnet-4-5', provider = 'anthropic', accuracy = '≈ ±15%', input_price_label = '$3', output_price_label = 'no price', context_label = '200k' },
     },
   })
   -- root_dir: promptcost.toml and prompt files attach, other TOML files do not

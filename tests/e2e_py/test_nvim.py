@@ -26,6 +26,7 @@ from conftest import (
     cli_count,
     cli_count_text,
     fmt_int,
+    hover_rows,
     make_workspace,
     python_literal_candidates,
     requires_server,
@@ -109,18 +110,19 @@ def test_nvim_plugin_units(tmp_path):
     assert rg["linewise_last"] == {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 4}}
     assert rg["linewise_mid"] == {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
     # the server's strings, shown as they are (an unpriced model says so, never $0)
-    assert r["format"] == "1,200 chars — gpt-4o: 2,345 tokens · $0.0059, claude-sonnet-4-5: ≈2,600 tokens · no price"
+    assert r["format"] == "1,200 chars — gpt-4o: 2,345 tok · $0.0059, claude-sonnet-4-5: ≈2,600 tok · no price"
     # :PromptcostModels: configured models first and marked (> primary, * configured), aligned columns
     ml = r["models_lines"]
     assert ml[0] == "promptcost models — prices of 2026-11-10, USD per million tokens"
     assert "claude-sonnet-4-5, gpt-4o" in ml[1]
     table = ml[3:]
     assert [l.split()[0] for l in table[1:]] == [">", "*", "gemini-2.5-pro"]
-    assert table[1].split()[1] == "claude-sonnet-4-5" and "—" in table[1], table[1]
-    assert table[2].split()[:2] == ["*", "gpt-4o"] and "$2.50" in table[2] and "128k" in table[2]
-    # right-aligned prices end in the same column
-    col = table[0].index("input") + len("input")
-    assert all(l[col - 5 : col].strip().startswith("$") for l in table[1:]), table
+    assert table[1].split()[1] == "claude-sonnet-4-5" and table[1].endswith("$3  no price     200k"), table[1]
+    assert table[2].split()[:2] == ["*", "gpt-4o"] and "$2.5" in table[2] and table[2].endswith("128k")
+    # right-aligned columns end where their headers end
+    for header in ("input", "output", "context"):
+        end = table[0].index(header) + len(header)
+        assert all(l[end - 1] != " " and (len(l) == end or l[end] == " ") for l in table[1:]), (header, table)
     assert r["status_unattached"] == ""
     assert r["commands"] == {"count": True, "models": True}
     assert "not attached" in r["count_without_client"]
@@ -195,10 +197,9 @@ def test_nvim_prompt_file(nvim_run):
     # hover: a Markdown table with the configured models and the snapshot date
     hov = r["md_hover"]
     assert hov and hov["kind"] == "markdown", hov
-    rows = [l for l in hov["value"].splitlines() if l.strip().startswith("|")]
-    assert any("gpt-4o" in l for l in rows), hov["value"]
-    assert any("claude-sonnet-4-5" in l for l in rows), hov["value"]
-    assert any(set(l.replace("|", "").strip()) <= set("-: ") for l in rows), "table separator row"
+    rows = hover_rows(hov["value"])
+    assert rows["gpt-4o"][2] == "exact (o200k_base)", hov["value"]
+    assert rows["claude-sonnet-4-5"][1].startswith("≈"), hov["value"]
 
     # diagnostics before the edit: budget warning (severity 2 = WARN)
     warns = [d for d in r["md_diags_before"] if "exceeds budget" in d["message"]]
@@ -216,7 +217,7 @@ def test_nvim_prompt_file(nvim_run):
 
     # :'<,'>PromptcostCount (charwise visual) and the linewise Lua API range
     sel_tokens = cli_count_text(r["count_command_text"])
-    assert f"gpt-4o: {fmt_int(sel_tokens)} tokens" in r["count_command_msg"], r["count_command_msg"]
+    assert f"gpt-4o: {fmt_int(sel_tokens)} tok · $" in r["count_command_msg"], r["count_command_msg"]
     assert r["count_command_msg"].startswith("selection: ")
     rng = next(x for x in r["count_range"]["models"] if x["model"] == "gpt-4o")
     assert rng["tokens"] == cli_count_text(r["count_command_text"] + "\n")
@@ -263,7 +264,9 @@ def test_nvim_status_models_plain_file_and_toml(nvim_run):
     # status(): the server's lens title (file total, model, budget) plus the budget state
     lens = r["lens_before"]
     assert lens.startswith(f"{fmt_int(total)} tokens · $") and "gpt-4o" in lens and f"budget {fmt_int(budget)}" in lens, lens
-    assert r["status_before"] == lens + " ⚠ over budget"
+    assert lens.endswith(f"budget {fmt_int(budget)} ⚠"), lens
+    over = [d for d in r["md_diags_before"] if "exceeds budget" in d["message"]]
+    assert r["status_before"] == lens + f" · {len(over)} prompt{'s' if len(over) > 1 else ''} over budget"
     after = cli_count_text(r["md_text_after"])
     assert r["status_after"].startswith(f"{fmt_int(after)} tokens · $") and "over budget" not in r["status_after"], r["status_after"]
 

@@ -24,6 +24,7 @@ from conftest import (
     cli_count,
     cli_count_text,
     fmt_int,
+    hover_rows,
     python_literal_candidates,
     requires_server,
     section_count_candidates,
@@ -200,9 +201,9 @@ async def test_hover_table(session: Session):
     assert hover is not None
     contents = hover.contents
     assert isinstance(contents, types.MarkupContent) and contents.kind == types.MarkupKind.Markdown, contents
-    rows = [l for l in contents.value.splitlines() if l.strip().startswith("|")]
+    rows = hover_rows(contents.value)
     for model in MODELS:
-        assert any(model in r for r in rows), (model, contents.value)
+        assert model in rows, (model, contents.value)
 
 
 async def test_budget_diagnostic_and_edit(session: Session):

@@ -461,3 +461,64 @@ fn bundled_examples_show_one_deliberate_violation() {
         "{out}"
     );
 }
+
+#[test]
+fn paths_are_relative_to_the_working_directory_and_utf16_files_are_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("app/prompts")).unwrap();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(root.join("promptcost.toml"), "budget = 3\n").unwrap();
+    std::fs::write(
+        root.join("app/prompts/a.prompt.md"),
+        "Summarize the text.\n",
+    )
+    .unwrap();
+    // UTF-16 LE with a byte-order mark, as Windows editors save it.
+    let text = "Réponds en français, brièvement.\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(root.join("docs/AGENTS.md"), utf16).unwrap();
+    git(root, &["init", "-q"]);
+
+    // From a subfolder, with a second path beside it: both relative to the working directory.
+    let o = run(
+        &root.join("app"),
+        &["prompts", "../docs", "--format", "json"],
+    );
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let paths: Vec<&str> = v["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "file")
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["../docs/AGENTS.md", "prompts/a.prompt.md"], "{v}");
+    assert!(v["skipped"].as_array().unwrap().is_empty(), "{v}");
+    let agents = v["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "../docs/AGENTS.md")
+        .unwrap();
+    assert_eq!(
+        agents["models"][0]["tokens"],
+        crate::common::o200k(text),
+        "decoded from UTF-16"
+    );
+
+    // GitHub annotations name files from the repository's top level.
+    let o = run(&root.join("app"), &["prompts", "--format", "github"]);
+    let out = stdout(&o);
+    assert!(out.contains("file=app/prompts/a.prompt.md"), "{out}");
+    assert!(out.contains("promptcost: 1 prompt file, "), "{out}");
+
+    // The human summary: plural forms, totals equal to the sum of the file rows.
+    let o = run(root, &[]);
+    let out = stdout(&o);
+    assert!(out.contains("\n2 files, "), "{out}");
+    assert!(out.contains("2 violations."), "{out}");
+}

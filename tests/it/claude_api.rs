@@ -280,11 +280,9 @@ fn language_server_asks_the_api_once_typing_pauses_and_shows_exact_counts() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(
-        md.contains(&format!(
-            "| claude-sonnet-4-5 | {} | exact via API |",
-            fake_tokens(&text)
-        )),
+    assert_eq!(
+        crate::hover_tokens(&md, "claude-sonnet-4-5"),
+        Some((fake_tokens(&text).to_string(), "exact via API".into())),
         "{md}"
     );
     assert!(

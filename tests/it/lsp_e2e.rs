@@ -88,11 +88,9 @@ async fn hints_hover_lens_and_count_match_exact_counts() {
         .unwrap()
         .to_string();
     insta::assert_snapshot!("hover_tools_section", md);
-    assert!(
-        md.contains(&format!(
-            "| gpt-4o | {} | exact (o200k_base) |",
-            o200k(tools_text)
-        )),
+    assert_eq!(
+        crate::hover_tokens(&md, "gpt-4o"),
+        Some((o200k(tools_text).to_string(), "exact (o200k_base)".into())),
         "{md}"
     );
     assert!(md.contains("2 placeholders not filled"), "{md}");
@@ -436,14 +434,12 @@ async fn prompt_literals_in_python_get_hints_hover_and_budget_warnings() {
         .await;
     let md = r["result"]["contents"]["value"].as_str().unwrap();
     assert!(
-        md.contains("prompt GREETING_TEMPLATE") && md.contains("1 placeholder not filled"),
+        md.contains("prompt `GREETING_TEMPLATE`") && md.contains("1 placeholder not filled"),
         "{md}"
     );
-    assert!(
-        md.contains(&format!(
-            "| gpt-4o | {} | exact (o200k_base) |",
-            o200k(greeting)
-        )),
+    assert_eq!(
+        crate::hover_tokens(md, "gpt-4o"),
+        Some((o200k(greeting).to_string(), "exact (o200k_base)".into())),
         "{md}"
     );
 

@@ -15,6 +15,27 @@ mod code_values;
 mod document_props;
 mod engine_props;
 mod lsp_e2e;
+mod lsp_session;
 mod many_docs;
 mod oracle_counts;
 mod soak;
+
+/// The cells of `model`'s row in a hover's fixed-width table (cells are two or more spaces
+/// apart), e.g. `["gpt-4o", "20", "exact (o200k_base)", ...]`.
+pub fn hover_row(md: &str, model: &str) -> Option<Vec<String>> {
+    md.lines()
+        .find(|l| l.split("  ").next() == Some(model))
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect()
+        })
+}
+
+/// `model`'s token count and count column in a hover.
+pub fn hover_tokens(md: &str, model: &str) -> Option<(String, String)> {
+    let row = hover_row(md, model)?;
+    Some((row.get(1)?.clone(), row.get(2)?.clone()))
+}

@@ -137,10 +137,9 @@ fn mixed_valid_malformed_and_out_of_order_messages() {
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}),
     );
-    assert!(h["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .contains("| gpt-4o |"));
+    assert!(
+        crate::hover_row(h["result"]["contents"]["value"].as_str().unwrap(), "gpt-4o").is_some()
+    );
 
     // Memory back near the baseline once the churn is closed.
     std::thread::sleep(Duration::from_millis(200));

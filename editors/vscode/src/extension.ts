@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { discoverServer, INSTALL_URL } from './discovery';
 import { modelPickItems, modelsMarkdown, statusBarView } from './views';
-import { COUNT_METHOD, CountParams, CountResult, MODELS_METHOD, ModelsResult } from './protocol';
+import { COUNT_METHOD, CountParams, CountResult, MODELS_METHOD, ModelsResult, SHOW_MODELS_COMMAND } from './protocol';
 import { documentSelector } from './selector';
 import { ServerSettings, toServerSettings, withPrimaryModel } from './settings';
 
@@ -85,7 +85,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   clientSelector = documentSelector(settings.include);
   const clientOptions: LanguageClientOptions = {
     documentSelector: clientSelector as LanguageClientOptions['documentSelector'],
-    initializationOptions: settings,
+    // The lens command is ours (a quick pick): the server must not register it as well.
+    initializationOptions: { ...settings, clientCommands: [SHOW_MODELS_COMMAND] },
     outputChannel: output,
     synchronize: { configurationSection: SECTION },
     markdown: { isTrusted: false, supportHtml: false },
@@ -300,7 +301,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusBar,
     vscode.workspace.registerTextDocumentContentProvider('promptcost', modelsProvider),
     vscode.commands.registerCommand('promptcost.restartServer', () => restart(context)),
-    vscode.commands.registerCommand('promptcost.showModels', () => showModels(modelsProvider)),
+    vscode.commands.registerCommand(SHOW_MODELS_COMMAND, () => showModels(modelsProvider)),
     vscode.commands.registerCommand('promptcost.pickModel', () => pickModel()),
     vscode.window.onDidChangeActiveTextEditor(() => scheduleStatusUpdate(50)),
     vscode.window.onDidChangeTextEditorSelection((e) => {

@@ -1,4 +1,6 @@
-// Types and method names of promptcost's custom LSP requests. Pure.
+// Types and method names of promptcost's custom LSP requests. Pure. The block between the
+// markers is generated from the server's wire types (src/server/ext.rs); a Rust test fails
+// when it is out of date.
 
 export interface Position {
   line: number;
@@ -9,73 +11,88 @@ export interface Range {
   end: Position;
 }
 
+// <generated from src/server/ext.rs: cargo test updates it with PROMPTCOST_UPDATE_PROTOCOL=1>
 export const COUNT_METHOD = 'promptcost/count';
 export const MODELS_METHOD = 'promptcost/models';
+export const STATUS_METHOD = 'promptcost/status';
+export const SHOW_MODELS_COMMAND = 'promptcost.showModels';
 
 export interface CountParams {
   textDocument: { uri: string };
   range?: Range;
 }
 
-/** Display strings the server makes (src/server/labels.rs); shown as they are. */
-export interface CountLabel {
-  /** `2,345`, `≈2,600` */
-  tokens: string;
-  /** `$0.0059`, `no price` */
-  cost: string;
-  /** `1.8% of 128k`; null without a context window */
-  context: string | null;
-}
-
 export interface ModelCount {
   model: string;
   encoding: string;
+  tokenizer: string;
   tokens: number;
   exact: boolean;
   error_pct: number | null;
   input_cost_usd: number | null;
+  cached_input_cost_usd: number | null;
   context_window: number | null;
-  label: CountLabel;
+  context_share: number | null;
+  via_api: boolean;
+  label: string;
+  share_label: string | null;
 }
 
 export interface CountResult {
+  uri: string;
+  bytes: number;
   chars: number;
-  /** `1,234` */
   chars_label: string;
+  snapshot_date: string;
   models: ModelCount[];
 }
 
-/** Per-million-token prices and sizes as the server writes them; null when unknown. */
-export interface ModelLabel {
-  input: string | null;
-  cached_input: string | null;
-  cache_write: string | null;
-  output: string | null;
-  context_window: string | null;
-  max_output: string | null;
+export interface TierInfo {
+  above_tokens: number;
+  input_cost_per_mtok: number | null;
+  cached_input_cost_per_mtok: number | null;
+  cache_write_cost_per_mtok: number | null;
+  output_cost_per_mtok: number | null;
 }
 
 export interface ModelInfo {
   model: string;
   provider: string;
+  display_name: string | null;
   aliases: string[];
   tokenizer: string;
   exact: boolean;
   error_pct: number | null;
-  /** `exact (o200k_base)`, `≈ ±15%` */
   accuracy: string;
   input_cost_per_mtok: number | null;
   cached_input_cost_per_mtok: number | null;
   cache_write_cost_per_mtok: number | null;
   output_cost_per_mtok: number | null;
+  tiers: TierInfo[];
   context_window: number | null;
   max_output_tokens: number | null;
-  label: ModelLabel;
+  price_source: string;
+  input_price_label: string;
+  context_label: string;
+  output_price_label: string;
 }
 
 export interface ModelsResult {
   snapshot_date: string;
+  source: string;
   models: ModelInfo[];
-  /** The models in use, first = primary. */
   configured?: string[];
 }
+
+export interface ApiInfo {
+  status: string;
+  requests: number;
+}
+
+export interface StatusResult {
+  documents: number;
+  skipped_cancelled_requests: number;
+  claude_api: ApiInfo | null;
+  awaiting_configuration: boolean;
+}
+// </generated>

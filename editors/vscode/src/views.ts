@@ -1,10 +1,8 @@
 // Text shown by the extension (status bar, model table, quick pick), built from the strings
-// the server sends (`label` in promptcost/count and promptcost/models): the extension never
-// formats a number or an amount of money itself, so it always reads like the hints and the
-// CLI. Pure.
+// the server renders (`label`, `share_label`, `chars_label`, `*_price_label`, `context_label`
+// in promptcost/count and promptcost/models): the extension never formats a number or an
+// amount of money itself, so it reads exactly like the hints, the lens and the CLI. Pure.
 import type { CountResult, ModelCount, ModelInfo, ModelsResult } from './protocol';
-
-const NONE = '—';
 
 /** The count of the primary model (by name, else the first one). */
 export function primaryCount(result: CountResult | undefined, primary: string | undefined): ModelCount | undefined {
@@ -12,9 +10,9 @@ export function primaryCount(result: CountResult | undefined, primary: string | 
   return result.models.find((m) => m.model === primary) ?? result.models[0];
 }
 
-/** `≈2,345 tok · $0.0059` (the server's strings). */
+/** `≈2,345 tok · $0.0059`: the server's label. */
 export function countLabel(c: ModelCount): string {
-  return `${c.label.tokens} tok · ${c.label.cost}`;
+  return c.label;
 }
 
 export interface StatusBarView {
@@ -24,7 +22,7 @@ export interface StatusBarView {
 
 /**
  * Status bar text: `$(symbol-numeric) 2,345 tok · $0.0059 · gpt-4o`, and with a
- * selection `$(symbol-numeric) sel 120 tok · $0.0003 / 2,345 tok · gpt-4o`.
+ * selection `$(symbol-numeric) sel 120 tok · $0.0003 / 2,345 tok · $0.0059 · gpt-4o`.
  */
 export function statusBarView(
   doc: CountResult | undefined,
@@ -35,11 +33,11 @@ export function statusBarView(
   if (!d) return undefined;
   const s = primaryCount(selection, primary);
   const model = d.model;
-  const share = d.label.context ? ` (${d.label.context})` : '';
+  const share = d.share_label ? ` (${d.share_label})` : '';
   let text: string;
   const tooltipLines = [`promptcost — ${model}`, `File: ${countLabel(d)}${share}, ${doc!.chars_label} chars`];
   if (s) {
-    text = `$(symbol-numeric) sel ${countLabel(s)} / ${d.label.tokens} tok · ${model}`;
+    text = `$(symbol-numeric) sel ${countLabel(s)} / ${countLabel(d)} · ${model}`;
     tooltipLines.push(`Selection: ${countLabel(s)}, ${selection!.chars_label} chars`);
   } else {
     text = `$(symbol-numeric) ${countLabel(d)} · ${model}`;
@@ -62,13 +60,12 @@ export function modelsMarkdown(res: ModelsResult, configured: readonly string[] 
   lines.push(`Price snapshot: **${res.snapshot_date}**. Prices in USD per million tokens.`);
   if (configured.length > 0) lines.push(`Configured models: ${configured.map((m) => `\`${m}\``).join(', ')} (primary: \`${configured[0]}\`).`);
   lines.push('');
-  lines.push('| Model | Provider | Tokenizer | Count | Input | Cached input | Cache write | Output | Context | Max output | Aliases |');
-  lines.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('| Model | Provider | Tokenizer | Count | Input | Output | Context | Aliases |');
+  lines.push('|---|---|---|---|---:|---:|---:|---|');
   for (const m of res.models) {
-    const l = m.label;
     const name = configured.includes(m.model) ? `**${m.model}**` : m.model;
-    const cells = [name, m.provider, m.tokenizer, m.accuracy, l.input, l.cached_input, l.cache_write, l.output, l.context_window, l.max_output];
-    lines.push(`| ${cells.map((c) => cell(c ?? NONE)).join(' | ')} | ${cell((m.aliases ?? []).join(', '))} |`);
+    const cells = [name, m.provider, m.tokenizer, m.accuracy, m.input_price_label, m.output_price_label, m.context_label, m.aliases.join(', ')];
+    lines.push(`| ${cells.map(cell).join(' | ')} |`);
   }
   lines.push('');
   return lines.join('\n');
@@ -92,7 +89,7 @@ export function modelPickItems(models: readonly ModelInfo[], configured: readonl
   return sorted.map((m) => ({
     label: `${configured[0] === m.model ? '$(star-full) ' : configured.includes(m.model) ? '$(check) ' : ''}${m.model}`,
     description: m.provider,
-    detail: `in ${m.label.input ?? NONE}/Mtok · out ${m.label.output ?? NONE}/Mtok · ${m.label.context_window ?? '?'} context · ${m.accuracy}`,
+    detail: `in ${m.input_price_label}/Mtok · out ${m.output_price_label}/Mtok · ${m.context_label} context · ${m.accuracy}`,
     model: m.model,
     picked: configured[0] === m.model,
   }));

@@ -211,12 +211,15 @@ describe('bundled extension starting the real server (stub vscode)', { skip: liv
       assert.equal(init.params.initializationOptions.budget, 1234);
       assert.equal(init.params.initializationOptions.code.enabled, false);
       const change = msgs.find((m) => m.method === 'workspace/didChangeConfiguration')!;
-      assert.deepEqual(change.params.settings.promptcost, init.params.initializationOptions);
+      // initializationOptions = the settings + the commands the extension runs itself.
+      const { clientCommands, ...initSettings } = init.params.initializationOptions;
+      assert.deepEqual(clientCommands, ['promptcost.showModels']);
+      assert.deepEqual(change.params.settings.promptcost, initSettings);
       // The server asks workspace/configuration (section promptcost); the middleware answers the mapped settings.
       const answer = await waitFor('an answer to workspace/configuration', () =>
         parseLspStream(fs.readFileSync(log)).find((m) => m.method === undefined && Array.isArray(m.result) && m.result[0]?.models),
       );
-      assert.deepEqual(answer.result[0], init.params.initializationOptions);
+      assert.deepEqual(answer.result[0], initSettings);
       assert.deepEqual(calls.errors.filter((e) => !e.startsWith('log: ')), []);
       // tee writes to the server before the log file: wait for the record of the shutdown request
       await waitFor('shutdown request in the log', () => parseLspStream(fs.readFileSync(log)).some((m) => m.method === 'shutdown'), 10_000);

@@ -161,27 +161,30 @@ else describe('promptcost lsp with VS Code client capabilities', () => {
     assert.ok(m, `lens title: ${title}`);
     const whole = (await session.request('promptcost/count', { textDocument: { uri } })) as CountResult;
     const view = statusBarView(whole, undefined, 'gpt-4o');
-    assert.equal(view?.text, `$(symbol-numeric) ${m[1]} tok · ${m[2]} · gpt-4o`);
-    assert.match(view?.tooltip ?? '', new RegExp(`File: .* \\(${whole.models[0].label.context?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\), ${whole.chars_label} chars`));
+    assert.equal(view?.text, `$(symbol-numeric) ${m[1]} tok · ${m[2]} · gpt-4o`, 'the lens and the status bar agree');
+    const g = whole.models.find((x) => x.model === 'gpt-4o')!;
+    assert.ok(g.share_label && title.includes(g.share_label), `share ${g.share_label} as in the lens: ${title}`);
+    assert.ok(view?.tooltip.includes(`(${g.share_label}), ${whole.chars_label} chars`), view?.tooltip);
+    assert.equal(whole.chars_label, fmtInt(whole.chars));
 
     const models = (await session.request('promptcost/models', {})) as ModelsResult;
     assert.deepEqual(models.configured?.slice(0, 2), ['gpt-4o', 'claude-sonnet-4-5']);
     for (const info of models.models) {
       for (const [raw, label] of [
-        [info.input_cost_per_mtok, info.label.input],
-        [info.output_cost_per_mtok, info.label.output],
+        [info.input_cost_per_mtok, info.input_price_label],
+        [info.output_cost_per_mtok, info.output_price_label],
       ] as const) {
-        if (raw === null) assert.equal(label, null, `${info.model}: no price, no label`);
-        else assert.ok(label && Math.abs(parseFloat(label.slice(1).replace(/,/g, '')) - raw) <= 0.005 + raw * 1e-9, `${info.model}: ${label} for ${raw}`);
+        if (raw === null) assert.equal(label, 'no price', `${info.model}: no price is said, never $0`);
+        else assert.ok(Math.abs(parseFloat(label.slice(1).replace(/,/g, '')) - raw) <= 0.00005 + raw * 1e-9, `${info.model}: ${label} for ${raw}`);
       }
     }
     const md = modelsMarkdown(models, models.configured);
     const row = md.split('\n').find((l) => l.startsWith('| **gpt-4o** |'));
-    const g = models.models.find((x) => x.model === 'gpt-4o')!;
-    assert.ok(row?.includes(` ${g.label.input} `) && row.includes(` ${g.label.context_window} `), `gpt-4o row: ${row}`);
+    const gi = models.models.find((x) => x.model === 'gpt-4o')!;
+    assert.ok(row?.includes(` ${gi.input_price_label} | ${gi.output_price_label} | ${gi.context_label} `), `gpt-4o row: ${row}`);
   });
 
-  it('hover in a section: Markdown table with the configured models and the snapshot date', async () => {
+  it('hover in a section: a fixed-width table with the configured models and the snapshot date', async () => {
     const hover = (await session.request('textDocument/hover', {
       textDocument: { uri },
       position: { line: rulesLine + 2, character: 5 },
@@ -190,10 +193,13 @@ else describe('promptcost lsp with VS Code client capabilities', () => {
     const contents = hover.contents as MarkupContent;
     assert.equal(contents.kind, 'markdown');
     const md = contents.value;
-    assert.match(md, /\|\s*:?-{3,}/, 'a Markdown table');
-    const row = md.split('\n').find((l) => l.trim().startsWith('|') && l.includes('gpt-4o'));
-    assert.ok(row, `a table row for gpt-4o in:\n${md}`);
-    assert.ok(md.split('\n').some((l) => l.trim().startsWith('|') && l.includes('claude-sonnet-4-5')), 'a row for the second model');
+    const lines = md.split('\n');
+    const start = lines.indexOf('```text');
+    assert.ok(start >= 0, `a fixed-width table in a code block:\n${md}`);
+    const rows = lines.slice(start + 1, lines.indexOf('```', start + 1));
+    assert.match(rows[0], /^model\s{2,}tokens/);
+    assert.ok(rows.some((l) => l.startsWith('gpt-4o ')), `a table row for gpt-4o in:\n${md}`);
+    assert.ok(rows.some((l) => l.startsWith('claude-sonnet-4-5 ')), 'a row for the second model');
     assert.match(md, /\d{4}-\d{2}-\d{2}/, 'price snapshot date');
   });
 

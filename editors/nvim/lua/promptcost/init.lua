@@ -13,14 +13,14 @@ function M.client(bufnr)
   return vim.lsp.get_clients({ bufnr = bufnr, name = 'promptcost' })[1]
 end
 
---- One line per model: `gpt-4o: 120 tokens · $0.0003` (`≈` for estimates), from the strings the
---- server sends (`label`), never formatted here.
+--- One line per model: `gpt-4o: 120 tok · $0.0003` (`≈` for estimates): the server's `label`,
+--- never formatted here.
 ---@param result table promptcost/count result
 ---@return string
 function M.format_count(result)
   local parts = {}
   for _, m in ipairs(result.models or {}) do
-    parts[#parts + 1] = string.format('%s: %s tokens · %s', m.model, m.label.tokens, m.label.cost)
+    parts[#parts + 1] = string.format('%s: %s', m.model, m.label)
   end
   return string.format('%s chars — %s', result.chars_label or '?', table.concat(parts, ', '))
 end
@@ -131,13 +131,12 @@ function M.models_lines(res)
   local function s(v)
     return (v == nil or v == vim.NIL) and '—' or tostring(v)
   end
-  local rows = { { '', 'model', 'provider', 'count', 'input', 'cached', 'output', 'context', 'max out' } }
+  local rows = { { '', 'model', 'provider', 'count', 'input', 'output', 'context' } }
   for _, m in ipairs(models) do
-    local l = m.label or {}
     local mark = configured[m.model] == 1 and '>' or (configured[m.model] and '*' or '')
-    rows[#rows + 1] = { mark, m.model, s(m.provider), s(m.accuracy), s(l.input), s(l.cached_input), s(l.output), s(l.context_window), s(l.max_output) }
+    rows[#rows + 1] = { mark, m.model, s(m.provider), s(m.accuracy), s(m.input_price_label), s(m.output_price_label), s(m.context_label) }
   end
-  local right = { [5] = true, [6] = true, [7] = true, [8] = true, [9] = true }
+  local right = { [5] = true, [6] = true, [7] = true }
   local widths = {}
   for _, r in ipairs(rows) do
     for i, c in ipairs(r) do
@@ -188,26 +187,27 @@ end
 local lens_titles = {} ---@type table<integer, string>
 local timers = {} ---@type table<integer, uv.uv_timer_t>
 
---- The budget state of a buffer from promptcost's diagnostics (codes `budget`, `context-window`).
+--- The budget state of a buffer from promptcost's diagnostics (codes `budget`, `context-window`):
+--- `1 prompt over budget`, `3 prompts over budget · over the context window`, or ''.
 local function budget_state(bufnr)
-  local over, window = 0, 0
+  local over, window = 0, false
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
     if d.source == 'promptcost' then
       if d.code == 'budget' then
         over = over + 1
       elseif d.code == 'context-window' then
-        window = window + 1
+        window = true
       end
     end
   end
   local parts = {}
   if over > 0 then
-    parts[#parts + 1] = over == 1 and '⚠ over budget' or ('⚠ ' .. over .. ' over budget')
+    parts[#parts + 1] = over .. (over == 1 and ' prompt' or ' prompts') .. ' over budget'
   end
-  if window > 0 then
-    parts[#parts + 1] = '✖ over context window'
+  if window then
+    parts[#parts + 1] = 'over the context window'
   end
-  return table.concat(parts, ' ')
+  return table.concat(parts, ' · ')
 end
 
 --- Asks the server for the file total (the code lens on line 0, the server's own string) and
@@ -250,9 +250,10 @@ local function schedule_refresh(bufnr, ms)
   end))
 end
 
---- A statusline component: the file total and the budget state of the current buffer, e.g.
---- `2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · budget 2,000 ⚠ over budget`. Empty where
---- promptcost shows nothing. Cheap: the total is cached and refreshed after edits.
+--- A statusline component: the file total (the server's lens title) and the budget state of the
+--- current buffer, e.g. `2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · budget 2,000 ⚠ · 1 prompt
+--- over budget`. Empty where promptcost shows nothing. Cheap: the total is cached and refreshed
+--- after edits.
 ---@param bufnr? integer
 ---@return string
 function M.status(bufnr)
@@ -262,7 +263,7 @@ function M.status(bufnr)
     return ''
   end
   local state = budget_state(bufnr)
-  return state == '' and title or (title .. ' ' .. state)
+  return state == '' and title or (title .. ' · ' .. state)
 end
 
 --- Keeps status() current: refreshes on attach, on entering a buffer and after edits (debounced).

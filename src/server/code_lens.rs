@@ -1,0 +1,63 @@
+//! `textDocument/codeLens`: the file total on the first line
+//! (`2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · budget 3,000`). Its command,
+//! `promptcost.showModels`, is run by the client where it has one (VS Code) and by the server
+//! otherwise (`workspace/executeCommand`).
+
+use tower_lsp_server::ls_types::*;
+
+use super::ext::SHOW_MODELS_COMMAND;
+use super::session::Session;
+use crate::document::Analysis;
+use crate::format;
+
+pub fn handle(s: &Session, uri: &Uri) -> Option<Vec<CodeLens>> {
+    let d = s.prompt_doc(uri)?;
+    if d.counting() {
+        return Some(vec![lens(
+            format!("counting {} bytes…", format::thousands(d.doc.len() as u64)),
+            uri,
+        )]);
+    }
+    let a = s.analysis(uri, d, &|_| false);
+    Some(render(&a, uri))
+}
+
+fn lens(title: String, uri: &Uri) -> CodeLens {
+    CodeLens {
+        range: Range::new(Position::new(0, 0), Position::new(0, 0)),
+        command: Some(Command {
+            title,
+            command: SHOW_MODELS_COMMAND.into(),
+            arguments: Some(vec![serde_json::json!(uri.as_str())]),
+        }),
+        data: None,
+    }
+}
+
+/// The lens title of a file.
+pub fn title(a: &Analysis) -> String {
+    let f = &a.file;
+    let c = f.budget_count();
+    let mut title = format!(
+        "{} tokens · {} {}",
+        format::tokens(c.tokens, c.exact),
+        format::cost(c.input_cost_usd),
+        c.model
+    );
+    if let (Some(s), Some(w)) = (c.context_share, c.context_window) {
+        title.push_str(&format!(
+            " · {} of {}",
+            format::percent(s),
+            format::window(w)
+        ));
+    }
+    if let Some(b) = f.budget {
+        let over = if c.tokens > b { " ⚠" } else { "" };
+        title.push_str(&format!(" · budget {}{over}", format::thousands(b)));
+    }
+    title
+}
+
+pub fn render(a: &Analysis, uri: &Uri) -> Vec<CodeLens> {
+    vec![lens(title(a), uri)]
+}
