@@ -111,6 +111,14 @@ if wants wheel; then
 fi
 
 sha256() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi; }
-(cd "$dist" && for a in "${artifacts[@]}"; do sha256 "$(basename "$a")"; done) >"$dist/SHA256SUMS-$triple"
+# Checksums of this platform's packages (kept for those not rebuilt by an --only run).
+sums="$dist/SHA256SUMS-$triple"
+touch "$sums"
+for a in "${artifacts[@]}"; do
+  name=$(basename "$a")
+  grep -v "  $name\$" "$sums" >"$sums.new" || true
+  (cd "$dist" && sha256 "$name") >>"$sums.new"
+  mv "$sums.new" "$sums"
+done
 echo "==> target/dist:"
 for a in "${artifacts[@]}"; do echo "  ${a#"$root"/}"; done

@@ -202,7 +202,11 @@ impl From<&CoreCount> for ModelCount {
             via_api: c.via_api,
             label: c.short_label(),
             share_label: c.context_share.zip(c.context_window).map(|(s, w)| {
-                format!("{} of {}", crate::format::percent(s), crate::format::window(w))
+                format!(
+                    "{} of {}",
+                    crate::format::percent(s),
+                    crate::format::window(w)
+                )
             }),
         }
     }

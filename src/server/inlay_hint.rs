@@ -95,7 +95,10 @@ fn whole_file(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) ->
         label: InlayHintLabel::String(label(&a.file)),
         kind: None,
         text_edits: None,
-        tooltip: Some(InlayHintTooltip::String(format!("{} · whole file", c.model))),
+        tooltip: Some(InlayHintTooltip::String(format!(
+            "{} · whole file",
+            c.model
+        ))),
         padding_left: Some(true),
         padding_right: None,
         data: None,

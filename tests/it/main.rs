@@ -13,6 +13,7 @@ mod code_incremental_props;
 mod code_robustness;
 mod code_values;
 mod document_props;
+mod editor_strings;
 mod engine_props;
 mod lsp_e2e;
 mod lsp_session;

@@ -217,18 +217,21 @@ try {
   // ---- a Python file ---------------------------------------------------------------------
   step('app.py');
   await open('app.py');
-  const v3 = await until('the hint on SYSTEM_PROMPT', (v) => hintOn(v, 'SYSTEM_PROMPT = ') && v.status);
+  const v3 = await until('the hint on SYSTEM_PROMPT and the prompts total', (v) => hintOn(v, 'SYSTEM_PROMPT = ') && v.lens.length > 0 && v.status?.startsWith('prompts '));
   const literal = fs.readFileSync(path.join(ws, 'app.py'), 'utf8').match(/SYSTEM_PROMPT = """([\s\S]*?)"""/)[1];
   const candidates = new Set([literal, literal.trim(), literal.replace(/\n$/, '')].map(count));
   const pyTokens = tokensOf(hintOn(v3, 'SYSTEM_PROMPT = '));
   assert.ok(candidates.has(pyTokens), `hint ${pyTokens} = promptcost count of the literal (${[...candidates]})`);
   assert.ok(v3.lines.filter((l) => l.hints.some((h) => HINT.test(h))).length === 1, 'one hint: the prompt literal only');
+  // In code the status bar shows the prompts' total (the lens), not the whole file's text.
+  assert.equal(v3.status, `prompts ${v3.lens[0]}`);
+  assert.equal(tokensOf(v3.status), pyTokens, 'one prompt: its count is the total');
   await page.screenshot({ path: path.join(out, 'promptcost-vscode-python.png') });
 
   // The extension started the bundled binary (its log says where it found it).
   const logs = execFileSync('grep', ['-rh', 'found via', path.join(work, 'user-data', 'logs')], { encoding: 'utf8' });
   assert.match(logs, new RegExp(`Starting ${bundled.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} lsp \\(found via bundled\\)`));
-  console.log(JSON.stringify({ before, after, budget, lens: [v1.lens[0], v2.lens[0]], status: [v1.status, v2.status], python: hintOn(v3, 'SYSTEM_PROMPT = ') }, null, 1));
+  console.log(JSON.stringify({ before, after, budget, lens: [v1.lens[0], v2.lens[0]], status: [v1.status, v2.status, v3.status], python: hintOn(v3, 'SYSTEM_PROMPT = ') }, null, 1));
   step('ok');
 } finally {
   await browser?.close();

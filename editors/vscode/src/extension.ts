@@ -157,6 +157,8 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 
 // ---- status bar ----------------------------------------------------------
 
+/** Languages whose prompts are string literals: the status bar shows their prompts' total. */
+const SOURCE_LANGUAGES = new Set(['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'rust', 'go']);
 let statusTimer: NodeJS.Timeout | undefined;
 let statusSeq = 0;
 let statusCancel: vscode.CancellationTokenSource | undefined;
@@ -192,10 +194,15 @@ async function updateStatus(): Promise<void> {
           { textDocument: { uri }, range: c.code2ProtocolConverter.asRange(sel) } satisfies CountParams,
           token,
         );
-    const [doc, selection] = await Promise.all([whole, part]);
+    // In source code the file's figure is its prompts' total (the lens), not the whole text.
+    const lens = SOURCE_LANGUAGES.has(editor.document.languageId)
+      ? c.sendRequest<{ range: { start: { line: number } }; command?: { title: string } }[] | null>('textDocument/codeLens', { textDocument: { uri } }, token)
+      : Promise.resolve(null);
+    const [doc, selection, lenses] = await Promise.all([whole, part, lens]);
     if (seq !== statusSeq) return;
+    const prompts = lenses?.find((l) => l.range.start.line === 0)?.command?.title;
     // primary: the user's first model, else the server's (the first model of the count)
-    const view = statusBarView(doc, selection, currentSettings(editor.document.uri).models?.[0]);
+    const view = statusBarView(doc, selection, currentSettings(editor.document.uri).models?.[0], prompts);
     if (!view) {
       statusBar.hide();
       return;

@@ -28,6 +28,8 @@ export function statusBarView(
   doc: CountResult | undefined,
   selection: CountResult | undefined,
   primary: string | undefined,
+  /** In source code: the prompts' total as the code lens says it (the whole text is no prompt). */
+  prompts?: string,
 ): StatusBarView | undefined {
   const d = primaryCount(doc, primary);
   if (!d) return undefined;
@@ -35,12 +37,15 @@ export function statusBarView(
   const model = d.model;
   const share = d.share_label ? ` (${d.share_label})` : '';
   let text: string;
-  const tooltipLines = [`promptcost — ${model}`, `File: ${countLabel(d)}${share}, ${doc!.chars_label} chars`];
+  const tooltipLines = [`promptcost — ${model}`];
+  if (prompts) tooltipLines.push(`Prompts: ${prompts}`, `Whole text: ${countLabel(d)}, ${doc!.chars_label} chars`);
+  else tooltipLines.push(`File: ${countLabel(d)}${share}, ${doc!.chars_label} chars`);
+  const file = prompts ? `prompts ${prompts}` : `${countLabel(d)} · ${model}`;
   if (s) {
-    text = `$(symbol-numeric) sel ${countLabel(s)} / ${countLabel(d)} · ${model}`;
+    text = `$(symbol-numeric) sel ${countLabel(s)} / ${file}`;
     tooltipLines.push(`Selection: ${countLabel(s)}, ${selection!.chars_label} chars`);
   } else {
-    text = `$(symbol-numeric) ${countLabel(d)} · ${model}`;
+    text = `$(symbol-numeric) ${file}`;
   }
   const others = (doc?.models ?? []).filter((m) => m !== d);
   for (const o of others) tooltipLines.push(`${o.model}: ${countLabel(o)}`);

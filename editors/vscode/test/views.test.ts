@@ -63,6 +63,12 @@ describe('views', () => {
     assert.doesNotMatch(v.tooltip, /\(null\)|undefined/, 'no share without a context window');
   });
 
+  it('status bar in source code: the prompts total from the lens, the whole text in the tooltip', () => {
+    const v = statusBarView(doc, undefined, 'gpt-4o', '59 tokens · $0.0001 gpt-4o · 0.05% of 128k')!;
+    assert.equal(v.text, '$(symbol-numeric) prompts 59 tokens · $0.0001 gpt-4o · 0.05% of 128k');
+    assert.match(v.tooltip, /Whole text: 2,345 tok · \$0\.0059, 9,000 chars/);
+  });
+
   it('status bar: nothing without counts', () => {
     assert.equal(statusBarView(undefined, undefined, 'gpt-4o'), undefined);
     assert.equal(statusBarView(result({ chars: 0, chars_label: '0', models: [] }), undefined, 'gpt-4o'), undefined);
