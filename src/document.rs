@@ -529,7 +529,8 @@ impl Document {
     }
 
     /// A self-contained job that counts this version of the text in `encodings` (for a
-    /// background thread: the rope is shared, not copied).
+    /// background thread: the rope is shared, not copied). Each encoding counts on a thread
+    /// of its own, so a large file's first numbers wait for the slowest encoding, not the sum.
     pub fn counting_job(
         &self,
         encodings: Vec<Encoding>,
@@ -537,10 +538,18 @@ impl Document {
         let rope = self.rope.clone();
         let anchors = self.anchors();
         move || {
-            encodings
-                .into_iter()
-                .map(|e| ChunkedCount::new(e, &rope, &anchors))
-                .collect()
+            std::thread::scope(|scope| {
+                let jobs: Vec<_> = encodings
+                    .into_iter()
+                    .map(|e| {
+                        let (rope, anchors) = (&rope, &anchors);
+                        scope.spawn(move || ChunkedCount::new(e, rope, anchors))
+                    })
+                    .collect();
+                jobs.into_iter()
+                    .filter_map(|j| j.join().ok())
+                    .collect()
+            })
         }
     }
 
@@ -944,7 +953,7 @@ impl Document {
             }
             parts.push(Prompt {
                 kind,
-                name: s.title.clone(),
+                name: s.title.to_string(),
                 range: s.range.clone(),
                 hint_at: s.header_end,
                 budget: s.budget,

@@ -7,6 +7,7 @@
 //! Never: counts tokens (see `document.rs`).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use ropey::Rope;
 
@@ -47,14 +48,15 @@ pub struct Marker {
     /// A code fence line: its character and length.
     pub fence: Option<(u8, u8)>,
     /// A chat role marker (Prompty / Dotprompt).
-    pub role: Option<String>,
+    pub role: Option<Arc<str>>,
     /// The line holds a `promptcost:` directive.
     pub directive: bool,
     /// Length of the line without its line break, and with it.
     pub content_len: usize,
     pub line_len: usize,
-    /// For a heading: its text, without `#`s and inline comments.
-    pub title: String,
+    /// For a heading: its text, without `#`s and inline comments (shared: sections are
+    /// rebuilt from the markers on every analysis, so a copy is a reference count).
+    pub title: Arc<str>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -68,7 +70,7 @@ pub struct FrontMatter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SectionKind {
     Heading(u8),
-    Message(String),
+    Message(Arc<str>),
 }
 
 /// A section (heading to the next heading of the same or a higher level) or a chat message
@@ -76,7 +78,7 @@ pub enum SectionKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
     pub kind: SectionKind,
-    pub title: String,
+    pub title: Arc<str>,
     /// The whole section, its header line included.
     pub range: Range<usize>,
     /// The text that is counted: a heading section counts its heading; a message counts
@@ -318,7 +320,7 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
         directive: false,
         content_len: content.len(),
         line_len: line.len(),
-        title: String::new(),
+        title: Arc::from(""),
     };
     if indent <= 3 {
         let hashes = rest.bytes().take_while(|&b| b == b'#').count();
@@ -338,13 +340,13 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
         }
     }
     m.role = match flavor {
-        Flavor::Prompty => prompty_role(content),
-        Flavor::Dotprompt => dotprompt_role(content),
+        Flavor::Prompty => prompty_role(content).map(Arc::from),
+        Flavor::Dotprompt => dotprompt_role(content).map(Arc::from),
         Flavor::Markdown => None,
     };
     m.directive = content.contains("promptcost:");
     if m.heading > 0 {
-        m.title = heading_title(content);
+        m.title = heading_title(content).into();
     }
     (m.heading > 0 || m.fence.is_some() || m.role.is_some() || m.directive).then_some(m)
 }
@@ -522,7 +524,7 @@ mod tests {
         let secs = s.sections(&rope);
         let titles: Vec<_> = secs
             .iter()
-            .map(|s| (s.title.as_str(), &text[s.range.clone()]))
+            .map(|s| (&*s.title, &text[s.range.clone()]))
             .collect();
         assert_eq!(
             titles,
@@ -560,7 +562,7 @@ mod tests {
             s.front_matter.as_ref().unwrap().model.as_deref(),
             Some("googleai/gemini-2.5-flash")
         );
-        let roles: Vec<_> = s.sections(&rope).iter().map(|s| s.title.clone()).collect();
+        let roles: Vec<_> = s.sections(&rope).iter().map(|s| s.title.to_string()).collect();
         assert_eq!(roles, ["system", "user"]);
     }
 
