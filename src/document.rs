@@ -546,9 +546,7 @@ impl Document {
                         scope.spawn(move || ChunkedCount::new(e, rope, anchors))
                     })
                     .collect();
-                jobs.into_iter()
-                    .filter_map(|j| j.join().ok())
-                    .collect()
+                jobs.into_iter().filter_map(|j| j.join().ok()).collect()
             })
         }
     }

@@ -133,6 +133,9 @@ pub struct PromptEntry {
     pub placeholders: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseInfo>,
+    /// A request's cost per call and per month (files and literals; see `cost::report`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::report::PromptCost>,
 }
 
 impl PromptEntry {
@@ -215,11 +218,14 @@ struct Facts {
     prompts: Vec<(LineCol, LineCol, usize)>,
     /// Per problem of `analysis.problems`: start, end.
     problems: Vec<(LineCol, LineCol)>,
+    /// Per prompt of `analysis.all()`: its cost as a request.
+    costs: Vec<Option<crate::cost::report::PromptCost>>,
 }
 
 impl Facts {
-    fn of(doc: &Document, a: &Analysis) -> Facts {
+    fn of(doc: &Document, a: &Analysis, settings: &Settings) -> Facts {
         Facts {
+            costs: crate::cost::report::prompt_costs(doc, a, settings),
             prompts: a
                 .all()
                 .map(|p| {
@@ -355,6 +361,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
 
     // The base: the same files at REV.
     let mut base_counts: HashMap<(String, PromptKind, String), u64> = HashMap::new();
+    let mut base_costs: HashMap<(String, PromptKind, String), Option<f64>> = HashMap::new();
     let mut base_seen_files: Vec<String> = Vec::new();
     if let Some(rev) = &args.base {
         let top = git_top.clone().ok_or_else(|| {
@@ -380,7 +387,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             let Some(kind) = file_kind(&settings, &abs) else {
                 continue;
             };
-            let Some((_, a)) = open_document(
+            let Some((doc, a)) = open_document(
                 &settings,
                 &abs,
                 &text,
@@ -389,7 +396,11 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             ) else {
                 continue;
             };
-            for (key, tokens) in keyed(&rel(&abs), &a) {
+            let costs = crate::cost::report::prompt_costs(&doc, &a, &settings);
+            for ((key, tokens), cost) in keyed(&rel(&abs), &a).into_iter().zip(costs) {
+                if let Some(c) = cost {
+                    base_costs.insert(key.clone(), c.per_call_usd);
+                }
                 base_counts.insert(key, tokens);
             }
             base_seen_files.push(rel(&abs));
@@ -430,8 +441,12 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             }
         }
         let keys = keyed(&f.rel, &f.analysis);
-        for ((p, (key, _)), &(start, end, placeholders)) in
-            f.analysis.all().zip(keys).zip(&f.facts.prompts)
+        for (((p, (key, _)), &(start, end, placeholders)), cost) in f
+            .analysis
+            .all()
+            .zip(keys)
+            .zip(&f.facts.prompts)
+            .zip(&f.facts.costs)
         {
             let mut entry = PromptEntry {
                 path: f.rel.clone(),
@@ -445,7 +460,26 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                 models: p.counts.clone(),
                 placeholders,
                 base: None,
+                cost: cost.clone(),
             };
+            if let (Some(c), true) = (entry.cost.as_mut(), args.base.is_some()) {
+                c.set_base(base_costs.get(&key).copied().flatten());
+            }
+            for (rule, message) in entry
+                .cost
+                .as_ref()
+                .map_or(Vec::new(), |c| c.violations(&describe(&entry)))
+            {
+                entry.status = "over_budget";
+                report.violations.push(Violation {
+                    path: f.rel.clone(),
+                    start: entry.start,
+                    end: entry.end,
+                    rule,
+                    severity: Severity::Warning,
+                    message,
+                });
+            }
             if args.base.is_some() {
                 let now = entry.tokens();
                 entry.base = Some(match base_counts.get(&key) {
@@ -650,7 +684,7 @@ fn scan(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Result<S
                 Ok(text) => {
                     if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings)
                     {
-                        let facts = Facts::of(&doc, &a);
+                        let facts = Facts::of(&doc, &a, settings);
                         drop(doc);
                         found.lock().unwrap().push((path, facts, a));
                     }

@@ -142,6 +142,19 @@ pub fn human(r: &Report, color: bool) -> String {
     for s in &r.skipped {
         out.push_str(&format!("note: skipped {}: {}\n", s.path, s.reason));
     }
+    let costs = cost_lines(r);
+    if !costs.is_empty() {
+        out.push_str("\nCost per call and per month (30 days), in each prompt's budget model:\n");
+        for l in costs.iter().take(50) {
+            out.push_str(&format!("  {l}\n"));
+        }
+        if costs.len() > 50 {
+            out.push_str(&format!(
+                "  …and {} more (largest changes first; all in --format json).\n",
+                costs.len() - 50
+            ));
+        }
+    }
     let estimates = estimated_models(r);
     let totals: Vec<String> = r
         .summary
@@ -180,17 +193,32 @@ pub fn human(r: &Report, color: bool) -> String {
     out
 }
 
+/// The report's requests with a volume, a dollar budget or a change in dollars.
+fn cost_lines(r: &Report) -> Vec<String> {
+    crate::cost::report::summary_lines(r.prompts.iter().filter_map(|e| {
+        let what = match e.kind {
+            PromptKind::File => e.path.clone(),
+            _ => format!("{} {}", e.path, e.name),
+        };
+        e.cost.as_ref().map(|c| (what, c))
+    }))
+}
+
 /// SARIF rule ids (PC + number, as SARIF recommends) for the report's rule names.
 const RULE_IDS: &[(&str, &str)] = &[
     ("budget", "PC1001"),
     ("context-window", "PC1002"),
     ("growth", "PC1003"),
+    ("cost-budget", "PC1004"),
+    ("monthly-budget", "PC1005"),
 ];
 
 const RULES: &[(&str, &str, &str)] = &[
     ("budget", "Prompt over its token budget", "A prompt file, section, message or code literal has more tokens than its budget (from promptcost.toml, front matter or a promptcost: directive)."),
     ("context-window", "Prompt over a model's context window", "A prompt file has more tokens than the context window of one of the configured models."),
     ("growth", "Prompt grew more than allowed", "A prompt grew by more than --max-growth since the base revision."),
+    ("cost-budget", "Prompt over its dollar budget per call", "A prompt's cost per call (input, expected output, cache as configured) is over its budget_usd (from promptcost.toml or a promptcost: directive)."),
+    ("monthly-budget", "Prompt over its dollar budget per month", "A prompt's cost per month at its configured volume is over its monthly_budget_usd (from promptcost.toml or a promptcost: directive)."),
 ];
 
 pub fn sarif(r: &Report, root: &Path) -> String {
@@ -283,6 +311,19 @@ pub fn github(r: &Report) -> String {
             esc_data(&v.message)
         ));
     }
+    for e in r.prompts.iter() {
+        if let Some(label) = e.cost.as_ref().and_then(|c| c.monthly_change_label()) {
+            if e.cost.as_ref().and_then(|c| c.monthly_change_usd) != Some(0.0) {
+                out.push_str(&format!(
+                    "::notice file={},line={},title=promptcost cost::{} {}\n",
+                    esc_prop(&e.path),
+                    e.start.line,
+                    esc_data(&e.path),
+                    esc_data(&label)
+                ));
+            }
+        }
+    }
     for e in r.prompts.iter().filter(|e| e.kind == PromptKind::File) {
         if let Some(b) = &e.base {
             if b.change != 0 {
@@ -364,6 +405,16 @@ pub fn markdown(r: &Report) -> String {
     }
     if entries.len() > 50 {
         out.push_str(&format!("\n…and {} more.\n", entries.len() - 50));
+    }
+    let costs = cost_lines(r);
+    if !costs.is_empty() {
+        out.push_str("\n**Cost** per call and per month (30 days):\n\n");
+        for l in costs.iter().take(50) {
+            out.push_str(&format!("- {}\n", cell(l)));
+        }
+        if costs.len() > 50 {
+            out.push_str(&format!("\n…and {} more.\n", costs.len() - 50));
+        }
     }
     if !r.deleted.is_empty() {
         out.push_str("\nDeleted: ");

@@ -1,5 +1,5 @@
 //! `textDocument/codeLens`: the file total on the first line
-//! (`2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · budget 3,000`). Its command,
+//! (`2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · $0.0123/call · budget 3,000`). Its command,
 //! `promptcost.showModels`, is run by the client where it has one (VS Code) and by the server
 //! otherwise (`workspace/executeCommand`).
 
@@ -19,7 +19,8 @@ pub fn handle(s: &Session, uri: &Uri) -> Option<Vec<CodeLens>> {
         )]);
     }
     let a = s.analysis(uri, d, &|_| false);
-    Some(render(&a, uri))
+    let cost = crate::cost::prompt::lens_suffix(&d.doc, &a, &d.settings);
+    Some(vec![lens(title(&a, &cost), uri)])
 }
 
 fn lens(title: String, uri: &Uri) -> CodeLens {
@@ -34,8 +35,8 @@ fn lens(title: String, uri: &Uri) -> CodeLens {
     }
 }
 
-/// The lens title of a file.
-pub fn title(a: &Analysis) -> String {
+/// The lens title of a file; `cost` (` · $0.0050/call · $1,500.00/month`) goes before the budget.
+pub fn title(a: &Analysis, cost: &str) -> String {
     let f = &a.file;
     let c = f.budget_count();
     let mut title = format!(
@@ -51,13 +52,10 @@ pub fn title(a: &Analysis) -> String {
             format::window(w)
         ));
     }
+    title.push_str(cost);
     if let Some(b) = f.budget {
         let over = if c.tokens > b { " ⚠" } else { "" };
         title.push_str(&format!(" · budget {}{over}", format::thousands(b)));
     }
     title
-}
-
-pub fn render(a: &Analysis, uri: &Uri) -> Vec<CodeLens> {
-    vec![lens(title(a), uri)]
 }

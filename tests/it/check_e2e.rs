@@ -79,7 +79,7 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
-fn validate_schema(report: &str) {
+pub(crate) fn validate_schema(report: &str) {
     let py = oracle::python();
     let schema = oracle::repo().join("schemas/check-report.v1.schema.json");
     let mut child = Command::new(py)
@@ -321,7 +321,7 @@ fn budget_violations_exit_1_in_every_format() {
     assert_eq!(viol["path"], "CLAUDE.md");
 }
 
-fn sarif_multitool_validates(path: &Path) {
+pub(crate) fn sarif_multitool_validates(path: &Path) {
     let tool = oracle::repo().join("tests/tools/node_modules/.bin/sarif-multitool");
     assert!(
         tool.exists(),

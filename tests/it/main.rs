@@ -12,6 +12,7 @@ mod code_fixtures;
 mod code_incremental_props;
 mod code_robustness;
 mod code_values;
+mod cost_e2e;
 mod document_props;
 mod editor_strings;
 mod engine_props;
