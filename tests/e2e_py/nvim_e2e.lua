@@ -197,7 +197,7 @@ local function main()
   out.md_diags_after = diags_of(md)
   vim.wait(300)
   out.md_hints_after = hints_of(md)
-  pc.refresh_status(md)
+  -- no explicit refresh: the edit itself (on_lines) refreshes status() 300 ms later
   local new_total = out.md_count_after.models[1].label:match('^(%S+) tok') .. ' tokens'
   wait('status() after the edit', function()
     local st = pc.status(md)

@@ -266,23 +266,37 @@ function M.status(bufnr)
   return state == '' and title or (title .. ' · ' .. state)
 end
 
---- Keeps status() current: refreshes on attach, on entering a buffer and after edits (debounced).
+local watched = {} ---@type table<integer, boolean>
+
+--- Keeps status() current: refreshes on attach, on entering a buffer and 300 ms after any change
+--- of the text (typing, commands, other plugins' API edits: `nvim_buf_attach`'s on_lines).
 function M.setup_status()
   local group = vim.api.nvim_create_augroup('promptcost_status', { clear = true })
   vim.api.nvim_create_autocmd('LspAttach', {
     group = group,
     callback = function(ev)
       local client = vim.lsp.get_client_by_id(ev.data.client_id)
-      if client and client.name == 'promptcost' then
-        schedule_refresh(ev.buf, 0)
+      if not (client and client.name == 'promptcost') then
+        return
+      end
+      schedule_refresh(ev.buf, 0)
+      if not watched[ev.buf] then
+        watched[ev.buf] = vim.api.nvim_buf_attach(ev.buf, false, {
+          on_lines = function(_, buf)
+            schedule_refresh(buf, 300)
+          end,
+          on_detach = function(_, buf)
+            watched[buf] = nil
+          end,
+        })
       end
     end,
   })
-  vim.api.nvim_create_autocmd({ 'BufEnter', 'TextChanged', 'TextChangedI', 'InsertLeave' }, {
+  vim.api.nvim_create_autocmd({ 'BufEnter' }, {
     group = group,
     callback = function(ev)
       if M.client(ev.buf) then
-        schedule_refresh(ev.buf, ev.event == 'BufEnter' and 0 or 300)
+        schedule_refresh(ev.buf, 0)
       end
     end,
   })
