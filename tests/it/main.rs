@@ -15,6 +15,7 @@ mod code_values;
 mod context;
 mod cost_e2e;
 mod document_props;
+mod editor_strings;
 mod engine_props;
 mod lsp_e2e;
 mod lsp_session;
