@@ -13,7 +13,9 @@ pub struct CountOutput<'a> {
     pub bytes: usize,
     pub chars: usize,
     pub snapshot_date: &'a str,
-    pub models: Vec<ModelCount>,
+    /// The count of each model with its cost fields (`output_tokens`, `per_call_usd`,
+    /// `monthly_usd`: see `cost::count`).
+    pub models: Vec<crate::cost::count::CountModel>,
 }
 
 pub fn count_models(text: &str, models: &[Model]) -> Vec<ModelCount> {

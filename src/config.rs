@@ -59,6 +59,77 @@ pub struct FileConfig {
     pub budgets: Option<BTreeMap<String, Spanned<u64>>>,
     pub max_file_size: Option<u64>,
     pub code: Option<CodeSection>,
+    /// Reasoning tokens expected per call, priced as output.
+    pub expected_reasoning_tokens: Option<u64>,
+    /// Share of calls that find the static prefix cached: `0.8` or `"80%"`.
+    pub cache_hit: Option<Spanned<Number>>,
+    /// Anthropic cache writes: `"5m"` (default) or `"1h"`.
+    pub cache_ttl: Option<Spanned<String>>,
+    /// Conversation turns for chat prompts.
+    pub turns: Option<Spanned<u64>>,
+    /// Dollar budget per call for every prompt file.
+    pub budget_usd: Option<Spanned<Number>>,
+    /// A file of API usage records (JSON lines) whose averages are the expected output.
+    pub usage: Option<Spanned<String>>,
+    /// Calls per day per glob: `"prompts/support/**" = 10000`.
+    pub volume: Option<BTreeMap<String, Spanned<Number>>>,
+    /// Dollar budget per month per glob.
+    pub monthly_budget_usd: Option<BTreeMap<String, Spanned<Number>>>,
+    pub context: Option<ContextSection>,
+}
+
+/// A number as TOML writes it (integer or float), or a string such as `"80%"`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Number {
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Number::Int(i) => Some(*i as f64),
+            Number::Float(f) => Some(*f),
+            Number::Text(t) => t
+                .replace(['_', ','], "")
+                .trim_start_matches('$')
+                .parse()
+                .ok(),
+        }
+    }
+}
+
+/// `[context]`: budgets for what coding agents load into every session (see README "Agent context").
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSection {
+    /// Tokens (budget model) each agent's always-loaded context may have.
+    pub budget: Option<Spanned<u64>>,
+    /// Per agent, by id or alias: `claude-code = 12000`.
+    pub budgets: Option<BTreeMap<String, Spanned<u64>>>,
+    /// The agents `check` reports (default: every agent that loads something).
+    pub agents: Option<Vec<Spanned<String>>>,
+}
+
+/// `[context]`, validated: agent names resolved to their ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContextSettings {
+    pub budget: Option<u64>,
+    pub budgets: Vec<(String, u64)>,
+    pub agents: Option<Vec<String>>,
+}
+
+impl ContextSettings {
+    /// The budget of an agent's always-loaded context: its own, else the default.
+    pub fn budget_for(&self, agent_id: &str) -> Option<u64> {
+        self.budgets
+            .iter()
+            .find(|(a, _)| a == agent_id)
+            .map(|(_, b)| *b)
+            .or(self.budget)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,6 +215,10 @@ pub struct Overrides {
     /// Exact Claude counts from Anthropic's API (editor setting `claudeApi`; never from a
     /// workspace file: `promptcost.toml` has no such key).
     pub claude_api: Option<bool>,
+    /// Calls per day for every prompt (`count --calls-per-day`, editor `callsPerDay`).
+    pub calls_per_day: Option<f64>,
+    /// Share of cache hits, 0..=1 (`count --cache-hit`, editor `cacheHit`).
+    pub cache_hit: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]
@@ -188,6 +263,9 @@ pub struct Settings {
     pub code_name_pattern: String,
     pub code_sdk_calls: bool,
     pub code_rules: Arc<crate::extract::code::CompiledRules>,
+    pub context: ContextSettings,
+    /// Output, volume, cache, turns and dollar budgets (see `cost/`).
+    pub cost: crate::cost::CostConfig,
 }
 
 /// Finds `promptcost.toml` in `start` or its ancestors.
@@ -375,6 +453,7 @@ impl Settings {
         let exclude = glob_set(&exclude.iter().map(String::as_str).collect::<Vec<_>>())
             .map_err(ConfigError::plain)?;
 
+        let cost = cost_config(&file, o, base_dir, &table, &err)?;
         let code = file.code.unwrap_or_default();
         let oc = o.code.clone().unwrap_or_default();
         let code_name_pattern = match (&oc.name_pattern, &code.name_pattern) {
@@ -399,6 +478,8 @@ impl Settings {
             err(span, format!("key `code.name_pattern`: {e}"))
         })?;
 
+        let context = context_settings(file.context.unwrap_or_default(), &err)?;
+
         Ok(Settings {
             root: root.to_path_buf(),
             config_path: path.map(Path::to_path_buf),
@@ -420,11 +501,13 @@ impl Settings {
             code_name_pattern,
             code_sdk_calls,
             code_rules: Arc::new(code_rules),
+            context,
+            cost,
         })
     }
 
     /// The path as matched by globs: relative to the root when under it.
-    fn rel<'a>(&self, path: &'a Path) -> &'a Path {
+    pub(crate) fn rel<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
 
@@ -509,6 +592,162 @@ impl std::ops::Deref for ModelSet {
     fn deref(&self) -> &[Model] {
         &self.0
     }
+}
+
+/// Checks `[context]`: positive budgets, known agent names.
+fn context_settings(
+    c: ContextSection,
+    err: &dyn Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<ContextSettings, ConfigError> {
+    let positive = |b: &Spanned<u64>, key: &str| {
+        if *b.get_ref() == 0 {
+            Err(err(
+                Some(b.span()),
+                format!("key `{key}`: a budget is a positive number of tokens"),
+            ))
+        } else {
+            Ok(*b.get_ref())
+        }
+    };
+    let mut out = ContextSettings {
+        budget: c
+            .budget
+            .as_ref()
+            .map(|b| positive(b, "context.budget"))
+            .transpose()?,
+        ..ContextSettings::default()
+    };
+    for (name, b) in c.budgets.iter().flatten() {
+        let key = format!("context.budgets.{name}");
+        let agent = crate::context::agents::find(name)
+            .map_err(|e| err(Some(b.span()), format!("key `{key}`: {e}")))?;
+        out.budgets.push((agent.id.clone(), positive(b, &key)?));
+    }
+    if let Some(list) = &c.agents {
+        let mut ids = Vec::new();
+        for n in list {
+            let agent = crate::context::agents::find(n.get_ref())
+                .map_err(|e| err(Some(n.span()), format!("key `context.agents`: {e}")))?;
+            ids.push(agent.id.clone());
+        }
+        out.agents = Some(ids);
+    }
+    Ok(out)
+}
+
+/// The cost keys of `promptcost.toml` and the settings that override them.
+fn cost_config(
+    file: &FileConfig,
+    o: &Overrides,
+    base_dir: &Path,
+    table: &PriceTable,
+    err: &dyn Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<crate::cost::CostConfig, ConfigError> {
+    use crate::cost::{parse_share, Cache, CostConfig, OutputSource, Ttl};
+    let positive = |v: &Spanned<Number>, key: &str, what: &str| -> Result<f64, ConfigError> {
+        v.get_ref()
+            .as_f64()
+            .filter(|x| x.is_finite() && *x > 0.0)
+            .ok_or_else(|| err(Some(v.span()), format!("key `{key}`: {what}")))
+    };
+    let hit = match (o.cache_hit, &file.cache_hit) {
+        (Some(h), _) => Some(h.clamp(0.0, 1.0)),
+        (None, Some(v)) => {
+            let share = match v.get_ref() {
+                Number::Text(t) => parse_share(t),
+                n => n.as_f64().filter(|x| (0.0..=1.0).contains(x)),
+            };
+            Some(share.ok_or_else(|| {
+                err(
+                    Some(v.span()),
+                    "key `cache_hit`: a share of calls, 0.0 to 1.0 or \"80%\"".into(),
+                )
+            })?)
+        }
+        _ => None,
+    };
+    let ttl = match &file.cache_ttl {
+        Some(t) => Ttl::parse(t.get_ref())
+            .ok_or_else(|| err(Some(t.span()), "key `cache_ttl`: \"5m\" or \"1h\"".into()))?,
+        None => Ttl::default(),
+    };
+    let mut cfg = CostConfig {
+        output_source: Some(if o.expected_output_tokens.is_some() {
+            OutputSource::Flag
+        } else if file.expected_output_tokens.is_some() {
+            OutputSource::Config
+        } else {
+            OutputSource::Default
+        }),
+        reasoning_tokens: file.expected_reasoning_tokens.unwrap_or(0),
+        cache: hit.map(|hit| Cache { hit, ttl }),
+        calls_per_day: o.calls_per_day.filter(|d| d.is_finite() && *d > 0.0),
+        ..CostConfig::default()
+    };
+    if let Some(t) = &file.turns {
+        if *t.get_ref() == 0 {
+            return Err(err(
+                Some(t.span()),
+                "key `turns`: a positive number of turns".into(),
+            ));
+        }
+        cfg.turns = Some(*t.get_ref());
+    }
+    if let Some(b) = &file.budget_usd {
+        cfg.budget_usd = Some(positive(
+            b,
+            "budget_usd",
+            "a positive amount in USD per call",
+        )?);
+    }
+    for (key, map, what) in [
+        ("volume", &file.volume, "a positive number of calls per day"),
+        (
+            "monthly_budget_usd",
+            &file.monthly_budget_usd,
+            "a positive amount in USD per month",
+        ),
+    ] {
+        for (glob, v) in map.iter().flatten() {
+            let set = glob_set(&[glob.as_str()])
+                .map_err(|m| err(Some(v.span()), format!("key `{key}.\"{glob}\"`: {m}")))?;
+            let n = positive(v, &format!("{key}.\"{glob}\""), what)?;
+            let rules = if key == "volume" {
+                &mut cfg.volume
+            } else {
+                &mut cfg.monthly_budgets
+            };
+            rules.push((glob.clone(), set, n));
+        }
+    }
+    if let Some(u) = &file.usage {
+        let full = absolutize(base_dir, u.get_ref());
+        let inside = match (
+            std::fs::canonicalize(&full),
+            std::fs::canonicalize(base_dir),
+        ) {
+            (Ok(f), Ok(b)) => f.starts_with(b),
+            _ => false,
+        };
+        if !inside {
+            return Err(err(
+                Some(u.span()),
+                format!(
+                    "key `usage`: {} is not a file inside this project",
+                    full.display()
+                ),
+            ));
+        }
+        let files = crate::cost::usage::read_files(&[&full])
+            .map_err(|m| err(Some(u.span()), format!("key `usage`: {m}")))?;
+        let report = crate::cost::usage::read(&files, table, None, None);
+        cfg.usage_output = report
+            .models
+            .iter()
+            .map(|m| (m.model.clone(), m.avg_output_tokens, m.calls))
+            .collect();
+    }
+    Ok(cfg)
 }
 
 fn absolutize(base: &Path, p: &str) -> PathBuf {
@@ -617,6 +856,82 @@ mod tests {
         );
         let e = load("budget = 0\n").unwrap_err();
         assert!(e.message.contains("positive"), "{e}");
+    }
+
+    #[test]
+    fn context_budgets_load_and_name_their_agents() {
+        let s = load("[context]\nbudget = 8000\nagents = [\"claude\", \"codex\"]\n[context.budgets]\nclaude-code = 12000\n").unwrap();
+        assert_eq!(s.context.budget_for("claude-code"), Some(12000));
+        assert_eq!(s.context.budget_for("codex"), Some(8000));
+        assert_eq!(
+            s.context.agents.as_deref(),
+            Some(&["claude-code".to_string(), "codex".to_string()][..])
+        );
+        let e = load("[context]\nagents = [\"claude-cod\"]\n").unwrap_err();
+        assert!(
+            e.line == 2 && e.message.contains("did you mean 'claude-code'"),
+            "{e}"
+        );
+        let e = load("[context.budgets]\ncursor = 0\n").unwrap_err();
+        assert!(
+            e.message.contains("context.budgets.cursor") && e.message.contains("positive"),
+            "{e}"
+        );
+        assert!(load("[context]\nbudgett = 1\n")
+            .unwrap_err()
+            .message
+            .contains("unknown field"));
+    }
+
+    #[test]
+    fn cost_keys_load_and_bad_ones_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runs.jsonl"),
+            "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":250}}\n",
+        )
+        .unwrap();
+        let p = dir.path().join(CONFIG_FILE);
+        std::fs::write(
+            &p,
+            "cache_hit = \"80%\"\ncache_ttl = \"1h\"\nturns = 20\nbudget_usd = 0.05\nusage = \"runs.jsonl\"\n\
+             expected_reasoning_tokens = 100\n[volume]\n\"prompts/**\" = 10000\n[monthly_budget_usd]\n\"**\" = 250.5\n",
+        )
+        .unwrap();
+        let s = Settings::load(dir.path(), Some(&p), &Overrides::default()).unwrap();
+        let c = &s.cost;
+        assert_eq!(
+            c.cache,
+            Some(crate::cost::Cache {
+                hit: 0.8,
+                ttl: crate::cost::Ttl::OneHour
+            })
+        );
+        assert_eq!(
+            (c.turns, c.budget_usd, c.reasoning_tokens),
+            (Some(20), Some(0.05), 100)
+        );
+        assert_eq!(
+            crate::cost::by_glob(&c.volume, Path::new("prompts/a.md")),
+            Some(10_000.0)
+        );
+        assert_eq!(
+            crate::cost::by_glob(&c.monthly_budgets, Path::new("x.prompt")),
+            Some(250.5)
+        );
+        assert_eq!(c.usage_output, vec![("gpt-4o".to_string(), 250.0, 1)]);
+        for (bad, key) in [
+            ("cache_hit = 1.5\n", "cache_hit"),
+            ("cache_ttl = \"2h\"\n", "cache_ttl"),
+            ("turns = 0\n", "turns"),
+            ("budget_usd = -1\n", "budget_usd"),
+            ("[volume]\n\"a\" = 0\n", "volume"),
+            ("usage = \"../x.jsonl\"\n", "usage"),
+        ] {
+            std::fs::write(&p, bad).unwrap();
+            let e = Settings::load(dir.path(), Some(&p), &Overrides::default()).unwrap_err();
+            assert!(e.message.contains(key) && e.line >= 1, "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub fn tokens(n: u64, exact: bool) -> String {
 pub fn usd(v: f64) -> String {
     if v == 0.0 {
         "$0".to_string()
+    } else if v >= 1000.0 {
+        // `$62,310.00`: whole dollars with separators, then cents.
+        let cents = (v * 100.0).round() as u64;
+        format!("${}.{:02}", thousands(cents / 100), cents % 100)
     } else if v >= 1.0 {
         format!("${v:.2}")
     } else if v >= 0.0001 {
@@ -167,6 +171,8 @@ mod tests {
         assert_eq!(usd(0.001), "$0.0010");
         assert_eq!(usd(0.000004), "$0.000004");
         assert_eq!(usd(12.345), "$12.35");
+        assert_eq!(usd(62_310.0), "$62,310.00");
+        assert_eq!(usd(1_234_567.891), "$1,234,567.89");
         assert_eq!(cost(None), "no price");
         assert_eq!(window(128_000), "128k");
         assert_eq!(window(1_048_576), "1M");

@@ -30,6 +30,30 @@ enum Command {
     Models(ModelsArgs),
     /// Check prompts against budgets and a git base (for code review and CI).
     Check(promptcost::check::CheckArgs),
+    /// What each coding agent (Claude Code, Codex, Cursor, Copilot, Gemini CLI) loads into a session started in a directory.
+    Context(promptcost::context::ContextArgs),
+    /// Read API usage records (JSON lines) and report calls, tokens and exact cost per model.
+    Usage(UsageArgs),
+}
+
+#[derive(Args)]
+struct UsageArgs {
+    /// Files of usage records, one JSON object per line: OpenAI / Anthropic / Gemini responses
+    /// or their usage objects, or OpenTelemetry GenAI spans (OTLP JSON).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Project the cost per month (30 days) at this many calls per day.
+    #[arg(long, value_name = "N")]
+    calls_per_day: Option<f64>,
+    /// The model of records that name none (bare `usage` objects).
+    #[arg(long = "model", short = 'm', value_name = "MODEL")]
+    model: Option<String>,
+    /// A LiteLLM-format JSON price file to merge over the embedded table.
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -56,6 +80,19 @@ struct CountArgs {
     /// Anthropic; key from ANTHROPIC_API_KEY). Off by default: Claude counts are estimates.
     #[arg(long)]
     claude_api: bool,
+    /// Expected output tokens per call (default: `expected_output_tokens`, else 500).
+    #[arg(long, value_name = "N")]
+    output_tokens: Option<u64>,
+    /// Calls per day, for the cost per month (30 days).
+    #[arg(long, value_name = "N")]
+    calls_per_day: Option<f64>,
+    /// Share of calls that find the static prefix cached: 0.8 or 80%.
+    #[arg(long, value_name = "P")]
+    cache_hit: Option<String>,
+    /// A JSON file with the tool definitions sent with the call (OpenAI, Anthropic, Gemini or
+    /// Vercel AI SDK shape), counted as part of the request.
+    #[arg(long, value_name = "FILE")]
+    tools: Option<PathBuf>,
     /// The file to count; `-` or nothing for standard input.
     file: Option<PathBuf>,
 }
@@ -81,6 +118,8 @@ fn main() -> ExitCode {
         Command::Count(args) => count(args),
         Command::Models(args) => models(args),
         Command::Check(args) => Ok(promptcost::check::run(args)),
+        Command::Context(args) => Ok(promptcost::context::command::run(args)),
+        Command::Usage(args) => usage(args),
     };
     match result {
         Ok(code) => code,
@@ -91,11 +130,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn settings(common: &Common, start: &std::path::Path) -> Result<Settings, String> {
+fn settings(
+    common: &Common,
+    start: &std::path::Path,
+    extra: Overrides,
+) -> Result<Settings, String> {
     let overrides = Overrides {
         models: (!common.models.is_empty()).then(|| common.models.clone()),
         prices_file: common.prices.as_ref().map(|p| p.display().to_string()),
-        ..Overrides::default()
+        ..extra
     };
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     match &common.config {
@@ -122,7 +165,32 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
         _ => None,
     }
     .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-    let settings = settings(&args.common, &start)?;
+    let cache_hit = match &args.cache_hit {
+        Some(p) => Some(promptcost::cost::parse_share(p).ok_or_else(|| {
+            format!("--cache-hit takes a share of calls, 0.0 to 1.0 or 80%, not '{p}'")
+        })?),
+        None => None,
+    };
+    if args
+        .calls_per_day
+        .is_some_and(|d| !(d.is_finite() && d > 0.0))
+    {
+        return Err("--calls-per-day takes a positive number".into());
+    }
+    let extra = Overrides {
+        expected_output_tokens: args.output_tokens,
+        calls_per_day: args.calls_per_day,
+        cache_hit,
+        ..Overrides::default()
+    };
+    let tools = match &args.tools {
+        Some(p) => {
+            let t = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            promptcost::cost::tools::parse(&t).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+        None => Vec::new(),
+    };
+    let settings = settings(&args.common, &start, extra)?;
     let mut counts = cli::count_models(&text, &settings.models);
     if args.claude_api {
         let api = promptcost::anthropic::ApiCounter::from_env();
@@ -130,19 +198,66 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
             eprintln!("promptcost: {p}");
         }
     }
-    let out = if args.json {
-        let o = cli::CountOutput {
-            source: &source,
-            bytes: text.len(),
-            chars: text.chars().count(),
-            snapshot_date: &settings.table.snapshot_date,
-            models: counts,
-        };
-        serde_json::to_string_pretty(&o).map_err(|e| e.to_string())? + "\n"
-    } else {
-        cli::render_count_text(&source, &text, &counts, &settings.models)
+    let path = args
+        .file
+        .as_deref()
+        .filter(|p| p.as_os_str() != "-")
+        .and_then(|p| std::fs::canonicalize(p).ok());
+    let text_out =
+        (!args.json).then(|| cli::render_count_text(&source, &text, &counts, &settings.models));
+    let costs = promptcost::cost::count::costs(
+        &text,
+        counts,
+        &settings.models,
+        &settings,
+        path.as_deref(),
+        &tools,
+    );
+    let out = match text_out {
+        None => {
+            let o = cli::CountOutput {
+                source: &source,
+                bytes: text.len(),
+                chars: text.chars().count(),
+                snapshot_date: &settings.table.snapshot_date,
+                models: costs,
+            };
+            serde_json::to_string_pretty(&o).map_err(|e| e.to_string())? + "\n"
+        }
+        Some(t) => t + &promptcost::cost::count::render_text(&costs, &settings),
     };
     print_out(&out)
+}
+
+fn usage(args: UsageArgs) -> Result<ExitCode, String> {
+    if args
+        .calls_per_day
+        .is_some_and(|d| !(d.is_finite() && d > 0.0))
+    {
+        return Err("--calls-per-day takes a positive number".into());
+    }
+    let table = match &args.prices {
+        Some(p) => PriceTable::with_overrides(p)?,
+        None => PriceTable::embedded(),
+    };
+    if let Some(m) = &args.model {
+        table.resolve(m).map_err(|e| e.to_string())?;
+    }
+    let files = promptcost::cost::usage::read_files(&args.files)?;
+    let report =
+        promptcost::cost::usage::read(&files, &table, args.model.as_deref(), args.calls_per_day);
+    let out = if args.json {
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+    } else {
+        promptcost::cost::usage::render_text(&report)
+    };
+    let code = print_out(&out)?;
+    // Lines that could not be priced fail the run, as a budget violation does.
+    Ok(if report.problems.is_empty() {
+        code
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn models(args: ModelsArgs) -> Result<ExitCode, String> {

@@ -65,6 +65,9 @@ pub struct FrontMatter {
     pub end: usize,
     pub model: Option<String>,
     pub budget: Option<u64>,
+    /// Prompty `parameters.max_tokens`, dotprompt `config.maxOutputTokens`: an upper bound
+    /// of the output.
+    pub max_output_tokens: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,9 +91,25 @@ pub struct Section {
     pub header_end: usize,
     pub budget: Option<u64>,
     pub model: Option<String>,
+    /// Cost keys of directives in the section (see `cost::directive`).
+    pub cost: crate::cost::CostDirective,
 }
 
+<<<<<<< HEAD
 pub use crate::extract::directive::Directive;
+=======
+/// A parsed `promptcost:` directive.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Directive {
+    pub budget: Option<u64>,
+    pub model: Option<String>,
+    pub ignore: bool,
+    /// `output=`, `calls=`, `turns=`, dollar budgets (see `cost::directive`).
+    pub cost: crate::cost::CostDirective,
+    /// Problems found (unknown keys, bad numbers), for diagnostics.
+    pub errors: Vec<String>,
+}
+>>>>>>> main
 
 #[derive(Clone, Debug)]
 pub struct Structure {
@@ -204,6 +223,7 @@ impl Structure {
                     header_end,
                     budget: None,
                     model: None,
+                    cost: Default::default(),
                 });
             } else if let Some(role) = &m.role {
                 for (i, _) in open_headings.drain(..) {
@@ -224,6 +244,7 @@ impl Structure {
                     header_end,
                     budget: None,
                     model: None,
+                    cost: Default::default(),
                 });
             }
         }
@@ -236,6 +257,7 @@ impl Structure {
             if let Some(s) = out.iter_mut().rfind(|s| s.range.contains(&m.offset)) {
                 s.budget = d.budget.or(s.budget);
                 s.model = d.model.or(s.model.take());
+                s.cost = s.cost.over(&d.cost);
             }
         }
         out
@@ -265,6 +287,7 @@ impl Structure {
                 d.budget = x.budget.or(d.budget);
                 d.model = x.model.or(d.model);
                 d.ignore |= x.ignore;
+                d.cost = d.cost.over(&x.cost);
                 d.errors.extend(x.errors);
             }
         }
@@ -374,7 +397,43 @@ fn dotprompt_role(line: &str) -> Option<String> {
 /// comment line: `<!-- ... -->`, `{{!-- ... --}}`, `{# ... #}`, or any comment in code
 /// (the shared grammar of [`crate::extract::directive`]).
 pub fn parse_directive(line: &str) -> Option<Directive> {
+<<<<<<< HEAD
     crate::extract::directive::parse(line)
+=======
+    let at = line.find("promptcost:")?;
+    let rest = &line[at + "promptcost:".len()..];
+    let end = ["-->", "--}}", "}}", "#}", "*/"]
+        .iter()
+        .filter_map(|t| rest.find(t))
+        .min()
+        .unwrap_or(rest.len());
+    let mut d = Directive::default();
+    for word in rest[..end]
+        .split([' ', '\t', ','])
+        .filter(|w| !w.trim().is_empty())
+    {
+        let word = word.trim();
+        match word.split_once('=') {
+            Some(("budget", v)) => match v.replace('_', "").parse::<u64>() {
+                Ok(n) if n > 0 => d.budget = Some(n),
+                _ => d.errors.push(format!(
+                    "promptcost directive: budget must be a positive number of tokens, not '{v}'"
+                )),
+            },
+            Some(("model", v)) if !v.is_empty() => d.model = Some(v.to_string()),
+            None if word == "ignore" => d.ignore = true,
+            Some((k, v)) if d.cost.set(k, v).unwrap_or_else(|e| {
+                d.errors.push(e);
+                true
+            }) => {}
+            _ => d.errors.push(format!(
+                "promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore, {})",
+                crate::cost::directive::KEYS
+            )),
+        }
+    }
+    Some(d)
+>>>>>>> main
 }
 
 /// Front matter: a first line `---`, then YAML up to a line `---` or `...`.
@@ -414,6 +473,17 @@ pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
                 "model" if !v.is_empty() => fm.model = Some(v.to_string()),
                 "budget" => fm.budget = v.replace('_', "").parse().ok().filter(|&b| b > 0),
                 _ => {}
+            }
+        }
+        if indented
+            && matches!(
+                k,
+                "max_tokens" | "max_completion_tokens" | "max_output_tokens" | "maxOutputTokens"
+            )
+        {
+            // Prompty `model: parameters: max_tokens`, dotprompt `config: maxOutputTokens`.
+            if let Ok(n) = v.replace('_', "").parse::<u64>() {
+                fm.max_output_tokens.get_or_insert(n);
             }
         } else if in_model_block
             && !v.is_empty()
@@ -536,6 +606,7 @@ mod tests {
         let s = Structure::parse(Flavor::Prompty, &rope);
         let fm = s.front_matter.clone().unwrap();
         assert_eq!(fm.model.as_deref(), Some("gpt-4o"));
+        assert_eq!(fm.max_output_tokens, None);
         assert_eq!(fm.budget, Some(1500));
         assert_eq!(&text[fm.end..fm.end + 7], "system:");
         let secs = s.sections(&rope);
@@ -543,6 +614,28 @@ mod tests {
         assert_eq!(secs[0].kind, SectionKind::Message("system".into()));
         assert_eq!(&text[secs[0].counted.clone()], "You are\n");
         assert_eq!(&text[secs[1].counted.clone()], "{{question}}\n");
+    }
+
+    #[test]
+    fn max_output_tokens_from_prompty_and_dotprompt() {
+        let prompty =
+            "---\nmodel:\n  api: chat\n  parameters:\n    max_tokens: 1_000\n---\nsystem:\nHi\n";
+        let fm = parse_front_matter(&Rope::from_str(prompty)).unwrap();
+        assert_eq!(fm.max_output_tokens, Some(1000));
+        let dotprompt = "---\nmodel: googleai/gemini-2.5-flash\nconfig:\n  temperature: 0.2\n  maxOutputTokens: 400\n---\nHi\n";
+        assert_eq!(
+            parse_front_matter(&Rope::from_str(dotprompt))
+                .unwrap()
+                .max_output_tokens,
+            Some(400)
+        );
+        assert_eq!(
+            parse_front_matter(&Rope::from_str("---\nmax_tokens: 5\n---\n"))
+                .unwrap()
+                .max_output_tokens,
+            None,
+            "top level: not a model setting"
+        );
     }
 
     #[test]
@@ -572,6 +665,20 @@ mod tests {
         assert_eq!(secs[1].budget, None);
         let d = s.file_directive(&rope);
         assert_eq!((d.budget, d.model.as_deref()), (Some(100), Some("gpt-4o")));
+        let cost = parse_directive("<!-- promptcost: output=200..800 calls=10000/day turns=20 -->")
+            .unwrap();
+        assert!(cost.errors.is_empty(), "{:?}", cost.errors);
+        assert_eq!(
+            (cost.cost.output, cost.cost.calls_per_day, cost.cost.turns),
+            (Some((200, 800)), Some(10_000.0), Some(20))
+        );
+        assert_eq!(
+            parse_directive("<!-- promptcost: output=lots -->")
+                .unwrap()
+                .errors
+                .len(),
+            1
+        );
         let bad = parse_directive("<!-- promptcost: budget=lots colour=red -->").unwrap();
         assert_eq!(bad.errors.len(), 2, "{:?}", bad.errors);
         assert!(parse_directive("// promptcost: ignore").unwrap().ignore);

@@ -23,7 +23,10 @@ pub struct Prices {
     pub input: Option<f64>,
     pub output: Option<f64>,
     pub cache_read: Option<f64>,
+    /// Cache write (Anthropic: the 5-minute cache).
     pub cache_write: Option<f64>,
+    /// Anthropic's 1-hour cache write (`cache_creation_input_token_cost_above_1hr`).
+    pub cache_write_1h: Option<f64>,
 }
 
 /// Higher prices that apply when the prompt has more than `above` input tokens.
@@ -62,6 +65,7 @@ impl Model {
             p.output = t.prices.output.or(p.output);
             p.cache_read = t.prices.cache_read.or(p.cache_read);
             p.cache_write = t.prices.cache_write.or(p.cache_write);
+            p.cache_write_1h = t.prices.cache_write_1h.or(p.cache_write_1h);
         }
         p
     }
@@ -326,6 +330,7 @@ fn base_prices(spec: &Map<String, Value>) -> Prices {
         output: num(spec, "output_cost_per_token"),
         cache_read: num(spec, "cache_read_input_token_cost"),
         cache_write: num(spec, "cache_creation_input_token_cost"),
+        cache_write_1h: num(spec, "cache_creation_input_token_cost_above_1hr"),
     }
 }
 
@@ -333,9 +338,14 @@ fn base_prices(spec: &Map<String, Value>) -> Prices {
 fn tiers(spec: &Map<String, Value>) -> Vec<Tier> {
     let mut tiers: Vec<Tier> = Vec::new();
     for (key, value) in spec {
-        let Some((field, rest)) = key.split_once("_above_") else {
+        let Some((mut field, mut rest)) = key.split_once("_above_") else {
             continue;
         };
+        // `cache_creation_input_token_cost_above_1hr_above_100k_tokens`: the 1-hour write tier.
+        if let Some(r) = rest.strip_prefix("1hr_above_") {
+            field = "cache_creation_input_token_cost_above_1hr";
+            rest = r;
+        }
         let Some(k) = rest
             .strip_suffix("k_tokens")
             .and_then(|n| n.parse::<u64>().ok())
@@ -362,6 +372,7 @@ fn tiers(spec: &Map<String, Value>) -> Vec<Tier> {
             "output_cost_per_token" => p.output = Some(price),
             "cache_read_input_token_cost" => p.cache_read = Some(price),
             "cache_creation_input_token_cost" => p.cache_write = Some(price),
+            "cache_creation_input_token_cost_above_1hr" => p.cache_write_1h = Some(price),
             _ => {}
         }
     }
@@ -444,6 +455,7 @@ fn update_model(m: &mut Model, spec: &Map<String, Value>, source: &str) {
     m.base.output = p.output.or(m.base.output);
     m.base.cache_read = p.cache_read.or(m.base.cache_read);
     m.base.cache_write = p.cache_write.or(m.base.cache_write);
+    m.base.cache_write_1h = p.cache_write_1h.or(m.base.cache_write_1h);
     let t = tiers(spec);
     if !t.is_empty() {
         m.tiers = t;
@@ -551,6 +563,22 @@ mod tests {
         let high = m.prices_for(200_001).input.unwrap();
         assert!(high > low, "{low} {high}");
         assert_eq!(m.input_cost(1_000_000).unwrap(), high * 1_000_000.0);
+    }
+
+    #[test]
+    fn one_hour_cache_writes_are_read_with_their_tier() {
+        let t = PriceTable::embedded();
+        let m = t.resolve("claude-sonnet-4-5").unwrap();
+        assert_eq!(m.base.cache_write_1h, Some(6e-06));
+        let h = t.resolve("claude-haiku-5-5").unwrap();
+        let above = h.tiers.iter().find(|t| t.above == 100_000).unwrap();
+        assert!(
+            above
+                .prices
+                .cache_write_1h
+                .is_some_and(|p| p > h.base.cache_write_1h.unwrap()),
+            "{above:?}"
+        );
     }
 
     #[test]

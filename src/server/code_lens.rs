@@ -1,5 +1,5 @@
 //! `textDocument/codeLens`: the file total on the first line
-//! (`2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · budget 3,000`). Its command,
+//! (`2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · $0.0123/call · budget 3,000`). Its command,
 //! `promptcost.showModels`, is run by the client where it has one (VS Code) and by the server
 //! otherwise (`workspace/executeCommand`).
 
@@ -22,10 +22,13 @@ pub fn handle(s: &Session, uri: &Uri) -> Option<Vec<CodeLens>> {
         return Some(Vec::new()); // a source file shows nothing outside its prompts
     }
     let a = s.analysis(uri, d, &|_| false);
-    Some(render(&a, uri))
+    let cost = crate::cost::prompt::lens_suffix(&d.doc, &a, &d.settings);
+    let mut lenses = vec![lens(title(&a, &cost), uri)];
+    lenses.extend(super::agent_context::lenses(&d.doc, &d.settings, uri));
+    Some(lenses)
 }
 
-fn lens(title: String, uri: &Uri) -> CodeLens {
+pub(super) fn lens(title: String, uri: &Uri) -> CodeLens {
     CodeLens {
         range: Range::new(Position::new(0, 0), Position::new(0, 0)),
         command: Some(Command {
@@ -37,8 +40,8 @@ fn lens(title: String, uri: &Uri) -> CodeLens {
     }
 }
 
-/// The lens title of a file.
-pub fn title(a: &Analysis) -> String {
+/// The lens title of a file; `cost` (` · $0.0050/call · $1,500.00/month`) goes before the budget.
+pub fn title(a: &Analysis, cost: &str) -> String {
     let f = &a.file;
     let c = f.budget_count();
     let mut title = format!(
@@ -54,13 +57,10 @@ pub fn title(a: &Analysis) -> String {
             format::window(w)
         ));
     }
+    title.push_str(cost);
     if let Some(b) = f.budget {
         let over = if c.tokens > b { " ⚠" } else { "" };
         title.push_str(&format!(" · budget {}{over}", format::thousands(b)));
     }
     title
-}
-
-pub fn render(a: &Analysis, uri: &Uri) -> Vec<CodeLens> {
-    vec![lens(title(a), uri)]
 }

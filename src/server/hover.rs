@@ -36,8 +36,21 @@ pub fn handle(s: &Session, uri: &Uri, pos: Position) -> Option<Hover> {
         None => &a.file,
     };
     let mut md = render(&d.doc, p, &d.settings);
+    md.push_str(&crate::cost::prompt::hover_markdown(
+        &d.doc,
+        &a,
+        p,
+        &d.settings,
+    ));
+    md.push_str(&format!(
+        "\nPrices: snapshot {}.",
+        d.settings.table.snapshot_date
+    ));
     if let Some(api) = &s.api {
         md.push_str(&api.hover_line());
+    }
+    if let Some(more) = super::agent_context::hover_section(&d.doc, &d.settings) {
+        md.push_str(&more);
     }
     Some(markdown(md))
 }
@@ -62,8 +75,8 @@ pub fn kind_label(p: &Prompt) -> String {
     }
 }
 
+/// The counts of a prompt (its cost follows, from `cost::prompt::hover_markdown`).
 pub fn render(doc: &Document, p: &Prompt, s: &Settings) -> String {
-    let out_tokens = s.expected_output_tokens;
     let mut md = format!("**promptcost** · {}", kind_label(p));
     let placeholders = doc.placeholders_of(p);
     if let Some(note) = doc.model_note(p) {
@@ -82,7 +95,6 @@ pub fn render(doc: &Document, p: &Prompt, s: &Settings) -> String {
         "input".into(),
         "cached input".into(),
         "context".into(),
-        "1,000 calls".into(),
     ]];
     for c in &p.counts {
         let model = s.table.get(&c.model);
@@ -90,9 +102,6 @@ pub fn render(doc: &Document, p: &Prompt, s: &Settings) -> String {
             (Some(sh), Some(w)) => format!("{} of {}", format::percent(sh), format::window(w)),
             _ => "unknown".into(),
         };
-        let thousand = model
-            .and_then(|m| m.call_cost(c.tokens, out_tokens))
-            .map(|v| v * 1000.0);
         rows.push([
             c.model.clone(),
             format::tokens(c.tokens, c.exact),
@@ -101,13 +110,12 @@ pub fn render(doc: &Document, p: &Prompt, s: &Settings) -> String {
             format::cost(c.input_cost_usd),
             format::cost(c.cached_input_cost_usd),
             context,
-            format::cost(thousand),
         ]);
     }
     md.push_str("\n\n```text\n");
     md.push_str(&format::table(
         &rows,
-        &[false, true, false, true, true, false, true],
+        &[false, true, false, true, true, false],
     ));
     md.push_str("```\n");
     if let Some(b) = p.budget {
@@ -120,10 +128,5 @@ pub fn render(doc: &Document, p: &Prompt, s: &Settings) -> String {
             c.model
         ));
     }
-    md.push_str(&format!(
-        "\n1,000 calls assume {} output tokens each. Prices: snapshot {}.",
-        format::thousands(out_tokens),
-        s.table.snapshot_date
-    ));
     md
 }

@@ -79,7 +79,7 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
-fn validate_schema(report: &str) {
+pub(crate) fn validate_schema(report: &str) {
     let py = oracle::python();
     let schema = oracle::repo().join("schemas/check-report.v1.schema.json");
     let mut child = Command::new(py)
@@ -236,8 +236,15 @@ fn base_growth_new_and_deleted_prompts() {
         "{md}"
     );
 
-    // --max-growth: in percent and in tokens.
+    // --max-growth: in percent (the default floor of 50 tokens lets this small growth
+    // pass; a zero floor does not) and in tokens.
+    assert!(
+        grew < 50,
+        "the fixture grows by less than the default floor"
+    );
     let o = run(dir.path(), &["--base", "HEAD", "--max-growth", "10%"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(dir.path(), &["--base", "HEAD", "--max-growth", "10%:0"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("AGENTS.md grew by"), "{}", stdout(&o));
     let o = run(
@@ -321,7 +328,7 @@ fn budget_violations_exit_1_in_every_format() {
     assert_eq!(viol["path"], "CLAUDE.md");
 }
 
-fn sarif_multitool_validates(path: &Path) {
+pub(crate) fn sarif_multitool_validates(path: &Path) {
     let tool = oracle::repo().join("tests/tools/node_modules/.bin/sarif-multitool");
     assert!(
         tool.exists(),
