@@ -2,7 +2,8 @@
 //! `{# ... #}`) and source-code comments (`# promptcost: ...`, `// promptcost: ...`).
 //!
 //! Owns: finding `promptcost:` in a line, its settings (`budget=N`, `model=M`, `ignore`,
-//! `prompt`) and the messages for bad ones. Never decides what the directive applies to.
+//! `prompt`; cost keys are handed to `cost::directive`) and the messages for bad ones. Never
+//! decides what the directive applies to.
 
 /// A parsed `promptcost:` directive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15,6 +16,8 @@ pub struct Directive {
     pub ignore: bool,
     /// `prompt`: an explicit tag (in code, the next string is a prompt).
     pub tag: bool,
+    /// `output=`, `calls=`, `turns=`, dollar budgets (see `cost::directive`).
+    pub cost: crate::cost::CostDirective,
     /// Problems found (unknown keys, bad numbers), for diagnostics.
     pub errors: Vec<String>,
 }
@@ -34,6 +37,9 @@ impl Directive {
         }
         if o.model.is_some() {
             self.model.clone_from(&o.model);
+        }
+        if o.cost != crate::cost::CostDirective::default() {
+            self.cost = o.cost.clone();
         }
         self.errors.extend(o.errors.iter().cloned());
     }
@@ -75,7 +81,15 @@ pub fn parse(line: &str) -> Option<Directive> {
             }
             None if lower == "ignore" => d.ignore = true,
             None if lower == "prompt" => d.tag = true,
-            _ => d.errors.push(format!("promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore, prompt)")),
+            Some((k, _))
+                if d.cost.set(k, &word[k.len() + 1..]).unwrap_or_else(|e| {
+                    d.errors.push(e);
+                    true
+                }) => {}
+            _ => d.errors.push(format!(
+                "promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore, prompt, {})",
+                crate::cost::directive::KEYS
+            )),
         }
     }
     Some(d)

@@ -95,21 +95,7 @@ pub struct Section {
     pub cost: crate::cost::CostDirective,
 }
 
-<<<<<<< HEAD
 pub use crate::extract::directive::Directive;
-=======
-/// A parsed `promptcost:` directive.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Directive {
-    pub budget: Option<u64>,
-    pub model: Option<String>,
-    pub ignore: bool,
-    /// `output=`, `calls=`, `turns=`, dollar budgets (see `cost::directive`).
-    pub cost: crate::cost::CostDirective,
-    /// Problems found (unknown keys, bad numbers), for diagnostics.
-    pub errors: Vec<String>,
-}
->>>>>>> main
 
 #[derive(Clone, Debug)]
 pub struct Structure {
@@ -397,43 +383,7 @@ fn dotprompt_role(line: &str) -> Option<String> {
 /// comment line: `<!-- ... -->`, `{{!-- ... --}}`, `{# ... #}`, or any comment in code
 /// (the shared grammar of [`crate::extract::directive`]).
 pub fn parse_directive(line: &str) -> Option<Directive> {
-<<<<<<< HEAD
     crate::extract::directive::parse(line)
-=======
-    let at = line.find("promptcost:")?;
-    let rest = &line[at + "promptcost:".len()..];
-    let end = ["-->", "--}}", "}}", "#}", "*/"]
-        .iter()
-        .filter_map(|t| rest.find(t))
-        .min()
-        .unwrap_or(rest.len());
-    let mut d = Directive::default();
-    for word in rest[..end]
-        .split([' ', '\t', ','])
-        .filter(|w| !w.trim().is_empty())
-    {
-        let word = word.trim();
-        match word.split_once('=') {
-            Some(("budget", v)) => match v.replace('_', "").parse::<u64>() {
-                Ok(n) if n > 0 => d.budget = Some(n),
-                _ => d.errors.push(format!(
-                    "promptcost directive: budget must be a positive number of tokens, not '{v}'"
-                )),
-            },
-            Some(("model", v)) if !v.is_empty() => d.model = Some(v.to_string()),
-            None if word == "ignore" => d.ignore = true,
-            Some((k, v)) if d.cost.set(k, v).unwrap_or_else(|e| {
-                d.errors.push(e);
-                true
-            }) => {}
-            _ => d.errors.push(format!(
-                "promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore, {})",
-                crate::cost::directive::KEYS
-            )),
-        }
-    }
-    Some(d)
->>>>>>> main
 }
 
 /// Front matter: a first line `---`, then YAML up to a line `---` or `...`.
