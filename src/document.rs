@@ -15,7 +15,7 @@ use ropey::Rope;
 use serde::Serialize;
 
 use crate::config::Settings;
-use crate::extract::code::{CodePrompt, CompiledRules, Lang, SourceFile};
+use crate::extract::code::{CodePrompt, CompiledRules, Lang, ModelSource, SourceFile};
 use crate::extract::prompt_file::{placeholders, Directive, Flavor, SectionKind, Structure};
 use crate::format;
 use crate::pricing::Model;
@@ -269,7 +269,10 @@ fn hash_str(s: &str) -> u64 {
 
 /// An unnamed tagged prompt is named by its line (`prompt@L12`): follow it when lines move.
 fn rename_moved(p: &mut CodePrompt, line_delta: isize) {
-    if p.reason != crate::extract::code::Reason::Tag {
+    if !matches!(
+        p.reason,
+        crate::extract::code::Reason::Tag | crate::extract::code::Reason::Prose
+    ) {
         return;
     }
     if let Some(n) = p
@@ -461,7 +464,7 @@ impl Document {
         };
         let mut code = CodeState {
             lang,
-            source: SourceFile::parse(lang, text),
+            source: SourceFile::parse(lang, text).for_path(path),
             rules,
             prompts: Vec::new(),
             encodings: encodings.to_vec(),
@@ -744,8 +747,16 @@ impl Document {
                 continue;
             }
             let mut models: Vec<&Model> = settings.models.iter().collect();
+            for e in &p.directive_errors {
+                problems.push(Problem {
+                    range: p.range.start..p.range.start,
+                    severity: Severity::Warning,
+                    message: e.clone(),
+                    code: "directive",
+                });
+            }
             if let Some(name) = &p.model {
-                match settings.table.resolve(name) {
+                match resolve_call_model(settings, name) {
                     Ok(m) => {
                         models.retain(|x| x.id != m.id);
                         models.insert(0, m);
@@ -753,7 +764,10 @@ impl Document {
                     Err(e) => problems.push(Problem {
                         range: p.range.start..p.range.start,
                         severity: Severity::Warning,
-                        message: e.to_string(),
+                        message: match p.model_source {
+                            Some(ModelSource::Call) => format!("the call's model: {e}"),
+                            _ => e.to_string(),
+                        },
                         code: "model",
                     }),
                 }
@@ -777,11 +791,7 @@ impl Document {
                 counts,
                 // Interpolations the detector saw, else template fields in the text itself
                 // (`"Hello {name}"` kept for a later `.format`).
-                placeholders: if p.placeholders.is_empty() {
-                    placeholders(&p.value)
-                } else {
-                    p.placeholders.clone()
-                },
+                placeholders: code_placeholders(p),
             });
         }
         let file = Prompt {
@@ -803,7 +813,8 @@ impl Document {
                 .zip(totals)
                 .map(|(m, t)| ModelCount::new(m, t))
                 .collect(),
-            placeholders: Vec::new(),
+            // The file's placeholders are those of its prompts, not every `{...}` in the code.
+            placeholders: code.prompts.iter().flat_map(code_placeholders).collect(),
         };
         let mut analysis = Analysis {
             file,
@@ -971,6 +982,29 @@ impl Document {
         analysis
     }
 
+    /// The placeholders of a prompt: a source file's literals (and the file as their sum)
+    /// carry their own; a prompt file's are read from its text.
+    pub fn placeholders_of(&self, p: &Prompt) -> Vec<String> {
+        if self.code.is_some() || p.kind == PromptKind::Literal {
+            p.placeholders.clone()
+        } else {
+            self.placeholders_in(p.range.clone())
+        }
+    }
+
+    /// How a code prompt's model was chosen, for hovers and hints: `priced as gpt-4o-mini,
+    /// from the call` (`None` when it is priced in the configured models).
+    pub fn model_note(&self, p: &Prompt) -> Option<String> {
+        let code = self.code.as_ref()?;
+        let cp = code.prompts.iter().find(|c| c.range == p.range)?;
+        cp.model.as_ref()?;
+        let from = match cp.model_source? {
+            ModelSource::Call => "from the call",
+            ModelSource::Directive => "from the directive",
+        };
+        Some(format!("priced as {}, {from}", p.budget_model))
+    }
+
     /// Template placeholders in `range` (computed on demand: hovers, reports).
     pub fn placeholders_in(&self, range: Range<usize>) -> Vec<String> {
         placeholders(
@@ -982,6 +1016,30 @@ impl Document {
                 .to_string(),
         )
     }
+}
+
+/// Interpolations the detector saw, else template fields in the text itself (`"Hello
+/// {name}"` kept for a later `.format`).
+fn code_placeholders(p: &CodePrompt) -> Vec<String> {
+    if p.placeholders.is_empty() {
+        placeholders(&p.value)
+    } else {
+        p.placeholders.clone()
+    }
+}
+
+/// A model named in code: as written, else without a provider prefix (`openai:gpt-4o`,
+/// `openai/gpt-4o-mini`, `googleai/gemini-2.5-flash`); the error is the one for the name
+/// as written (with its suggestions).
+fn resolve_call_model<'s>(
+    settings: &'s Settings,
+    name: &str,
+) -> Result<&'s Model, crate::pricing::UnknownModel> {
+    settings.table.resolve(name).or_else(|e| {
+        name.rsplit_once(['/', ':'])
+            .and_then(|(_, bare)| settings.table.resolve(bare).ok())
+            .ok_or(e)
+    })
 }
 
 fn framing(m: &Model, messages: u64) -> u64 {

@@ -5,6 +5,7 @@ pub mod anthropic;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod cost;
 pub mod document;
 pub mod extract;

@@ -30,6 +30,8 @@ enum Command {
     Models(ModelsArgs),
     /// Check prompts against budgets and a git base (for code review and CI).
     Check(promptcost::check::CheckArgs),
+    /// What each coding agent (Claude Code, Codex, Cursor, Copilot, Gemini CLI) loads into a session started in a directory.
+    Context(promptcost::context::ContextArgs),
     /// Read API usage records (JSON lines) and report calls, tokens and exact cost per model.
     Usage(UsageArgs),
 }
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
         Command::Count(args) => count(args),
         Command::Models(args) => models(args),
         Command::Check(args) => Ok(promptcost::check::run(args)),
+        Command::Context(args) => Ok(promptcost::context::command::run(args)),
         Command::Usage(args) => usage(args),
     };
     match result {

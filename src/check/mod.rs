@@ -7,7 +7,14 @@
 //! Never: modifies the tree. Git is run as a subprocess (`git show`, `git ls-tree`): the
 //! `git` CLI is always there in CI, and a libgit2 binding would double the build.
 
+mod context;
+mod github;
+mod growth;
+mod markdown;
 mod render;
+
+pub use context::ContextEntry;
+pub use growth::Growth;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -40,7 +47,8 @@ pub struct CheckArgs {
     /// Compare every prompt with its version at this git revision (e.g. origin/main).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
-    /// Fail when a prompt grows more than this since --base: a percentage (10%) or tokens (500).
+    /// Fail when a prompt (or an agent's always-loaded context) grows more than this since
+    /// --base: a percentage (10%, with a floor of 50 tokens), tokens (500), or both (10%:200).
     #[arg(long, value_name = "LIMIT", requires = "base")]
     pub max_growth: Option<String>,
     /// Use this promptcost.toml instead of searching upward from the first path.
@@ -61,45 +69,6 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-/// Growth limit of `--max-growth`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Growth {
-    Percent(f64),
-    Tokens(u64),
-}
-
-impl Growth {
-    pub fn parse(s: &str) -> Result<Growth, String> {
-        let s = s.trim();
-        let bad = || {
-            format!("--max-growth takes a percentage (10%) or a number of tokens (500), not '{s}'")
-        };
-        if let Some(p) = s.strip_suffix('%') {
-            p.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .map(Growth::Percent)
-                .ok_or_else(bad)
-        } else {
-            s.replace([',', '_'], "")
-                .parse::<u64>()
-                .map(Growth::Tokens)
-                .map_err(|_| bad())
-        }
-    }
-
-    fn exceeded(&self, base: u64, now: u64) -> bool {
-        if now <= base {
-            return false;
-        }
-        match *self {
-            Growth::Tokens(t) => now - base > t,
-            Growth::Percent(p) => base == 0 || (now - base) as f64 / base as f64 * 100.0 > p,
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
@@ -182,6 +151,8 @@ pub struct Report {
     pub base: Option<String>,
     pub max_growth: Option<String>,
     pub summary: Summary,
+    /// Per agent: what it loads into every session, with budget and growth.
+    pub context: Vec<ContextEntry>,
     pub prompts: Vec<PromptEntry>,
     pub deleted: Vec<Deleted>,
     pub violations: Vec<Violation>,
@@ -229,11 +200,7 @@ impl Facts {
             prompts: a
                 .all()
                 .map(|p| {
-                    let placeholders = if p.kind == PromptKind::Literal {
-                        p.placeholders.len()
-                    } else {
-                        doc.placeholders_in(p.range.clone()).len()
-                    };
+                    let placeholders = doc.placeholders_of(p).len();
                     (
                         line_col(doc, p.range.start),
                         line_col(doc, p.range.end),
@@ -291,7 +258,12 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             return Err(format!("{}: no such file or directory", p.display()));
         }
     }
-    let growth = args.max_growth.as_deref().map(Growth::parse).transpose()?;
+    let growth = args
+        .max_growth
+        .as_deref()
+        .map(Growth::parse)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let overrides = Overrides {
         models: (!args.models.is_empty()).then(|| args.models.clone()),
         budget: args.budget,
@@ -350,6 +322,8 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         })
         .collect();
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // A symlink is read as the file it points to: one row for both.
+    files.dedup_by(|a, b| a.rel == b.rel);
     let mut skipped: Vec<Skipped> = skipped
         .into_iter()
         .map(|(p, reason)| Skipped {
@@ -415,6 +389,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         base: args.base.clone(),
         max_growth: args.max_growth.clone(),
         summary: Summary::default(),
+        context: Vec::new(),
         prompts: Vec::new(),
         deleted: Vec::new(),
         violations: Vec::new(),
@@ -448,6 +423,11 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
             .zip(&f.facts.prompts)
             .zip(&f.facts.costs)
         {
+            // A part that is the whole file's text is the file's row.
+            if folds_into_file(p, &f.analysis) {
+                seen_keys.insert(key);
+                continue;
+            }
             let mut entry = PromptEntry {
                 path: f.rel.clone(),
                 kind: p.kind,
@@ -521,7 +501,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                                     .and_then(|x| x.change_pct)
                                     .map_or("new".into(), |p| format!("{p:.0}%")),
                                 args.base.as_deref().unwrap_or(""),
-                                args.max_growth.as_deref().unwrap_or("")
+                                g.describe()
                             ),
                         });
                     }
@@ -572,6 +552,17 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         deleted.sort_by(|a, b| (&a.path, &a.name).cmp(&(&b.path, &b.name)));
         report.deleted = deleted;
     }
+    let ctx_top = git_top.clone().unwrap_or_else(|| start_dir.clone());
+    let ctx = context::check(
+        &settings,
+        &ctx_top,
+        &start_dir,
+        &cwd_real,
+        args.base.as_deref(),
+        growth,
+    )?;
+    report.context = ctx.entries;
+    report.violations.extend(ctx.violations);
     report.violations.sort_by(|a, b| {
         (&a.path, a.start.line, a.start.column).cmp(&(&b.path, b.start.line, b.start.column))
     });
@@ -587,11 +578,11 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let text = match args.format {
-        Format::Human => render::human(&report, color),
+        Format::Human => context::human(&report.context) + &render::human(&report, color),
         Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
         Format::Sarif => render::sarif(&report, git_top.as_deref().unwrap_or(&cwd_real)),
-        Format::Github => render::github(&report),
-        Format::Markdown => render::markdown(&report),
+        Format::Github => github::render(&report),
+        Format::Markdown => markdown::render(&report),
     };
     Ok((report, text))
 }
@@ -609,6 +600,20 @@ fn describe(e: &PromptEntry) -> String {
             e.name
         ),
     }
+}
+
+/// A section that is the same text as its whole file (an H1 spanning everything: it ends
+/// where the file ends, with the file's counts in every model), reported once, as the file.
+/// A source file's literals stay rows of their own: each is a request (and has a cost).
+fn folds_into_file(p: &crate::document::Prompt, a: &Analysis) -> bool {
+    let file = &a.file;
+    p.kind == PromptKind::Section
+        && p.range.end >= file.range.end
+        && p.counts.len() == file.counts.len()
+        && p.counts
+            .iter()
+            .zip(&file.counts)
+            .all(|(x, y)| x.model == y.model && x.tokens == y.tokens)
 }
 
 fn line_col(doc: &Document, offset: usize) -> LineCol {
@@ -805,10 +810,6 @@ fn read_prompt_file(path: &Path, max: u64) -> Result<String, String> {
     crate::textfile::read(path, max).map_err(|e| e.to_string())
 }
 
-fn text_of(bytes: Vec<u8>) -> Result<String, String> {
-    crate::textfile::decode(bytes).map_err(|e| e.to_string())
-}
-
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
@@ -833,35 +834,31 @@ fn git_toplevel(dir: &Path) -> Option<PathBuf> {
 }
 
 /// The prompt files under `scopes` (paths relative to the top level) at `rev`, with their text.
+/// Symlinks (mode 120000) are resolved inside the revision as the work tree resolves them: a
+/// link is read as the file it points to, under that file's path, and each real file once.
 fn git_files_at(
     top: &Path,
     rev: &str,
     scopes: &[String],
     settings: &Settings,
 ) -> Result<Vec<(String, String)>, String> {
-    git(
-        top,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| format!("--base {rev}: unknown git revision"))?;
-    let list = git(top, &["ls-tree", "-r", "-z", "--name-only", rev])?;
-    let mut out = Vec::new();
-    for name in list.split(|&b| b == 0).filter(|n| !n.is_empty()) {
-        let name = String::from_utf8_lossy(name).into_owned();
+    use crate::context::tree::{GitTree, Tree};
+    let tree = GitTree::new(top, rev).map_err(|e| e.to_string())?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in tree.files() {
         let in_scope = scopes
             .iter()
-            .any(|s| s.is_empty() || name == *s || name.starts_with(&format!("{s}/")));
-        if !in_scope || file_kind(settings, &top.join(&name)).is_none() {
+            .any(|s| s.is_empty() || name == s || name.starts_with(&format!("{s}/")));
+        let Ok(r) = tree.resolve(name) else { continue };
+        if !in_scope
+            || file_kind(settings, &top.join(&r.real)).is_none()
+            || !seen.insert(r.real.clone())
+        {
             continue;
         }
-        let bytes = git(top, &["show", &format!("{rev}:{name}")])?;
-        if let Ok(text) = text_of(bytes) {
-            out.push((name, text));
+        if let Ok(text) = tree.read(&r.real) {
+            out.push((r.real, text));
         }
     }
     Ok(out)

@@ -1,5 +1,5 @@
-//! Renderings of a check [`Report`]: human table, SARIF 2.1.0, GitHub workflow commands,
-//! Markdown for pull-request comments. (JSON is the report itself, serialised.)
+//! Renderings of a check [`Report`]: human table and SARIF 2.1.0 (GitHub workflow commands:
+//! `github.rs`, the pull-request comment: `markdown.rs`; JSON is the report itself, serialised).
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ fn paint(color: bool, code: &str, s: &str) -> String {
     }
 }
 
-fn change_text(e: &PromptEntry) -> String {
+pub(super) fn change_text(e: &PromptEntry) -> String {
     match &e.base {
         None => String::new(),
         Some(b) if b.state == "new" => "new".into(),
@@ -194,7 +194,7 @@ pub fn human(r: &Report, color: bool) -> String {
 }
 
 /// The report's requests with a volume, a dollar budget or a change in dollars.
-fn cost_lines(r: &Report) -> Vec<String> {
+pub(super) fn cost_lines(r: &Report) -> Vec<String> {
     crate::cost::report::summary_lines(r.prompts.iter().filter_map(|e| {
         let what = match e.kind {
             PromptKind::File => e.path.clone(),
@@ -211,12 +211,16 @@ const RULE_IDS: &[(&str, &str)] = &[
     ("growth", "PC1003"),
     ("cost-budget", "PC1004"),
     ("monthly-budget", "PC1005"),
+    ("context-budget", "PC1006"),
+    ("context-growth", "PC1007"),
 ];
 
 const RULES: &[(&str, &str, &str)] = &[
     ("budget", "Prompt over its token budget", "A prompt file, section, message or code literal has more tokens than its budget (from promptcost.toml, front matter or a promptcost: directive)."),
     ("context-window", "Prompt over a model's context window", "A prompt file has more tokens than the context window of one of the configured models."),
     ("growth", "Prompt grew more than allowed", "A prompt grew by more than --max-growth since the base revision."),
+    ("context-budget", "Agent context over its budget", "What a coding agent loads into every session (its memory files, imports and always-on rules) has more tokens than the [context] budget in promptcost.toml."),
+    ("context-growth", "Agent context grew more than allowed", "What a coding agent loads into every session grew by more than --max-growth since the base revision."),
     ("cost-budget", "Prompt over its dollar budget per call", "A prompt's cost per call (input, expected output, cache as configured) is over its budget_usd (from promptcost.toml or a promptcost: directive)."),
     ("monthly-budget", "Prompt over its dollar budget per month", "A prompt's cost per month at its configured volume is over its monthly_budget_usd (from promptcost.toml or a promptcost: directive)."),
 ];
@@ -285,168 +289,9 @@ pub fn sarif(r: &Report, root: &Path) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-/// GitHub Actions workflow commands: one annotation per violation, and a notice per grown prompt.
-pub fn github(r: &Report) -> String {
-    let esc_data = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
-    let esc_prop = |s: &str| esc_data(s).replace(':', "%3A").replace(',', "%2C");
-    let mut out = String::new();
-    for v in &r.violations {
-        let level = if v.severity == Severity::Error {
-            "error"
-        } else {
-            "warning"
-        };
-        out.push_str(&format!(
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            esc_prop(&super::repo_path(r, &v.path)),
-            v.start.line,
-            v.start.column,
-            v.end.line.max(v.start.line),
-            v.end.column,
-            esc_prop(&format!("promptcost {}", v.rule)),
-            esc_data(&v.message)
-        ));
-    }
-    for e in r.prompts.iter() {
-        if let Some(label) = e.cost.as_ref().and_then(|c| c.monthly_change_label()) {
-            if e.cost.as_ref().and_then(|c| c.monthly_change_usd) != Some(0.0) {
-                out.push_str(&format!(
-                    "::notice file={},line={},title=promptcost cost::{} {}\n",
-                    esc_prop(&e.path),
-                    e.start.line,
-                    esc_data(&e.path),
-                    esc_data(&label)
-                ));
-            }
-        }
-    }
-    for e in r.prompts.iter().filter(|e| e.kind == PromptKind::File) {
-        if let Some(b) = &e.base {
-            if b.change != 0 {
-                out.push_str(&format!(
-                    "::notice file={},line=1,title=promptcost::{} {} tokens\n",
-                    esc_prop(&super::repo_path(r, &e.path)),
-                    e.path,
-                    change_text(e)
-                ));
-            }
-        }
-    }
-    let total = r.summary.tokens.first().map_or(0, |t| t.1);
-    out.push_str(&format!(
-        "promptcost: {}, {}, {} tokens ({}), {}\n",
-        format::plural(r.summary.files as u64, "prompt file", "prompt files"),
-        format::plural(r.summary.prompts as u64, "prompt", "prompts"),
-        format::thousands(total),
-        r.models.first().cloned().unwrap_or_default(),
-        format::plural(r.violations.len() as u64, "violation", "violations")
-    ));
-    out
-}
-
-/// A summary table for a pull-request comment: largest changes first (or largest prompts).
-pub fn markdown(r: &Report) -> String {
-    let primary = r.models.first().cloned().unwrap_or_default();
-    let mut out = String::from("### promptcost\n\n");
-    let total = r.summary.tokens.first().map_or(0, |t| t.1);
-    out.push_str(&format!(
-        "{}, {}, **{} tokens** ({primary}){}. {}\n\n",
-        format::plural(r.summary.files as u64, "prompt file", "prompt files"),
-        format::plural(r.summary.prompts as u64, "prompt", "prompts"),
-        format::thousands(total),
-        r.base
-            .as_ref()
-            .map_or(String::new(), |b| format!(", compared with `{b}`")),
-        if r.violations.is_empty() {
-            "All within budget ✅".to_string()
-        } else {
-            format!("**{} violation(s)** ⚠️", r.violations.len())
-        }
-    ));
-    let mut entries: Vec<&PromptEntry> = r.prompts.iter().collect();
-    if r.base.is_some() {
-        entries.retain(|e| e.base.as_ref().is_some_and(|b| b.change != 0) || e.status != "ok");
-        entries.sort_by_key(|e| {
-            std::cmp::Reverse(e.base.as_ref().map_or(0, |b| b.change.unsigned_abs()))
-        });
-    } else {
-        entries.sort_by_key(|e| std::cmp::Reverse(e.tokens()));
-    }
-    let cell = |s: &str| s.replace('|', "\\|");
-    out.push_str(&format!("| prompt | tokens ({primary}) | change | input cost | budget | status |\n|---|--:|--:|--:|--:|---|\n"));
-    for e in entries.iter().take(50) {
-        let c = e
-            .models
-            .iter()
-            .find(|m| m.model == e.budget_model)
-            .unwrap_or(&e.models[0]);
-        let name = match e.kind {
-            PromptKind::File => format!("`{}`", e.path),
-            _ => format!("`{}` {}", e.path, e.name),
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            cell(&name),
-            format::tokens(c.tokens, c.exact),
-            change_text(e),
-            format::cost(c.input_cost_usd),
-            e.budget.map_or("—".into(), format::thousands),
-            match e.status {
-                "ok" => "ok",
-                "over_budget" => "⚠️ over budget",
-                "over_context" => "❌ over context window",
-                _ => "⚠️ grew too much",
-            }
-        ));
-    }
-    if entries.len() > 50 {
-        out.push_str(&format!("\n…and {} more.\n", entries.len() - 50));
-    }
-    let costs = cost_lines(r);
-    if !costs.is_empty() {
-        out.push_str("\n**Cost** per call and per month (30 days):\n\n");
-        for l in costs.iter().take(50) {
-            out.push_str(&format!("- {}\n", cell(l)));
-        }
-        if costs.len() > 50 {
-            out.push_str(&format!("\n…and {} more.\n", costs.len() - 50));
-        }
-    }
-    if !r.deleted.is_empty() {
-        out.push_str("\nDeleted: ");
-        out.push_str(
-            &r.deleted
-                .iter()
-                .map(|d| {
-                    format!(
-                        "`{}` {} (−{})",
-                        d.path,
-                        d.name,
-                        format::thousands(d.base_tokens)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        out.push('\n');
-    }
-    let estimates = estimated_models(r);
-    if !estimates.is_empty() {
-        out.push_str(&format!(
-            "\n≈ estimates (no public tokenizer): {}.\n",
-            estimate_notes(&estimates)
-        ));
-    }
-    out
-}
-
 /// The models of the report counted by estimate, each with its stated error, in order of
 /// first appearance.
-fn estimated_models(r: &Report) -> Vec<(String, f64)> {
+pub(super) fn estimated_models(r: &Report) -> Vec<(String, f64)> {
     let mut out: Vec<(String, f64)> = Vec::new();
     for c in r.prompts.iter().flat_map(|p| &p.models) {
         if let (false, Some(e)) = (c.exact, c.error_pct) {
@@ -459,7 +304,7 @@ fn estimated_models(r: &Report) -> Vec<(String, f64)> {
 }
 
 /// `claude-sonnet-4-5 ±15%, ...`
-fn estimate_notes(estimates: &[(String, f64)]) -> String {
+pub(super) fn estimate_notes(estimates: &[(String, f64)]) -> String {
     estimates
         .iter()
         .map(|(m, e)| format!("{m} ±{e:.0}%"))

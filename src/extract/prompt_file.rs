@@ -95,17 +95,7 @@ pub struct Section {
     pub cost: crate::cost::CostDirective,
 }
 
-/// A parsed `promptcost:` directive.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Directive {
-    pub budget: Option<u64>,
-    pub model: Option<String>,
-    pub ignore: bool,
-    /// `output=`, `calls=`, `turns=`, dollar budgets (see `cost::directive`).
-    pub cost: crate::cost::CostDirective,
-    /// Problems found (unknown keys, bad numbers), for diagnostics.
-    pub errors: Vec<String>,
-}
+pub use crate::extract::directive::Directive;
 
 #[derive(Clone, Debug)]
 pub struct Structure {
@@ -390,41 +380,10 @@ fn dotprompt_role(line: &str) -> Option<String> {
 }
 
 /// Parses `promptcost: budget=1500 model=claude-sonnet-4-5` (or `promptcost: ignore`) from a
-/// comment line: `<!-- ... -->`, `{{!-- ... --}}`, `{# ... #}`, or any comment in code.
+/// comment line: `<!-- ... -->`, `{{!-- ... --}}`, `{# ... #}`, or any comment in code
+/// (the shared grammar of [`crate::extract::directive`]).
 pub fn parse_directive(line: &str) -> Option<Directive> {
-    let at = line.find("promptcost:")?;
-    let rest = &line[at + "promptcost:".len()..];
-    let end = ["-->", "--}}", "}}", "#}", "*/"]
-        .iter()
-        .filter_map(|t| rest.find(t))
-        .min()
-        .unwrap_or(rest.len());
-    let mut d = Directive::default();
-    for word in rest[..end]
-        .split([' ', '\t', ','])
-        .filter(|w| !w.trim().is_empty())
-    {
-        let word = word.trim();
-        match word.split_once('=') {
-            Some(("budget", v)) => match v.replace('_', "").parse::<u64>() {
-                Ok(n) if n > 0 => d.budget = Some(n),
-                _ => d.errors.push(format!(
-                    "promptcost directive: budget must be a positive number of tokens, not '{v}'"
-                )),
-            },
-            Some(("model", v)) if !v.is_empty() => d.model = Some(v.to_string()),
-            None if word == "ignore" => d.ignore = true,
-            Some((k, v)) if d.cost.set(k, v).unwrap_or_else(|e| {
-                d.errors.push(e);
-                true
-            }) => {}
-            _ => d.errors.push(format!(
-                "promptcost directive: unknown setting '{word}' (known: budget=N, model=M, ignore, {})",
-                crate::cost::directive::KEYS
-            )),
-        }
-    }
-    Some(d)
+    crate::extract::directive::parse(line)
 }
 
 /// Front matter: a first line `---`, then YAML up to a line `---` or `...`.
@@ -522,13 +481,14 @@ pub fn placeholders(text: &str) -> Vec<String> {
                             .chars()
                             .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
                 } else {
-                    !inner.trim().is_empty()
-                        && !inner.contains('\n')
-                        && !inner.trim_start().starts_with('!')
+                    open == "{{" && !inner.contains('\n') && is_template_variable(inner)
                 };
+                let whole = &text[i..i + open.len() + end + close.len()];
                 if ok {
-                    let whole = &text[i..i + open.len() + end + close.len()];
                     out.push(whole.to_string());
+                }
+                if ok || (open != "{" && !inner.contains('\n')) {
+                    // template syntax that is not a variable is skipped whole
                     i += whole.len();
                     continue;
                 }
@@ -537,6 +497,31 @@ pub fn placeholders(text: &str) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// Whether a `{{ ... }}` holds a variable: not a comment (`{{! }}`), block (`{{#if}}`,
+/// `{{/if}}`, `{{else}}`), partial (`{{> x}}`) or Dotprompt / Handlebars helper
+/// (`{{role "system"}}`, `{{media url=x}}`, `{{section "x"}}`, `{{history}}`).
+fn is_template_variable(inner: &str) -> bool {
+    let t = inner
+        .trim()
+        .trim_start_matches('~')
+        .trim_end_matches('~')
+        .trim();
+    let first = t.split_whitespace().next().unwrap_or("");
+    !t.is_empty()
+        && !t.starts_with(['!', '#', '/', '>', '^', '&'])
+        && !matches!(
+            first,
+            "else"
+                | "role"
+                | "media"
+                | "section"
+                | "history"
+                | "json"
+                | "ifEquals"
+                | "unlessEquals"
+        )
 }
 
 #[cfg(test)]
@@ -654,7 +639,13 @@ mod tests {
         let p = placeholders(
             "Hi {{ name }}, {% if x %}y{% endif %} {user_id} {\"json\": 1} {{!-- c --}}",
         );
-        assert_eq!(p, ["{{ name }}", "{% if x %}", "{% endif %}", "{user_id}"]);
+        assert_eq!(p, ["{{ name }}", "{user_id}"]);
+        // template syntax that is not a variable: Jinja statements, Handlebars blocks,
+        // Dotprompt helpers
+        let p = placeholders(
+            "{{role \"system\"}}You are {{name}}.{{#if x}}{{else}}{{/if}}{{media url=u}}{{> part}}",
+        );
+        assert_eq!(p, ["{{name}}"]);
     }
 
     #[test]

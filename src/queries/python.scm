@@ -13,6 +13,8 @@
 ; a_prompt, b_prompt = "...", "..."
 (assignment left: (pattern_list) @name.list right: (expression_list) @value.list)
 (assignment left: (tuple_pattern) @name.list right: (tuple) @value.list)
+; system_prompt += "..."
+(augmented_assignment left: [(identifier) (attribute attribute: (identifier) @name)] @name right: (_) @value)
 ; f(instructions="...")
 (keyword_argument name: (identifier) @name value: (_) @value)
 ; {"prompt": "..."}
@@ -21,13 +23,17 @@
 (default_parameter name: (identifier) @name value: (_) @value)
 (typed_default_parameter name: (identifier) @name value: (_) @value)
 
-; ---- SDK calls (rule 3)
-; every keyword argument of a call; Rust keeps messages=, system=, contents=,
-; instructions=, system_instruction=, input= (responses API) and the extra keywords
-(call
-  function: (_) @sdk.callee
-  arguments: (argument_list
-    (keyword_argument name: (identifier) @sdk.keyword value: (_) @sdk.value)))
+; ---- SDK calls (rule 3): every call; Rust matches the callee against frameworks.toml
+(call) @sdk.call
+
+; role/content messages in any container: {"role": "system", "content": ...}, dict(role=, content=)
+((dictionary (pair key: (string) @_key)) @sdk.role_message
+  (#match? @_key "^[\"']role[\"']$"))
+((call
+  function: (identifier) @_fn
+  arguments: (argument_list (keyword_argument name: (identifier) @_key))) @sdk.role_message
+  (#eq? @_fn "dict")
+  (#eq? @_key "role"))
 
 ; LangChain: PromptTemplate.from_template("..."), SystemMessagePromptTemplate.from_template(...)
 ((call
@@ -51,3 +57,8 @@
 (module) @docstring.body
 (function_definition body: (block) @docstring.body)
 (class_definition body: (block) @docstring.body)
+
+; ---- prose (rule 4): string expressions in files that use an LLM framework; Rust keeps
+; the maximal ones that read as prose outside non-prompt contexts
+(string) @prose
+(concatenated_string) @prose

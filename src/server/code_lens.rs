@@ -18,12 +18,17 @@ pub fn handle(s: &Session, uri: &Uri) -> Option<Vec<CodeLens>> {
             uri,
         )]);
     }
+    if d.doc.code.is_some() {
+        return Some(Vec::new()); // a source file shows nothing outside its prompts
+    }
     let a = s.analysis(uri, d, &|_| false);
     let cost = crate::cost::prompt::lens_suffix(&d.doc, &a, &d.settings);
-    Some(vec![lens(title(&a, &cost), uri)])
+    let mut lenses = vec![lens(title(&a, &cost), uri)];
+    lenses.extend(super::agent_context::lenses(&d.doc, &d.settings, uri));
+    Some(lenses)
 }
 
-fn lens(title: String, uri: &Uri) -> CodeLens {
+pub(super) fn lens(title: String, uri: &Uri) -> CodeLens {
     CodeLens {
         range: Range::new(Position::new(0, 0), Position::new(0, 0)),
         command: Some(Command {

@@ -38,6 +38,7 @@ pub fn count(s: &Session, p: CountParams) -> Result<CountResult> {
         uri: uri.as_str().to_string(),
         bytes: r.end - r.start,
         chars,
+        chars_label: crate::format::thousands(chars as u64),
         snapshot_date: d.settings.table.snapshot_date.clone(),
         models: counts.iter().map(ModelCount::from).collect(),
     })

@@ -73,6 +73,8 @@ wire! {
         /// The same figures as the server renders them (`≈1,234 tok · $0.0031`), so editors
         /// never format numbers or money themselves.
         pub label: String => "label": "string",
+        /// Rendered by the server: `1.8% of 128k`; null without a context window (editors' tooltips).
+        pub share_label: Option<String> => "share_label": "string | null",
     }
 }
 
@@ -82,6 +84,8 @@ wire! {
         pub uri: String => "uri": "string",
         pub bytes: usize => "bytes": "number",
         pub chars: usize => "chars": "number",
+        /// Rendered by the server: `1,234`.
+        pub chars_label: String => "chars_label": "string",
         pub snapshot_date: String => "snapshot_date": "string",
         pub models: Vec<ModelCount> => "models": "ModelCount[]",
     }
@@ -121,6 +125,8 @@ wire! {
         pub input_price_label: String => "input_price_label": "string",
         /// Rendered by the server: `400k`, `unknown`.
         pub context_label: String => "context_label": "string",
+        /// Rendered by the server: `$10` per 1M output tokens, `no price` (editors' model tables).
+        pub output_price_label: String => "output_price_label": "string",
     }
 }
 
@@ -195,6 +201,13 @@ impl From<&CoreCount> for ModelCount {
             context_share: c.context_share,
             via_api: c.via_api,
             label: c.short_label(),
+            share_label: c.context_share.zip(c.context_window).map(|(s, w)| {
+                format!(
+                    "{} of {}",
+                    crate::format::percent(s),
+                    crate::format::window(w)
+                )
+            }),
         }
     }
 }
@@ -237,6 +250,7 @@ impl ModelInfo {
             context_label: m
                 .max_input_tokens
                 .map_or_else(|| "unknown".into(), crate::format::window),
+            output_price_label: crate::format::per_million(m.base.output),
         }
     }
 }

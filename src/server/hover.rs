@@ -49,6 +49,9 @@ pub fn handle(s: &Session, uri: &Uri, pos: Position) -> Option<Hover> {
     if let Some(api) = &s.api {
         md.push_str(&api.hover_line());
     }
+    if let Some(more) = super::agent_context::hover_section(&d.doc, &d.settings) {
+        md.push_str(&more);
+    }
     Some(markdown(md))
 }
 
@@ -75,11 +78,10 @@ pub fn kind_label(p: &Prompt) -> String {
 /// The counts of a prompt (its cost follows, from `cost::prompt::hover_markdown`).
 pub fn render(doc: &Document, p: &Prompt, s: &Settings) -> String {
     let mut md = format!("**promptcost** · {}", kind_label(p));
-    let placeholders = if p.kind == PromptKind::Literal {
-        p.placeholders.clone()
-    } else {
-        doc.placeholders_in(p.range.clone())
-    };
+    let placeholders = doc.placeholders_of(p);
+    if let Some(note) = doc.model_note(p) {
+        md.push_str(&format!(" · {note}"));
+    }
     if !placeholders.is_empty() {
         md.push_str(&format!(
             " · {} not filled",

@@ -1,6 +1,7 @@
 //! `textDocument/inlayHint`: one hint per section / message / literal in the visible range,
 //! in the prompt's own model (its directive or front-matter model, else the primary one), with
-//! a budget marker when over (`412/400 tok ⚠`).
+//! a budget marker when over (`412/400 tok ⚠`); a prompt file without sections gets its
+//! total at the end of its first line.
 
 use tower_lsp_server::ls_types::*;
 
@@ -19,7 +20,14 @@ pub fn handle(s: &Session, uri: &Uri, visible: Range) -> Option<Vec<InlayHint>> 
     let from = position::to_offset(rope, enc, visible.start.line, 0);
     let to = position::to_offset(rope, enc, visible.end.line.saturating_add(1), 0);
     let a = s.analysis(uri, d, &|p| p.hint_at >= from && p.hint_at <= to);
-    Some(render(&d.doc, &a, enc, visible))
+    let mut hints = render(&d.doc, &a, enc, visible);
+    hints.extend(super::agent_context::hints(
+        &d.doc,
+        &d.settings,
+        enc,
+        visible,
+    ));
+    Some(hints)
 }
 
 /// The hint text: `412 tok · $0.0010`, `≈412 tok · $0.0012`, `412/400 tok ⚠ · $0.0010`.
@@ -37,7 +45,8 @@ pub fn label(p: &Prompt) -> String {
 }
 
 pub fn render(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) -> Vec<InlayHint> {
-    a.parts
+    let mut hints: Vec<InlayHint> = a
+        .parts
         .iter()
         .filter_map(|p| {
             let (line, character) = position::to_position(&doc.rope, enc, p.hint_at);
@@ -46,6 +55,9 @@ pub fn render(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) ->
             }
             let c = p.budget_count();
             let mut tooltip = format!("{} · {}", c.model, super::hover::kind_label(p));
+            if let Some(note) = doc.model_note(p) {
+                tooltip.push_str(&format!(" · {note}"));
+            }
             if let Some(e) = c.error_pct {
                 tooltip.push_str(&format!(" · estimate ±{e:.0}%"));
             }
@@ -63,7 +75,48 @@ pub fn render(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) ->
                 data: None,
             })
         })
-        .collect()
+        .collect();
+    hints.extend(whole_file(doc, a, enc, visible));
+    hints
+}
+
+/// A prompt file without sections (no headings, no roles) gets its total as a hint at the end
+/// of its first line, so clients without code lenses (Helix, Neovim by default) show a count.
+/// Source files never do: their prompts are the literals.
+fn whole_file(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) -> Option<InlayHint> {
+    if doc.code.is_some() || a.ignored || !a.parts.is_empty() {
+        return None;
+    }
+    let start = a.file.range.start.min(doc.len());
+    let line = doc.rope.byte_to_line(start);
+    let line_end = doc.rope.line_to_byte(line) + doc.rope.line(line).len_bytes();
+    let mut at = line_end;
+    while at > start && matches!(doc.rope.byte(at - 1), b'\n' | b'\r') {
+        at -= 1;
+    }
+    let (l, character) = position::to_position(&doc.rope, enc, at);
+    if l < visible.start.line || l > visible.end.line {
+        return None;
+    }
+    // `a.parts` holds only the visible sections: only now (no section in view, the first line
+    // is) ask the structure whether there are any at all (O(markers)).
+    if !doc.structure.sections(&doc.rope).is_empty() {
+        return None;
+    }
+    let c = a.file.budget_count();
+    Some(InlayHint {
+        position: Position::new(l, character),
+        label: InlayHintLabel::String(label(&a.file)),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(InlayHintTooltip::String(format!(
+            "{} · whole file",
+            c.model
+        ))),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    })
 }
 
 /// While a large file is counted in the background.

@@ -11,9 +11,11 @@
 //!
 //! Layout: `backend` (LSP methods → events), `main_loop`, `session` (documents, settings,
 //! client), `open_doc`, `config_cache`, `claude` (opt-in API), one module per feature
-//! (`inlay_hint`, `hover`, `code_lens`, `diagnostics`, `commands`, `custom`), `ext` (typed
-//! custom requests) and `sanitize` (the input guard).
+//! (`inlay_hint`, `hover`, `code_lens`, `diagnostics`, `commands`, `custom`), `agent_context`
+//! (what agent files add to each agent's sessions), `ext` (typed custom requests) and
+//! `sanitize` (the input guard).
 
+mod agent_context;
 mod backend;
 mod claude;
 mod code_lens;

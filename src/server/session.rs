@@ -502,11 +502,19 @@ impl Session {
             }
             let diags = match d.kind {
                 // Diagnostics need the file and the sections that have a budget.
-                DocKind::Prompt => super::diagnostics::of(
-                    &d.doc,
-                    &self.analysis(&uri, d, &|s| s.has_budget),
-                    self.enc(),
-                ),
+                DocKind::Prompt => {
+                    let mut v = super::diagnostics::of(
+                        &d.doc,
+                        &self.analysis(&uri, d, &|s| s.has_budget),
+                        self.enc(),
+                    );
+                    v.extend(super::agent_context::diagnostics(
+                        &d.doc,
+                        &d.settings,
+                        self.enc(),
+                    ));
+                    v
+                }
                 DocKind::Other | DocKind::Skipped => vec![],
             };
             let _ = self

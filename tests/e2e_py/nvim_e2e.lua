@@ -158,6 +158,16 @@ local function main()
   out.md_count_before = count_sync({ bufnr = md })
   step('diagnostics')
 
+  -- the statusline component (refreshed on attach by plugin/promptcost.lua) and the lens it shows
+  local pc = require('promptcost')
+  wait('status() with the budget state', function()
+    return pc.status(md):find('over budget', 1, true) ~= nil
+  end)
+  out.status_before = pc.status(md)
+  local lens = client:request_sync('textDocument/codeLens', { textDocument = vim.lsp.util.make_text_document_params(md) }, TIMEOUT, md)
+  out.lens_before = lens and lens.result and lens.result[1] and lens.result[1].command.title or vim.NIL
+  step('status')
+
   -- :PromptcostCount on a charwise visual selection (line after "## Rules" up to the end of the line below)
   vim.api.nvim_win_set_cursor(0, { rules + 2, 0 })
   vim.cmd('normal! vj$')
@@ -187,7 +197,30 @@ local function main()
   out.md_diags_after = diags_of(md)
   vim.wait(300)
   out.md_hints_after = hints_of(md)
+  -- no explicit refresh: the edit itself (on_lines) refreshes status() 300 ms later
+  local new_total = out.md_count_after.models[1].label:match('^(%S+) tok') .. ' tokens'
+  wait('status() after the edit', function()
+    local st = pc.status(md)
+    return st:sub(1, #new_total) == new_total and not st:find('over budget', 1, true)
+  end)
+  out.status_after = pc.status(md)
   step('edited')
+
+  -- :PromptcostModels: the table in a scratch buffer
+  local models_ok, models_err = xpcall(function()
+    local win = vim.api.nvim_get_current_win()
+    vim.cmd('PromptcostModels')
+    wait(':PromptcostModels buffer', function()
+      return vim.api.nvim_buf_get_name(vim.api.nvim_get_current_buf()):find('promptcost://models', 1, true) ~= nil
+    end)
+    out.models_lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+    vim.cmd('close')
+    vim.api.nvim_set_current_win(win)
+    step('models')
+  end, debug.traceback)
+  if not models_ok then
+    out.extra_errors = { tostring(models_err) }
+  end
 
   -- 3. a Python file with a tagged literal (own error slot: the Markdown results stay usable)
   local py_ok, py_err = xpcall(function()
@@ -216,6 +249,41 @@ local function main()
   end, debug.traceback)
   if not py_ok then
     out.py_error = tostring(py_err)
+  end
+
+  -- 4. a prompt file without headings: one hint, at the end of its first line
+  -- 5. promptcost.toml is attached (its errors are shown there); another TOML file is not
+  local extra_ok, extra_err = xpcall(function()
+    vim.cmd.edit(vim.fn.fnameescape(ws .. '/prompts/plain.md'))
+    local plain = vim.api.nvim_get_current_buf()
+    wait('client attach (plain)', function()
+      return require('promptcost').client(plain) ~= nil
+    end)
+    out.plain_lines = vim.api.nvim_buf_get_lines(plain, 0, -1, false)
+    vim.lsp.inlay_hint.enable(true, { bufnr = plain })
+    wait('the hint in the file without headings', function()
+      return #vim.lsp.inlay_hint.get({ bufnr = plain }) > 0
+    end)
+    vim.wait(200)
+    out.plain_hints = hints_of(plain)
+    step('plain')
+
+    vim.cmd.edit(vim.fn.fnameescape(ws .. '/promptcost.toml'))
+    local toml = vim.api.nvim_get_current_buf()
+    out.toml_filetype = vim.bo[toml].filetype
+    wait('client attach (promptcost.toml)', function()
+      return require('promptcost').client(toml) ~= nil
+    end)
+    out.toml_attached = true
+    vim.cmd.edit(vim.fn.fnameescape(ws .. '/Cargo.toml'))
+    local cargo = vim.api.nvim_get_current_buf()
+    vim.wait(1000)
+    out.cargo_attached = require('promptcost').client(cargo) ~= nil
+    step('toml')
+  end, debug.traceback)
+  if not extra_ok then
+    out.extra_errors = out.extra_errors or {}
+    table.insert(out.extra_errors, tostring(extra_err))
   end
 end
 

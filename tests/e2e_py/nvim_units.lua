@@ -14,7 +14,7 @@ local ok, err = xpcall(function()
 
   -- the config as vim.lsp.config resolves it (lsp/promptcost.lua from the runtimepath)
   local cfg = vim.lsp.config.promptcost
-  out.config = { cmd = cfg.cmd, filetypes = cfg.filetypes, root_markers = cfg.root_markers, settings = cfg.settings }
+  out.config = { cmd = cfg.cmd, filetypes = cfg.filetypes, root_dir = type(cfg.root_dir), settings = cfg.settings }
   local params = {}
   cfg.before_init(params, cfg)
   out.init_options_default = params.initializationOptions or vim.NIL
@@ -36,11 +36,38 @@ local ok, err = xpcall(function()
   }
   out.format = pc.format_count({
     chars = 1200,
+    chars_label = '1,200',
     models = {
-      { model = 'gpt-4o', tokens = 2345, exact = true, input_cost_usd = 0.0058625 },
-      { model = 'claude-sonnet-4-5', tokens = 2600, exact = false, input_cost_usd = vim.NIL },
+      { model = 'gpt-4o', tokens = 2345, exact = true, input_cost_usd = 0.0058625, label = '2,345 tok · $0.0059' },
+      { model = 'claude-sonnet-4-5', tokens = 2600, exact = false, input_cost_usd = vim.NIL, label = '≈2,600 tok · no price' },
     },
   })
+  out.models_lines = pc.models_lines({
+    snapshot_date = '2026-11-10',
+    configured = { 'claude-sonnet-4-5', 'gpt-4o' },
+    models = {
+      { model = 'gemini-2.5-pro', provider = 'google', accuracy = 'exact (gemma3)', input_price_label = '$1.25', output_price_label = '$10', context_label = '1M' },
+      { model = 'gpt-4o', provider = 'openai', accuracy = 'exact (o200k_base)', input_price_label = '$2.5', output_price_label = '$10', context_label = '128k' },
+      { model = 'claude-sonnet-4-5', provider = 'anthropic', accuracy = '≈ ±15%', input_price_label = '$3', output_price_label = 'no price', context_label = '200k' },
+    },
+  })
+  -- root_dir: promptcost.toml and prompt files attach, other TOML files do not
+  local function root_of(name, ft)
+    local buf = vim.api.nvim_create_buf(true, false) -- a file buffer: roots are found from its name
+    vim.api.nvim_buf_set_name(buf, vim.fs.joinpath(vim.env.PROMPTCOST_UNITS_WS, name))
+    vim.bo[buf].filetype = ft
+    local got = 'not attached'
+    vim.lsp.config.promptcost.root_dir(buf, function(root)
+      got = root or vim.NIL
+    end)
+    return got
+  end
+  out.roots = {
+    toml = root_of('promptcost.toml', 'toml'),
+    cargo = root_of('Cargo.toml', 'toml'),
+    prompt = root_of('prompts/a.md', 'markdown'),
+  }
+  out.status_unattached = pc.status(b)
   out.commands = {
     count = vim.fn.exists(':PromptcostCount') == 2,
     models = vim.fn.exists(':PromptcostModels') == 2,

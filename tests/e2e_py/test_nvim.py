@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -69,7 +70,7 @@ def test_nvim_plugin_units(tmp_path):
     result_file = tmp_path / "units.json"
     proc = subprocess.run(
         [NVIM, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-l", str(HERE / "nvim_units.lua")],
-        env=nvim_env(tmp_path, PROMPTCOST_RESULT=str(result_file)),
+        env=nvim_env(tmp_path, PROMPTCOST_RESULT=str(result_file), PROMPTCOST_UNITS_WS=str(make_workspace(tmp_path))),
         capture_output=True,
         text=True,
         timeout=120,
@@ -89,7 +90,11 @@ def test_nvim_plugin_units(tmp_path):
     }
     c = r["config"]
     assert c["cmd"] == ["promptcost", "lsp"]
-    assert c["root_markers"] == ["promptcost.toml", ".git"]
+    assert c["root_dir"] == "function"
+    # the root is the promptcost.toml directory; promptcost.toml attaches, Cargo.toml does not
+    ws = str(tmp_path / "ws")
+    assert r["roots"] == {"toml": ws, "cargo": "not attached", "prompt": ws}
+    assert "toml" in c["filetypes"]
     for ft in ["markdown", "text", "prompty", "promptfile", "python", "typescript", "typescriptreact", "javascript", "javascriptreact", "rust", "go"]:
         assert ft in c["filetypes"], ft
     # no settings by default (promptcost.toml / server defaults apply); user settings go to initializationOptions
@@ -104,7 +109,21 @@ def test_nvim_plugin_units(tmp_path):
     assert rg["reversed"] == {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 2}}
     assert rg["linewise_last"] == {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 4}}
     assert rg["linewise_mid"] == {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
-    assert r["format"] == "1,200 chars — gpt-4o: 2,345 tokens · $0.0059, claude-sonnet-4-5: ≈ 2,600 tokens"
+    # the server's strings, shown as they are (an unpriced model says so, never $0)
+    assert r["format"] == "1,200 chars — gpt-4o: 2,345 tok · $0.0059, claude-sonnet-4-5: ≈2,600 tok · no price"
+    # :PromptcostModels: configured models first and marked (> primary, * configured), aligned columns
+    ml = r["models_lines"]
+    assert ml[0] == "promptcost models — prices of 2026-11-10, USD per million tokens"
+    assert "claude-sonnet-4-5, gpt-4o" in ml[1]
+    table = ml[3:]
+    assert [l.split()[0] for l in table[1:]] == [">", "*", "gemini-2.5-pro"]
+    assert table[1].split()[1] == "claude-sonnet-4-5" and table[1].endswith("$3  no price     200k"), table[1]
+    assert table[2].split()[:2] == ["*", "gpt-4o"] and "$2.5" in table[2] and table[2].endswith("128k")
+    # right-aligned columns end where their headers end
+    for header in ("input", "output", "context"):
+        end = table[0].index(header) + len(header)
+        assert all(l[end - 1] != " " and (len(l) == end or l[end] == " ") for l in table[1:]), (header, table)
+    assert r["status_unattached"] == ""
     assert r["commands"] == {"count": True, "models": True}
     assert "not attached" in r["count_without_client"]
 
@@ -118,6 +137,9 @@ def nvim_run(tmp_path_factory):
     workspace = make_workspace(tmp_path)
     total = cli_count(workspace / "prompts" / "support.md")["tokens"]
     budget = max(1, total - 60)
+    # a prompt file without headings, and a TOML file that is not promptcost's
+    (workspace / "prompts" / "plain.md").write_text("You are a terse assistant. Answer in one sentence.\nNever guess.\n")
+    (workspace / "Cargo.toml").write_text('[package]\nname = "x"\n')
     result_file = tmp_path / "result.json"
     env = nvim_env(
         tmp_path,
@@ -195,7 +217,7 @@ def test_nvim_prompt_file(nvim_run):
 
     # :'<,'>PromptcostCount (charwise visual) and the linewise Lua API range
     sel_tokens = cli_count_text(r["count_command_text"])
-    assert f"gpt-4o: {fmt_int(sel_tokens)} tokens" in r["count_command_msg"], r["count_command_msg"]
+    assert f"gpt-4o: {fmt_int(sel_tokens)} tok · $" in r["count_command_msg"], r["count_command_msg"]
     assert r["count_command_msg"].startswith("selection: ")
     rng = next(x for x in r["count_range"]["models"] if x["model"] == "gpt-4o")
     assert rng["tokens"] == cli_count_text(r["count_command_text"] + "\n")
@@ -228,3 +250,42 @@ def test_nvim_python_literal(nvim_run):
     src = (ws / "app.py").read_text()
     assert int(m.group(2).replace(",", "")) in python_literal_candidates(src)
     assert r["py_hover"] and "gpt-4o" in r["py_hover"]["value"]
+
+
+@requires_server
+@requires_nvim
+def test_nvim_status_models_plain_file_and_toml(nvim_run):
+    """status() with the file total and budget state, :PromptcostModels, a file without headings,
+    promptcost.toml attached (Cargo.toml not)."""
+    r, ws, budget, total = nvim_run
+    assert not r["errors"], f"Lua script failed after steps {r['steps']}:\n" + "\n".join(r["errors"])
+    assert not r.get("extra_errors"), r.get("extra_errors")
+
+    # status(): the server's lens title (file total, model, budget) plus the budget state
+    lens = r["lens_before"]
+    assert lens.startswith(f"{fmt_int(total)} tokens · $") and "gpt-4o" in lens and f"budget {fmt_int(budget)}" in lens, lens
+    assert lens.endswith(f"budget {fmt_int(budget)} ⚠"), lens
+    over = [d for d in r["md_diags_before"] if "exceeds budget" in d["message"]]
+    assert r["status_before"] == lens + f" · {len(over)} prompt{'s' if len(over) > 1 else ''} over budget"
+    after = cli_count_text(r["md_text_after"])
+    assert r["status_after"].startswith(f"{fmt_int(after)} tokens · $") and "over budget" not in r["status_after"], r["status_after"]
+
+    # :PromptcostModels against the real server: configured models first, marked
+    ml = r["models_lines"]
+    rows = ml[3:]
+    assert rows[1].split()[:2] == [">", "gpt-4o"], rows[:3]
+    assert rows[2].split()[:2] == ["*", "claude-sonnet-4-5"], rows[:3]
+    assert all("%" not in l.split()[-1] for l in rows[1:]), "no raw numbers"
+    assert "128k" in rows[1], rows[1]
+
+    # a prompt file without headings: one hint, its total, at the end of the first line
+    lines = r["plain_lines"]
+    hints = r["plain_hints"]
+    assert len(hints) == 1, hints
+    assert hints[0]["line"] == 0 and hints[0]["character"] == len(lines[0].encode("utf-8"))
+    m = re.match(r"^(≈ ?)?([\d,]+) tok · (\$[\d.,]+|no price)", hints[0]["label"].strip())
+    assert m, hints[0]["label"]
+    assert int(m.group(2).replace(",", "")) == cli_count(ws / "prompts" / "plain.md")["tokens"]
+
+    assert r["toml_filetype"] == "toml" and r["toml_attached"] is True
+    assert r["cargo_attached"] is False

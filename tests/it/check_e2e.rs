@@ -236,8 +236,15 @@ fn base_growth_new_and_deleted_prompts() {
         "{md}"
     );
 
-    // --max-growth: in percent and in tokens.
+    // --max-growth: in percent (the default floor of 50 tokens lets this small growth
+    // pass; a zero floor does not) and in tokens.
+    assert!(
+        grew < 50,
+        "the fixture grows by less than the default floor"
+    );
     let o = run(dir.path(), &["--base", "HEAD", "--max-growth", "10%"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(dir.path(), &["--base", "HEAD", "--max-growth", "10%:0"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("AGENTS.md grew by"), "{}", stdout(&o));
     let o = run(

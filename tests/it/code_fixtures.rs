@@ -153,21 +153,17 @@ fn fixture_app_ts() {
     insta::assert_snapshot!("app_ts", snap);
     assert!(!names(&ps).contains(&"debugPrompt"));
     assert!(!names(&ps).contains(&"label"));
-    assert_eq!(
-        find(&ps, "FALLBACK").reason,
-        Reason::Tag,
-        "a JSDoc comment mentioning the prompt tags"
-    );
+    // a comment that mentions the word is not a tag: FALLBACK is found as prose of a file
+    // that uses an LLM SDK, not because of its JSDoc comment
+    assert_eq!(find(&ps, "FALLBACK").reason, Reason::Prose);
     assert_eq!(
         find(&ps, "tagged").reason,
         Reason::Tag,
         "prompt`...` tagged template"
     );
     assert_eq!(find(&ps, "system[0].text").value, "You are terse.");
-    assert!(
-        !names(&ps).contains(&"input"),
-        "a join with a variable element is not a literal"
-    );
+    // a join with a variable element: the variable is a placeholder
+    assert_eq!(find(&ps, "input").placeholders, ["${text}"]);
 }
 
 #[test]
@@ -258,7 +254,6 @@ fn languages_from_paths_and_ids() {
         ("a.ts", Lang::TypeScript),
         ("a.mts", Lang::TypeScript),
         ("a.cts", Lang::TypeScript),
-        ("x.d.ts", Lang::TypeScript),
         ("a.tsx", Lang::Tsx),
         ("a.js", Lang::JavaScript),
         ("a.mjs", Lang::JavaScript),
@@ -271,7 +266,17 @@ fn languages_from_paths_and_ids() {
     for (p, l) in cases {
         assert_eq!(Lang::from_path(Path::new(p)), Some(l), "{p}");
     }
-    for p in ["a.md", "a", "a.pyc", ".py", "a.rs.bak"] {
+    // declaration files and minified bundles hold no prompts
+    for p in [
+        "a.md",
+        "a",
+        "a.pyc",
+        ".py",
+        "a.rs.bak",
+        "x.d.ts",
+        "lib.d.mts",
+        "app.min.js",
+    ] {
         assert_eq!(Lang::from_path(Path::new(p)), None, "{p}");
     }
     let ids = [
@@ -335,7 +340,7 @@ fn default_name_pattern_matches_anywhere_case_insensitively() {
 
 #[test]
 fn custom_pattern_and_empty_pattern() {
-    let src = "QUERY_TEXT = \"find cats\"\nSYSTEM_PROMPT = \"be nice\"\n";
+    let src = "QUERY_TEXT = \"Find every cat in the picture\"\nSYSTEM_PROMPT = \"Be nice to the user.\"\n";
     let custom = CodeRules {
         name_pattern: "^query_".into(),
         ..CodeRules::default()
@@ -357,7 +362,8 @@ fn custom_pattern_and_empty_pattern() {
 
 #[test]
 fn sdk_rule_can_be_disabled_and_extended() {
-    let src = r#"client.messages.create(system="be brief", messages=[{"role": "user", "content": "hi"}], query="extra kw")"#;
+    let src = r#"import anthropic
+client.messages.create(system="be brief", messages=[{"role": "user", "content": "hi"}], query="extra kw")"#;
     let on = run(Lang::Python, src);
     assert_eq!(names(&on), ["system", "messages[0].content"]);
     let off = CodeRules {
@@ -378,7 +384,8 @@ fn sdk_rule_can_be_disabled_and_extended() {
         ["system", "messages[0].content", "query"]
     );
 
-    let ts = r#"await llm.invoke({ system: "be brief", query: "q", messages: [{ role: "user", content: "hi" }] });"#;
+    let ts = r#"import Anthropic from "@anthropic-ai/sdk";
+await client.messages.create({ system: "be brief", query: "q", messages: [{ role: "user", content: "hi" }] });"#;
     assert_eq!(
         names(&run_with(Lang::TypeScript, ts, &extra)),
         ["system", "query", "messages[0].content"]
@@ -394,7 +401,7 @@ fn messages_lists_need_message_shapes() {
         Lang::Python,
         "body = {\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n",
     );
-    assert_eq!(names(&ps), ["messages[0].content"]);
+    assert_eq!(names(&ps), ["user.content"]);
     assert_eq!(ps[0].reason, Reason::Sdk);
 }
 
@@ -402,7 +409,7 @@ fn messages_lists_need_message_shapes() {
 fn responses_input_only_for_responses_api() {
     let ps = run(
         Lang::Python,
-        "client.responses.create(input=\"hello\")\nother.create(input=\"no\")\n",
+        "from openai import OpenAI\nclient.responses.create(input=\"hello\")\nother.create(input=\"no\")\n",
     );
     assert_eq!(names(&ps), ["input"]);
     assert_eq!(ps[0].value, "hello");
@@ -457,7 +464,7 @@ fn inline_block_comment_tags_and_ignores() {
 
 #[test]
 fn ignore_covers_the_whole_next_statement() {
-    let src = "# promptcost: ignore\nclient.messages.create(system=\"a\", messages=[{\"role\": \"user\", \"content\": \"b\"}])\nSYSTEM_PROMPT = \"kept\"\n";
+    let src = "# promptcost: ignore\nclient.messages.create(system=\"a\", messages=[{\"role\": \"user\", \"content\": \"b\"}])\nSYSTEM_PROMPT = \"You are kept as a prompt.\"\n";
     assert_eq!(names(&run(Lang::Python, src)), ["SYSTEM_PROMPT"]);
 }
 
@@ -493,6 +500,8 @@ fn docstrings_are_never_prompts_even_when_tagged() {
 
 #[test]
 fn names_in_many_positions() {
+    let all = every_named_string();
+    let run = |lang, text| run_with(lang, text, &all);
     let py = "def f(prompt=\"default\", *, system_prompt: str = \"typed\"):\n    self.instructions = \"attr\"\n    a_prompt, b_prompt = \"one\", \"two\"\n    Agent(instructions=\"kwarg\")\n    d = {\"prompt\": \"key\"}\n";
     assert_eq!(
         run(Lang::Python, py)
@@ -532,7 +541,7 @@ fn duplicates_collapse_to_the_strongest_reason() {
     // `instructions=` is both a name match and an SDK keyword: one prompt, reason Name
     let ps = run(
         Lang::Python,
-        "client.responses.create(instructions=\"x\")\n",
+        "import openai\nclient.responses.create(instructions=\"Answer in French, briefly.\")\n",
     );
     assert_eq!(ps.len(), 1);
     assert_eq!(ps[0].reason, Reason::Name);
@@ -542,4 +551,14 @@ fn duplicates_collapse_to_the_strongest_reason() {
         "ChatPromptTemplate.from_messages([SystemMessage(content=\"x\")])\n",
     );
     assert_eq!(names(&ps), ["messages[0].content"]);
+}
+
+/// Positions and decoding are tested apart from the literal judgement.
+fn every_named_string() -> CompiledRules {
+    CodeRules {
+        judge_text: false,
+        ..CodeRules::default()
+    }
+    .compile()
+    .expect("rules")
 }

@@ -14,11 +14,19 @@ const PY: &[&str] = &[
     "qa_template = \"\"\"Q: {q}\nA:\"\"\"\n", "\"", "(", ")", "\n", " ", "    ", "'''", "f\"hi {name}\"", " + \"more\"",
     "client.chat.completions.create(model=\"m\", messages=[{\"role\": \"system\", \"content\": \"Be brief.\"}])\n",
     "textwrap.dedent(\"\"\"\n    a\n    b\n\"\"\")\n", "class A:\n    instructions = \"do it\"\n", "# promptcost: ignore\n", "日本語", "😀",
+    // file-wide facts: constants used elsewhere, imports, the call's model, prompt classes, prose
+    "BASE = \"You are a careful and helpful assistant.\"\n", "MODEL = \"gpt-4o-mini\"\n", "import openai\n",
+    "prompt = BASE + \" Answer briefly.\"\n", "client.chat.completions.create(model=MODEL, messages=[{\"role\": \"system\", \"content\": BASE}])\n",
+    "class ReviewPrompts:\n    system = \"Review the code and list every bug you find.\"\n",
+    "note = \"Please answer every question in plain English only.\"\n",
 ];
 const TS: &[&str] = &[
     "const systemPrompt = `You are ${role}.`;\n", "// prompt\n", "/* prompt */ ", "let x = 1;\n", "export const qaTemplate = \"Q\";\n",
     "`", "\"", "{", "}", "(", ")", "\n", " ", "function f() { return 1; }\n",
     "await client.messages.create({ system: \"sys\", messages: [{ role: \"user\", content: \"hi\" }] });\n", "prompt`tagged ${x}`;\n",
+    "const BASE = \"You are a careful and helpful assistant.\";\n", "import OpenAI from \"openai\";\n", "const MODEL = \"gpt-4o-mini\";\n",
+    "const p = `${BASE} Answer briefly.`;\n", "await client.chat.completions.create({ model: MODEL, messages: [{ role: \"system\", content: BASE }] });\n",
+    "const note = \"Please answer every question in plain English only.\";\n",
 ];
 
 fn text(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {

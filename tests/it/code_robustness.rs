@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use promptcost::extract::code::{extract, input_edit, CodePrompt, CompiledRules, Lang, SourceFile};
+use promptcost::extract::code::{
+    extract, input_edit, CodePrompt, CodeRules, CompiledRules, Lang, SourceFile,
+};
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -36,7 +38,7 @@ fn check_invariants(text: &str, ps: &[CodePrompt]) {
 }
 
 fn run(lang: Lang, text: &str) -> Vec<CodePrompt> {
-    let ps = extract(lang, text, &CompiledRules::default());
+    let ps = extract(lang, text, &every_named_string());
     check_invariants(text, &ps);
     ps
 }
@@ -166,9 +168,11 @@ fn long_chains_and_deep_nesting() {
     let ps = run(Lang::Python, &text);
     assert_eq!(ps.len(), 1);
     assert_eq!(
-        ps[0].value, "0",
-        "the longest literal operand (all are one char): the first"
+        ps[0].value,
+        format!("{expected}{{name}}"),
+        "the whole chain, the unresolved name a placeholder"
     );
+    assert_eq!(ps[0].placeholders, ["{name}"]);
 
     let depth = 5_000;
     let nested = format!(
@@ -449,4 +453,14 @@ fn mismatched_text_does_not_panic() {
     );
     let _ = sf.prompts("é", &CompiledRules::default());
     let _ = sf.prompts("", &CompiledRules::default());
+}
+
+/// Decoding is tested apart from the literal judgement: every named string is kept.
+fn every_named_string() -> CompiledRules {
+    CodeRules {
+        judge_text: false,
+        ..CodeRules::default()
+    }
+    .compile()
+    .expect("rules")
 }

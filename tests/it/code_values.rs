@@ -5,12 +5,12 @@ use std::path::Path;
 use std::process::Command;
 
 use promptcost::extract::code::{
-    brace_fields, extract, go_verbs, percent_fields, py_cleandoc, py_dedent, CodePrompt,
+    brace_fields, extract, go_verbs, percent_fields, py_cleandoc, py_dedent, CodePrompt, CodeRules,
     CompiledRules, Lang,
 };
 
 fn prompts(lang: Lang, src: &str) -> Vec<CodePrompt> {
-    let ps = extract(lang, src, &CompiledRules::default());
+    let ps = extract(lang, src, &every_named_string());
     for w in ps.windows(2) {
         assert!(
             w[0].range.end <= w[1].range.start,
@@ -414,4 +414,14 @@ fn field_scanners() {
         go_verbs("%#v %%"),
         ("%#v %".to_string(), vec!["%#v".into()])
     );
+}
+
+/// Decoding is tested apart from the literal judgement: every named string is kept.
+fn every_named_string() -> CompiledRules {
+    CodeRules {
+        judge_text: false,
+        ..CodeRules::default()
+    }
+    .compile()
+    .expect("rules")
 }

@@ -8,12 +8,17 @@ mod stdio_client;
 
 mod check_e2e;
 mod claude_api;
+mod code_corpus;
 mod code_fixtures;
+mod code_frameworks;
 mod code_incremental_props;
+mod code_models;
 mod code_robustness;
 mod code_values;
+mod context;
 mod cost_e2e;
 mod document_props;
+mod editor_strings;
 mod engine_props;
 mod lsp_e2e;
 mod lsp_session;

@@ -25,8 +25,19 @@ return {
     'javascriptreact',
     'rust',
     'go',
+    -- the project file itself: its errors are shown at the offending key (only promptcost.toml,
+    -- see root_dir; other TOML files are left alone)
+    'toml',
   },
-  root_markers = { 'promptcost.toml', '.git' },
+  -- The project root: the nearest promptcost.toml, else .git (none: single-file mode).
+  -- A TOML buffer is attached only when it is promptcost.toml.
+  root_dir = function(bufnr, on_dir)
+    local name = vim.api.nvim_buf_get_name(bufnr)
+    if vim.bo[bufnr].filetype == 'toml' and vim.fs.basename(name) ~= 'promptcost.toml' then
+      return
+    end
+    on_dir(vim.fs.root(bufnr, { 'promptcost.toml', '.git' }))
+  end,
   -- No settings by default: unset keys leave promptcost.toml and the server's defaults in
   -- charge (precedence: defaults < promptcost.toml < editor settings). Set them with
   --   vim.lsp.config('promptcost', { settings = { promptcost = {

@@ -39,3 +39,6 @@ end, {
 vim.api.nvim_create_user_command('PromptcostModels', function()
   require('promptcost').show_models()
 end, { desc = 'promptcost: models, tokenizers and prices' })
+
+-- Keeps require('promptcost').status() (statusline component) up to date.
+require('promptcost').setup_status()

@@ -16,13 +16,18 @@ export interface DiscoveryInput {
   homedir?: string;
   /** True if `p` is an existing executable file. */
   isExecutable: (p: string) => boolean;
+  /**
+   * Restores the executable bit of the bundled binary when an unpacker lost it (true if it
+   * is executable afterwards). Only ever called on `<extensionPath>/bin/promptcost`.
+   */
+  makeExecutable?: (p: string) => boolean;
 }
 
 export type DiscoveryResult =
   | { ok: true; path: string; source: ServerSource; tried: string[] }
   | { ok: false; message: string; tried: string[] };
 
-export const INSTALL_URL = 'https://github.com/promptcost/promptcost#installation';
+export const INSTALL_URL = 'https://github.com/promptcost/promptcost#install';
 
 function pathApi(platform: string): typeof path.posix {
   return platform === 'win32' ? path.win32 : path.posix;
@@ -82,9 +87,10 @@ export function whichSync(
 export function notFoundMessage(tried: string[]): string {
   const lines = [
     'promptcost: the language server executable `promptcost` was not found.',
-    'Install it from a checkout of the promptcost repository with `cargo install --path .` ' +
-      `(see ${INSTALL_URL}), make sure \`~/.cargo/bin\` is on your PATH, ` +
-      'or set `promptcost.server.path` (User settings) to the full path of the binary.',
+    'This extension package has no server for this platform: install the platform-specific ' +
+      'promptcost extension from the releases, or put `promptcost` on your PATH ' +
+      '(`pip install promptcost-cli`, or `cargo install --path .` in a promptcost checkout; ' +
+      `see ${INSTALL_URL}), or set \`promptcost.server.path\` (User settings) to the full path of the binary.`,
   ];
   if (tried.length > 0) lines.push(`Looked in: ${tried.slice(0, 6).join(', ')}${tried.length > 6 ? ', …' : ''}`);
   return lines.join(' ');
@@ -128,7 +134,9 @@ export function discoverServer(input: DiscoveryInput): DiscoveryResult {
 
   const bundled = p.join(input.extensionPath, 'bin', binaryName(platform));
   tried.push(bundled);
-  if (isExecutable(bundled)) return { ok: true, path: bundled, source: 'bundled', tried };
+  if (isExecutable(bundled) || (platform !== 'win32' && input.makeExecutable?.(bundled) === true && isExecutable(bundled))) {
+    return { ok: true, path: bundled, source: 'bundled', tried };
+  }
 
   const onPath = whichSync('promptcost', platform, env, isExecutable, tried);
   if (onPath) return { ok: true, path: onPath, source: 'path', tried };

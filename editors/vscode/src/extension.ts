@@ -1,6 +1,6 @@
 // VS Code entry point: starts `promptcost lsp` through vscode-languageclient and
 // adds a status bar item and three commands. Logic that can be tested without
-// VS Code lives in discovery.ts, settings.ts, selector.ts and format.ts.
+// VS Code lives in discovery.ts, settings.ts, selector.ts and views.ts.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
@@ -12,7 +12,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { discoverServer, INSTALL_URL } from './discovery';
-import { modelPickItems, modelsMarkdown, statusBarView } from './format';
+import { modelPickItems, modelsMarkdown, statusBarView } from './views';
 import { COUNT_METHOD, CountParams, CountResult, MODELS_METHOD, ModelsResult, SHOW_MODELS_COMMAND } from './protocol';
 import { documentSelector } from './selector';
 import { ServerSettings, toServerSettings, withPrimaryModel } from './settings';
@@ -41,6 +41,18 @@ function currentSettings(scope?: vscode.ConfigurationScope): ServerSettings {
   return toServerSettings((key) => cfg.get(key), os.homedir());
 }
 
+/** Sets the executable bits of the bundled binary (an unzip that drops modes loses them). */
+function makeExecutable(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) return false;
+    fs.chmodSync(p, 0o755);
+    output.info(`Made ${p} executable`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const found = discoverServer({
@@ -50,6 +62,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     env: process.env,
     homedir: os.homedir(),
     isExecutable,
+    makeExecutable,
   });
   if (!found.ok) {
     output.error(found.message);
@@ -144,6 +157,8 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 
 // ---- status bar ----------------------------------------------------------
 
+/** Languages whose prompts are string literals: the status bar shows their prompts' total. */
+const SOURCE_LANGUAGES = new Set(['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'rust', 'go']);
 let statusTimer: NodeJS.Timeout | undefined;
 let statusSeq = 0;
 let statusCancel: vscode.CancellationTokenSource | undefined;
@@ -179,10 +194,15 @@ async function updateStatus(): Promise<void> {
           { textDocument: { uri }, range: c.code2ProtocolConverter.asRange(sel) } satisfies CountParams,
           token,
         );
-    const [doc, selection] = await Promise.all([whole, part]);
+    // In source code the file's figure is its prompts' total (the lens), not the whole text.
+    const lens = SOURCE_LANGUAGES.has(editor.document.languageId)
+      ? c.sendRequest<{ range: { start: { line: number } }; command?: { title: string } }[] | null>('textDocument/codeLens', { textDocument: { uri } }, token)
+      : Promise.resolve(null);
+    const [doc, selection, lenses] = await Promise.all([whole, part, lens]);
     if (seq !== statusSeq) return;
+    const prompts = lenses?.find((l) => l.range.start.line === 0)?.command?.title;
     // primary: the user's first model, else the server's (the first model of the count)
-    const view = statusBarView(doc, selection, currentSettings(editor.document.uri).models?.[0]);
+    const view = statusBarView(doc, selection, currentSettings(editor.document.uri).models?.[0], prompts);
     if (!view) {
       statusBar.hide();
       return;

@@ -35,12 +35,14 @@ export interface ModelCount {
   context_share: number | null;
   via_api: boolean;
   label: string;
+  share_label: string | null;
 }
 
 export interface CountResult {
   uri: string;
   bytes: number;
   chars: number;
+  chars_label: string;
   snapshot_date: string;
   models: ModelCount[];
 }
@@ -72,6 +74,7 @@ export interface ModelInfo {
   price_source: string;
   input_price_label: string;
   context_label: string;
+  output_price_label: string;
 }
 
 export interface ModelsResult {

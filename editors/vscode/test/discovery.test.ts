@@ -48,6 +48,27 @@ describe('discoverServer', () => {
     assert.deepEqual(r.ok && [r.path, r.source], ['/ext/bin/promptcost', 'bundled']);
   });
 
+  it('restores a lost executable bit of the bundled binary, and only of that file', () => {
+    const fixed: string[] = [];
+    const execs = new Set(['/usr/bin/promptcost']);
+    const r = discoverServer({
+      ...base,
+      isExecutable: (p) => execs.has(p),
+      makeExecutable: (p) => {
+        fixed.push(p);
+        if (p === '/ext/bin/promptcost') execs.add(p);
+        return true;
+      },
+    });
+    assert.deepEqual(r.ok && [r.path, r.source], ['/ext/bin/promptcost', 'bundled']);
+    assert.deepEqual(fixed, ['/ext/bin/promptcost']);
+  });
+
+  it('falls back to PATH when the bundled binary cannot be made executable', () => {
+    const r = discoverServer({ ...base, isExecutable: fsWith('/usr/bin/promptcost'), makeExecutable: () => false });
+    assert.deepEqual(r.ok && [r.path, r.source], ['/usr/bin/promptcost', 'path']);
+  });
+
   it('searches PATH in order', () => {
     const r = discoverServer({ ...base, isExecutable: fsWith('/usr/local/bin/promptcost', '/usr/bin/promptcost') });
     assert.equal(r.ok && r.path, '/usr/local/bin/promptcost');
@@ -58,6 +79,8 @@ describe('discoverServer', () => {
     assert.equal(r.ok, false);
     if (r.ok) return;
     assert.match(r.message, /cargo install --path \./);
+    assert.match(r.message, /pip install promptcost-cli/);
+    assert.match(r.message, /platform-specific/);
     assert.match(r.message, /promptcost\.server\.path/);
     assert.match(r.message, /https:\/\//);
     assert.deepEqual(r.tried, ['/ext/bin/promptcost', '/usr/local/bin/promptcost', '/usr/bin/promptcost']);

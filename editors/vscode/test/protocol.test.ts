@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover, InitializeResult, InlayHint, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CountResult, ModelsResult } from '../src/protocol';
+import { modelsMarkdown, statusBarView } from '../src/views';
 import { cliCount, cliCountText, fmtInt, labelText, lineEnd, LspSession, serverMissingReason, SERVER_BIN, vscodeCapabilities, waitFor } from './lspHarness';
 
 const SUPPORT_MD = [
@@ -150,6 +152,36 @@ else describe('promptcost lsp with VS Code client capabilities', () => {
     // contract: `2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k` (the server may append more, e.g. ` · budget 1,064`)
     assert.match(title, new RegExp(`^${fmtInt(total)} tokens · \\$\\d+\\.\\d{4} gpt-4o · [\\d.]+% of 128k( · .+)?$`), title);
     lenses = [];
+  });
+
+  it('status bar and models table show the server strings: the same as the code lens', async () => {
+    const lenses = (await session.request('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    const title = lenses.find((l) => l.range.start.line === 0)?.command?.title ?? '';
+    const m = title.match(/^(\S+) tokens · (\S+) gpt-4o/);
+    assert.ok(m, `lens title: ${title}`);
+    const whole = (await session.request('promptcost/count', { textDocument: { uri } })) as CountResult;
+    const view = statusBarView(whole, undefined, 'gpt-4o');
+    assert.equal(view?.text, `$(symbol-numeric) ${m[1]} tok · ${m[2]} · gpt-4o`, 'the lens and the status bar agree');
+    const g = whole.models.find((x) => x.model === 'gpt-4o')!;
+    assert.ok(g.share_label && title.includes(g.share_label), `share ${g.share_label} as in the lens: ${title}`);
+    assert.ok(view?.tooltip.includes(`(${g.share_label}), ${whole.chars_label} chars`), view?.tooltip);
+    assert.equal(whole.chars_label, fmtInt(whole.chars));
+
+    const models = (await session.request('promptcost/models', {})) as ModelsResult;
+    assert.deepEqual(models.configured?.slice(0, 2), ['gpt-4o', 'claude-sonnet-4-5']);
+    for (const info of models.models) {
+      for (const [raw, label] of [
+        [info.input_cost_per_mtok, info.input_price_label],
+        [info.output_cost_per_mtok, info.output_price_label],
+      ] as const) {
+        if (raw === null) assert.equal(label, 'no price', `${info.model}: no price is said, never $0`);
+        else assert.ok(Math.abs(parseFloat(label.slice(1).replace(/,/g, '')) - raw) <= 0.00005 + raw * 1e-9, `${info.model}: ${label} for ${raw}`);
+      }
+    }
+    const md = modelsMarkdown(models, models.configured);
+    const row = md.split('\n').find((l) => l.startsWith('| **gpt-4o** |'));
+    const gi = models.models.find((x) => x.model === 'gpt-4o')!;
+    assert.ok(row?.includes(` ${gi.input_price_label} | ${gi.output_price_label} | ${gi.context_label} `), `gpt-4o row: ${row}`);
   });
 
   it('hover in a section: a fixed-width table with the configured models and the snapshot date', async () => {

@@ -1,4 +1,6 @@
--- promptcost helpers for Neovim: selection counts through the `promptcost/count` request.
+-- promptcost helpers for Neovim: selection counts (`promptcost/count`), the models table
+-- (`promptcost/models`) and a statusline component (`status()`). Numbers and money are always
+-- the server's strings; this file never formats them.
 local M = {}
 
 local function notify(msg, level)
@@ -11,42 +13,16 @@ function M.client(bufnr)
   return vim.lsp.get_clients({ bufnr = bufnr, name = 'promptcost' })[1]
 end
 
-local function fmt_int(n)
-  local s = tostring(math.floor(n + 0.5))
-  local out = s:reverse():gsub('(%d%d%d)', '%1,'):reverse()
-  return (out:gsub('^,', ''))
-end
-M.fmt_int = fmt_int
-
-local function fmt_usd(v)
-  if v == nil or v == vim.NIL then
-    return nil
-  end
-  if v == 0 then
-    return '$0'
-  end
-  if math.abs(v) < 1 then
-    return string.format('$%.4f', v)
-  end
-  return string.format('$%.2f', v)
-end
-
---- One line per model: `gpt-4o: 120 tokens · $0.0003` (`≈` for estimates).
+--- One line per model: `gpt-4o: 120 tok · $0.0003` (`≈` for estimates): the server's `label`,
+--- never formatted here.
 ---@param result table promptcost/count result
 ---@return string
 function M.format_count(result)
   local parts = {}
   for _, m in ipairs(result.models or {}) do
-    local cost = fmt_usd(m.input_cost_usd)
-    parts[#parts + 1] = string.format(
-      '%s: %s%s tokens%s',
-      m.model,
-      m.exact and '' or '≈ ',
-      fmt_int(m.tokens),
-      cost and (' · ' .. cost) or ''
-    )
+    parts[#parts + 1] = string.format('%s: %s', m.model, m.label)
   end
-  return string.format('%s chars — %s', fmt_int(result.chars or 0), table.concat(parts, ', '))
+  return string.format('%s chars — %s', result.chars_label or '?', table.concat(parts, ', '))
 end
 
 --- LSP position (in `encoding`) of byte column `col` (0-based) on 0-based `row`.
@@ -132,6 +108,57 @@ function M.count_command(cmd)
   end)
 end
 
+--- Lines of the :PromptcostModels table: fixed-width columns (they read well in a terminal),
+--- the configured models first and marked (`*`, the primary `>`), numbers as the server wrote them.
+---@param res table promptcost/models result
+---@return string[]
+function M.models_lines(res)
+  local configured = {}
+  for i, id in ipairs(res.configured or {}) do
+    configured[id] = i
+  end
+  local models = vim.deepcopy(res.models or {})
+  table.sort(models, function(a, b)
+    local ra, rb = configured[a.model] or math.huge, configured[b.model] or math.huge
+    if ra ~= rb then
+      return ra < rb
+    end
+    if a.provider ~= b.provider then
+      return tostring(a.provider) < tostring(b.provider)
+    end
+    return a.model < b.model
+  end)
+  local function s(v)
+    return (v == nil or v == vim.NIL) and '—' or tostring(v)
+  end
+  local rows = { { '', 'model', 'provider', 'count', 'input', 'output', 'context' } }
+  for _, m in ipairs(models) do
+    local mark = configured[m.model] == 1 and '>' or (configured[m.model] and '*' or '')
+    rows[#rows + 1] = { mark, m.model, s(m.provider), s(m.accuracy), s(m.input_price_label), s(m.output_price_label), s(m.context_label) }
+  end
+  local right = { [5] = true, [6] = true, [7] = true }
+  local widths = {}
+  for _, r in ipairs(rows) do
+    for i, c in ipairs(r) do
+      widths[i] = math.max(widths[i] or 0, vim.fn.strdisplaywidth(c))
+    end
+  end
+  local lines = {
+    string.format('promptcost models — prices of %s, USD per million tokens', s(res.snapshot_date)),
+    #(res.configured or {}) > 0 and ('configured: ' .. table.concat(res.configured, ', ') .. '   (> primary, * configured)') or 'configured: the server defaults',
+    '',
+  }
+  for _, r in ipairs(rows) do
+    local cells = {}
+    for i, c in ipairs(r) do
+      local pad = string.rep(' ', widths[i] - vim.fn.strdisplaywidth(c))
+      cells[i] = right[i] and (pad .. c) or (c .. pad)
+    end
+    lines[#lines + 1] = (table.concat(cells, '  '):gsub('%s+$', ''))
+  end
+  return lines
+end
+
 --- :PromptcostModels: the promptcost/models table in a scratch buffer.
 function M.show_models()
   local bufnr = vim.api.nvim_get_current_buf()
@@ -145,40 +172,152 @@ function M.show_models()
       notify('promptcost/models failed: ' .. (err and err.message or 'no result'), vim.log.levels.ERROR)
       return
     end
-    local function n(v, f)
-      if v == nil or v == vim.NIL then
-        return '—'
-      end
-      return string.format(f or '%s', v)
-    end
-    local lines = {
-      '# promptcost models (prices of ' .. tostring(res.snapshot_date) .. ', USD per million tokens)',
-      '',
-      '| model | provider | tokenizer | input | cached | output | context |',
-      '|---|---|---|---:|---:|---:|---:|',
-    }
-    for _, m in ipairs(res.models or {}) do
-      lines[#lines + 1] = string.format(
-        '| %s | %s | %s%s | %s | %s | %s | %s |',
-        m.model,
-        n(m.provider),
-        n(m.tokenizer),
-        m.exact and '' or ' (≈)',
-        n(m.input_cost_per_mtok, '%.2f'),
-        n(m.cached_input_cost_per_mtok, '%.2f'),
-        n(m.output_cost_per_mtok, '%.2f'),
-        n(m.context_window)
-      )
-    end
     vim.cmd('botright new')
     local buf = vim.api.nvim_get_current_buf()
-    vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+    vim.api.nvim_buf_set_lines(buf, 0, -1, false, M.models_lines(res))
     vim.bo[buf].buftype = 'nofile'
     vim.bo[buf].bufhidden = 'wipe'
     vim.bo[buf].modifiable = false
-    vim.bo[buf].filetype = 'markdown'
     pcall(vim.api.nvim_buf_set_name, buf, 'promptcost://models')
   end, bufnr)
+end
+
+-- ---- statusline ---------------------------------------------------------------------------
+
+local lens_titles = {} ---@type table<integer, string>
+local timers = {} ---@type table<integer, uv.uv_timer_t>
+
+--- The budget state of a buffer from promptcost's diagnostics (codes `budget`, `context-window`):
+--- `1 prompt over budget`, `3 prompts over budget · over the context window`, or ''.
+local function budget_state(bufnr)
+  local over, window = 0, false
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'promptcost' then
+      if d.code == 'budget' then
+        over = over + 1
+      elseif d.code == 'context-window' then
+        window = true
+      end
+    end
+  end
+  local parts = {}
+  if over > 0 then
+    parts[#parts + 1] = over .. (over == 1 and ' prompt' or ' prompts') .. ' over budget'
+  end
+  if window then
+    parts[#parts + 1] = 'over the context window'
+  end
+  return table.concat(parts, ' · ')
+end
+
+--- Asks the server for the file total (the code lens on line 0, the server's own string) and
+--- redraws the statusline when it arrives.
+---@param bufnr? integer
+function M.refresh_status(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = M.client(bufnr)
+  if not client then
+    lens_titles[bufnr] = nil
+    return
+  end
+  client:request('textDocument/codeLens', { textDocument = vim.lsp.util.make_text_document_params(bufnr) }, function(err, lenses)
+    if err or type(lenses) ~= 'table' then
+      return
+    end
+    local title
+    for _, l in ipairs(lenses) do
+      if l.range.start.line == 0 and l.command then
+        title = l.command.title
+        break
+      end
+    end
+    lens_titles[bufnr] = title
+    vim.cmd.redrawstatus({ bang = true })
+  end, bufnr)
+end
+
+local function schedule_refresh(bufnr, ms)
+  local t = timers[bufnr]
+  if not t then
+    t = assert(vim.uv.new_timer())
+    timers[bufnr] = t
+  end
+  t:stop()
+  t:start(ms, 0, vim.schedule_wrap(function()
+    if vim.api.nvim_buf_is_valid(bufnr) then
+      M.refresh_status(bufnr)
+    end
+  end))
+end
+
+--- A statusline component: the file total (the server's lens title) and the budget state of the
+--- current buffer, e.g. `2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · budget 2,000 ⚠ · 1 prompt
+--- over budget`. Empty where promptcost shows nothing. Cheap: the total is cached and refreshed
+--- after edits.
+---@param bufnr? integer
+---@return string
+function M.status(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local title = lens_titles[bufnr]
+  if not title then
+    return ''
+  end
+  local state = budget_state(bufnr)
+  return state == '' and title or (title .. ' · ' .. state)
+end
+
+local watched = {} ---@type table<integer, boolean>
+
+--- Keeps status() current: refreshes on attach, on entering a buffer and 300 ms after any change
+--- of the text (typing, commands, other plugins' API edits: `nvim_buf_attach`'s on_lines).
+function M.setup_status()
+  local group = vim.api.nvim_create_augroup('promptcost_status', { clear = true })
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if not (client and client.name == 'promptcost') then
+        return
+      end
+      schedule_refresh(ev.buf, 0)
+      if not watched[ev.buf] then
+        watched[ev.buf] = vim.api.nvim_buf_attach(ev.buf, false, {
+          on_lines = function(_, buf)
+            schedule_refresh(buf, 300)
+          end,
+          on_detach = function(_, buf)
+            watched[buf] = nil
+          end,
+        })
+      end
+    end,
+  })
+  vim.api.nvim_create_autocmd({ 'BufEnter' }, {
+    group = group,
+    callback = function(ev)
+      if M.client(ev.buf) then
+        schedule_refresh(ev.buf, 0)
+      end
+    end,
+  })
+  vim.api.nvim_create_autocmd('DiagnosticChanged', {
+    group = group,
+    callback = function()
+      vim.cmd.redrawstatus({ bang = true })
+    end,
+  })
+  vim.api.nvim_create_autocmd({ 'BufWipeout', 'LspDetach' }, {
+    group = group,
+    callback = function(ev)
+      lens_titles[ev.buf] = nil
+      local t = timers[ev.buf]
+      if t and ev.event == 'BufWipeout' then
+        t:stop()
+        t:close()
+        timers[ev.buf] = nil
+      end
+    end,
+  })
 end
 
 return M

@@ -1,4 +1,5 @@
-; promptcost: where prompts live in TypeScript (also used for TSX, with jsx.scm appended).
+; promptcost: where prompts live in JavaScript, TypeScript and TSX (jsx.scm is appended for
+; JSX and TSX). Blocks between `; @only <grammar>` and `; @end` are for that grammar only.
 ; Capture names are fixed (see README.md).
 
 ; ---- comments: `// prompt`, `/* prompt */`, `// promptcost: budget=500 model=gpt-4o`
@@ -11,27 +12,33 @@
 (assignment_expression left: (identifier) @name right: (_) @value)
 (assignment_expression
   left: (member_expression property: (property_identifier) @name) right: (_) @value)
+; systemPrompt += "..."
+(augmented_assignment_expression left: (identifier) @name right: (_) @value)
 ; { prompt: "..." }  /  { "prompt": "..." }
 (pair key: [(property_identifier) (string)] @name value: (_) @value)
 ; class C { systemPrompt = "..." }
+; @only typescript
 (public_field_definition name: (property_identifier) @name value: (_) @value)
-; function f(prompt = "...") / f(prompt: string = "...")
+; function f(prompt: string = "...")
 (required_parameter pattern: (identifier) @name value: (_) @value)
 (optional_parameter pattern: (identifier) @name value: (_) @value)
+; @end
+; @only javascript
+(field_definition property: (property_identifier) @name value: (_) @value)
+; @end
+; function f(prompt = "...")
 (assignment_pattern left: (identifier) @name right: (_) @value)
 ; const { prompt = "..." } = opts
 (object_assignment_pattern
   left: (shorthand_property_identifier_pattern) @name right: (_) @value)
 
-; ---- SDK calls (rule 3): properties of an object argument
-(call_expression
-  function: (_) @sdk.callee
-  arguments: (arguments
-    (object (pair key: [(property_identifier) (string)] @sdk.keyword value: (_) @sdk.value))))
-(new_expression
-  constructor: (_) @sdk.callee
-  arguments: (arguments
-    (object (pair key: [(property_identifier) (string)] @sdk.keyword value: (_) @sdk.value))))
+; ---- SDK calls (rule 3): every call; Rust matches the callee against frameworks.toml
+(call_expression) @sdk.call
+(new_expression) @sdk.call
+
+; role/content messages in any container: { role: "system", content: ... }
+((object (pair key: [(property_identifier) (string)] @_key)) @sdk.role_message
+  (#match? @_key "^[\"']?role[\"']?$"))
 
 ; LangChain.js: PromptTemplate.fromTemplate("...")
 ((call_expression
@@ -51,3 +58,7 @@
   function: (identifier) @_tag
   arguments: (template_string)) @tagged
   (#eq? @_tag "prompt"))
+
+; ---- prose (rule 4): string expressions in files that use an LLM framework
+(string) @prose
+(template_string) @prose

@@ -1,0 +1,101 @@
+//! Prompts in source code: string expressions that an LLM program sends, found with
+//! tree-sitter in Python, TypeScript/TSX, JavaScript/JSX, Rust and Go.
+//!
+//! Owns the facade of extraction from code; never counts tokens or prices.
+//!
+//! A string expression is a prompt when (README "Prompts in code"):
+//! 1. an explicit tag says so: a comment that *is* a tag (`# prompt`, `// promptcost: prompt`,
+//!    `/* prompt */`, any `promptcost:` directive) or a `` prompt`...` `` tagged template;
+//! 2. it is bound to a name matching [`CodeRules::name_pattern`] and reads as
+//!    natural-language text ([`rules`]);
+//! 3. it is a prompt argument of a known SDK or framework call (`src/queries/frameworks.toml`),
+//!    or a role/content message in any container;
+//! 4. it reads as prose in a file that imports an LLM SDK or framework (or a prompt module),
+//!    outside contexts that are never prompts (keys, comparisons, descriptions, help texts).
+//!
+//! `promptcost: ignore` excludes the literal(s) of the next statement.
+//!
+//! | module | owns |
+//! |---|---|
+//! | `lang` | the language table, one row per language |
+//! | `query` | the `.scm` queries and their capture names |
+//! | `source` | the parsed file and incremental re-parse |
+//! | `rules` | the user's rules and the literal judgement |
+//! | `select` | candidates from captures, dedupe, the result |
+//! | `tags` | comment tags and directives |
+//! | `sdk` | the frameworks data file, message structures, call models |
+//! | `tree` | tree-sitter node helpers |
+//! | `template` | resolved values and their placeholders |
+//! | `dialect/*` | per language: string expressions, unescape, format rules |
+
+mod dialect;
+mod facts;
+mod lang;
+mod messages;
+mod query;
+mod rules;
+mod sdk;
+mod select;
+mod source;
+mod tags;
+mod template;
+mod tree;
+
+pub use dialect::ecma::{html_unescape, js_unescape};
+pub use dialect::go::go_unescape;
+pub use dialect::python::{py_cleandoc, py_dedent, py_unescape};
+pub use dialect::rust::rust_unescape;
+pub use lang::Lang;
+pub use query::{check_query, query_capture_names, APPROVED_CAPTURES};
+pub use rules::{CodeRules, CompiledRules, DEFAULT_NAME_PATTERN};
+pub use sdk::frameworks_check;
+pub use source::{extract, input_edit, SourceFile};
+pub use template::{brace_fields, go_verbs, percent_fields};
+
+use std::ops::Range;
+
+/// Why a literal was taken as a prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// A tag comment, a `promptcost:` directive, or a `` prompt`...` `` tagged template.
+    Tag,
+    /// Bound to a name matching the name pattern (or a member of a prompt class / module).
+    Name,
+    /// An argument of a known SDK / framework call, or a role/content message.
+    Sdk,
+    /// Prose (several words, sentence-like) in a file that uses an LLM SDK or framework.
+    Prose,
+}
+
+/// Where a prompt's model comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ModelSource {
+    /// A `promptcost: model=M` directive.
+    Directive,
+    /// The `model` argument of the call that sends the prompt.
+    Call,
+}
+
+/// A prompt found in source code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodePrompt {
+    /// Variable / field / key / kwarg name; for SDK arguments a path such as
+    /// `messages[0].content` or `system`; `prompt@L<line>` for an unnamed tagged literal.
+    pub name: String,
+    /// Byte range of the whole prompt expression (all parts, quotes, wrappers).
+    pub range: Range<usize>,
+    /// The text as the program sends it (same-file constants resolved; other
+    /// interpolations kept as written).
+    pub value: String,
+    /// Interpolations / format fields as written: `{user}`, `${name}`, `{}`, `%s`.
+    pub placeholders: Vec<String>,
+    /// From a `promptcost: budget=N` directive.
+    pub budget: Option<u64>,
+    /// From a `promptcost: model=M` directive, else the call's `model=` argument.
+    pub model: Option<String>,
+    /// Where [`CodePrompt::model`] comes from.
+    pub model_source: Option<ModelSource>,
+    /// Problems in the directive that applies to this prompt (`budget=0`, unknown keys).
+    pub directive_errors: Vec<String>,
+    pub reason: Reason,
+}

@@ -1,0 +1,355 @@
+//! A parsed source file: bounded parse, incremental re-parse, the extraction windows.
+//! Never decides what a prompt is (that is `select`).
+
+use std::collections::HashSet;
+use std::ops::{ControlFlow, Range};
+
+use tree_sitter::{InputEdit, Node, ParseOptions, ParseState, Parser, Point, Tree};
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use std::sync::LazyLock;
+
+use super::facts::{top_level, Facts};
+use super::lang::{Family, Lang};
+use super::query::lang_query;
+use super::rules::CompiledRules;
+use super::select::Cx;
+use super::CodePrompt;
+
+/// A parsed source file (language + syntax tree), re-parsable incrementally.
+#[derive(Debug)]
+pub struct SourceFile {
+    lang: Lang,
+    tree: Option<Tree>,
+    /// The file's stem and folder names (a prompt module is named like the pattern).
+    module_names: Vec<String>,
+    /// Fingerprint of the file-wide facts of the last extraction (see `facts.rs`).
+    facts_seen: AtomicU64,
+    /// Byte ranges (new text) whose syntax changed in the last `edit`.
+    changed: Vec<Range<usize>>,
+}
+
+pub(crate) fn new_parser(lang: Lang) -> Option<Parser> {
+    let mut parser = Parser::new();
+    parser.set_language(&lang.ts_language()).ok()?;
+    Some(parser)
+}
+
+/// Parses with a work budget. The tree-sitter runtime (0.25 and 0.26) loops
+/// forever on some broken TSX (e.g. `([<""]}P.f(c `, fixed in 0.27); its
+/// progress callback runs about every 100 parse operations, and healthy parses
+/// (even of random bytes) stay under 0.03 calls per byte, so `2000 + len/8`
+/// calls only stops runaway parses. A stopped parse gives no tree (no prompts).
+pub(crate) fn parse_bounded(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    let limit = 2_000 + text.len() / 8;
+    let mut calls = 0usize;
+    let mut progress = |_: &ParseState| {
+        calls += 1;
+        if calls > limit {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let bytes = text.as_bytes();
+    let tree = parser.parse_with_options(
+        &mut |i, _| bytes.get(i..).unwrap_or(&[]),
+        old,
+        Some(ParseOptions::new().progress_callback(&mut progress)),
+    );
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree
+}
+
+impl Clone for SourceFile {
+    fn clone(&self) -> Self {
+        SourceFile {
+            lang: self.lang,
+            tree: self.tree.clone(),
+            module_names: self.module_names.clone(),
+            facts_seen: AtomicU64::new(self.facts_seen.load(Ordering::Relaxed)),
+            changed: self.changed.clone(),
+        }
+    }
+}
+
+/// A minified bundle (no prompts are reported in it): long lines on average, dense with
+/// statement punctuation (a long literal alone is not minified code).
+fn is_minified(text: &str) -> bool {
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let punct = text
+        .bytes()
+        .filter(|b| matches!(b, b';' | b'{' | b'}'))
+        .count();
+    text.len() > 4096 && text.len() / lines > 400 && punct * 50 > text.len()
+}
+
+impl SourceFile {
+    /// Parses `text`. Never panics; any input gives a (possibly error-laden) tree.
+    pub fn parse(lang: Lang, text: &str) -> SourceFile {
+        let tree = new_parser(lang).and_then(|mut p| parse_bounded(&mut p, text, None));
+        SourceFile {
+            lang,
+            tree,
+            module_names: Vec::new(),
+            facts_seen: AtomicU64::new(0),
+            changed: Vec::new(),
+        }
+    }
+
+    /// Tells the file's path: a file or folder named like the pattern (`prompts.py`,
+    /// `*_prompts.py`, `prompts/*.ts`) is a prompt module, whose top-level strings count.
+    pub fn for_path(mut self, path: &Path) -> SourceFile {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        self.module_names = [stem, dir]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        self
+    }
+
+    /// Incremental re-parse after an edit: `Tree::edit`, then parse `new_text`
+    /// (the whole new document) reusing the old tree.
+    pub fn edit(&mut self, edit: &InputEdit, new_text: &str) {
+        let Some(mut parser) = new_parser(self.lang) else {
+            self.tree = None;
+            return;
+        };
+        let mut new_tree = match self.tree.as_mut() {
+            Some(old) => {
+                old.edit(edit);
+                parse_bounded(&mut parser, new_text, Some(old))
+            }
+            None => parse_bounded(&mut parser, new_text, None),
+        };
+        // Error recovery can group a broken file differently when it reuses the old tree;
+        // a file with syntax errors is parsed afresh so that it reads as a fresh parse would.
+        if new_tree.as_ref().is_some_and(|t| t.root_node().has_error()) {
+            parser.reset();
+            new_tree = parse_bounded(&mut parser, new_text, None);
+        }
+        self.changed = match (self.tree.as_ref(), new_tree.as_ref()) {
+            (Some(old), Some(new)) => old
+                .changed_ranges(new)
+                .map(|r| r.start_byte..r.end_byte)
+                .collect(),
+            #[allow(clippy::single_range_in_vec_init)] // one range: the whole text
+            _ => vec![0..new_text.len()],
+        };
+        self.tree = new_tree;
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The syntax tree; `None` if parsing was stopped (runaway parse, see above).
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
+    }
+
+    /// The prompts in `text` (the text this tree was parsed from), sorted by
+    /// `range.start`, without overlaps or duplicates.
+    pub fn prompts(&self, text: &str, rules: &CompiledRules) -> Vec<CodePrompt> {
+        let Some((facts, fp)) = self.facts(text) else {
+            return Vec::new();
+        };
+        self.prompts_in(text, rules, None, facts, fp)
+    }
+
+    /// Whether the tree holds syntax errors (then error recovery may regroup statements far
+    /// from an edit, and windowed extraction is not trusted).
+    pub fn has_error(&self) -> bool {
+        self.tree.as_ref().is_none_or(|t| t.root_node().has_error())
+    }
+
+    /// Byte ranges whose syntax changed in the last [`SourceFile::edit`].
+    pub fn changed_ranges(&self) -> &[Range<usize>] {
+        &self.changed
+    }
+
+    /// The prompts of the top-level statements around `window` (plus one statement on
+    /// each side and the comments before them: a tag comment and its statement are always
+    /// taken together), and the byte range those statements cover. Prompts never span
+    /// top-level statements, so the result equals [`SourceFile::prompts`] restricted to the
+    /// covered range: an edit re-extracts only what it can have changed.
+    pub fn prompts_around(
+        &self,
+        text: &str,
+        rules: &CompiledRules,
+        window: Range<usize>,
+    ) -> (Range<usize>, Vec<CodePrompt>) {
+        let Some(tree) = self.tree.as_ref() else {
+            return (0..text.len(), Vec::new());
+        };
+        let Some((facts, fp)) = self.facts(text) else {
+            return (0..text.len(), Vec::new());
+        };
+        if fp != self.facts_seen.load(Ordering::Relaxed) {
+            return (0..text.len(), self.prompts_in(text, rules, None, facts, fp));
+        }
+        let root = tree.root_node();
+        let all: Vec<Node> = {
+            let mut c = root.walk();
+            root.children(&mut c).collect()
+        };
+        if all.is_empty() {
+            return (0..text.len(), self.prompts(text, rules));
+        }
+        let first_hit = all.partition_point(|n| n.end_byte() < window.start);
+        let last_hit = all.partition_point(|n| n.start_byte() <= window.end);
+        let mut a = first_hit.saturating_sub(1);
+        while a > 0 && all[a - 1].kind().contains("comment") {
+            a -= 1;
+        }
+        let mut b = (last_hit + 1).min(all.len());
+        // a trailing comment (`x = "..."  # prompt`) goes with the statement it follows
+        while b < all.len()
+            && b > 0
+            && all[b].kind().contains("comment")
+            && !text
+                .get(all[b - 1].end_byte()..all[b].start_byte())
+                .unwrap_or("\n")
+                .contains('\n')
+        {
+            b += 1;
+        }
+        let covered = if a == 0 { 0 } else { all[a].start_byte() }..if b >= all.len() {
+            text.len()
+        } else {
+            all[b - 1].end_byte()
+        };
+        let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
+        (
+            covered.clone(),
+            self.prompts_in(text, rules, Some(covered), facts, fp),
+        )
+    }
+
+    /// The prompts of `window` (else the whole text), given the file-wide facts.
+    fn prompts_in<'t>(
+        &'t self,
+        text: &'t str,
+        rules: &'t CompiledRules,
+        window: Option<Range<usize>>,
+        facts: Facts<'t>,
+        fingerprint: u64,
+    ) -> Vec<CodePrompt> {
+        let (Some(tree), Ok(lq)) = (self.tree.as_ref(), lang_query(self.lang).as_ref()) else {
+            return Vec::new();
+        };
+        let fam = self.lang.family();
+        if fam == Family::Js && is_minified(text) {
+            return Vec::new();
+        }
+        let root = tree.root_node();
+        let mut cx = Cx {
+            fam,
+            jsx: HashSet::new(),
+            text,
+            rules,
+            lines: line_starts(text),
+            facts,
+            prompt_module: self.module_names.iter().any(|n| rules.name_matches(n)),
+        };
+        self.facts_seen.store(fingerprint, Ordering::Relaxed);
+        let sites = cx.collect(root, lq, window.clone());
+        cx.jsx = sites.jsx.clone();
+        let mut out = cx.run(root, sites);
+        if let Some(w) = window {
+            out.retain(|p| p.range.start >= w.start && p.range.end <= w.end);
+        }
+        out
+    }
+
+    /// The file-wide facts (constants, imports, model links) and their fingerprint.
+    fn facts<'t>(&'t self, text: &'t str) -> Option<(Facts<'t>, u64)> {
+        static RULES: LazyLock<CompiledRules> = LazyLock::new(CompiledRules::default);
+        let tree = self.tree.as_ref()?;
+        let fam = self.lang.family();
+        let root = tree.root_node();
+        let mut cx = Cx {
+            fam,
+            jsx: HashSet::new(),
+            text,
+            rules: &RULES,
+            lines: Vec::new(),
+            facts: top_level(root, text, fam),
+            prompt_module: false,
+        };
+        cx.link_models(root);
+        let fp = cx.facts_fingerprint();
+        Some((std::mem::take(&mut cx.facts), fp))
+    }
+}
+
+/// Parses and extracts in one go.
+pub fn extract(lang: Lang, text: &str, rules: &CompiledRules) -> Vec<CodePrompt> {
+    SourceFile::parse(lang, text).prompts(text, rules)
+}
+
+/// An [`InputEdit`] for replacing `old_text[start_byte..old_end_byte]` so that the
+/// new document is `new_text`, the replacement ending at `new_end_byte`.
+/// Points are (row, byte column). Out-of-range offsets are clamped.
+pub fn input_edit(
+    old_text: &str,
+    start_byte: usize,
+    old_end_byte: usize,
+    new_text: &str,
+    new_end_byte: usize,
+) -> InputEdit {
+    let start_byte = start_byte.min(old_text.len());
+    let old_end_byte = old_end_byte.clamp(start_byte, old_text.len());
+    let new_end_byte = new_end_byte.clamp(start_byte.min(new_text.len()), new_text.len());
+    InputEdit {
+        start_byte,
+        old_end_byte,
+        new_end_byte,
+        start_position: point_at(old_text, start_byte),
+        old_end_position: point_at(old_text, old_end_byte),
+        new_end_position: point_at(new_text, new_end_byte),
+    }
+}
+
+pub(crate) fn point_at(text: &str, byte: usize) -> Point {
+    let bytes = &text.as_bytes()[..byte.min(text.len())];
+    let row = bytes.iter().filter(|&&b| b == b'\n').count();
+    let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    Point {
+        row,
+        column: bytes.len() - line_start,
+    }
+}
+
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    let mut v = vec![0];
+    v.extend(
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::input_edit;
+
+    #[test]
+    fn input_edit_clamps_inside_characters() {
+        // byte 1 is inside 'é': the column is still a byte count, no panic
+        let e = input_edit("é\nb", 1, 1, "é\nb", 1);
+        assert_eq!((e.start_position.row, e.start_position.column), (0, 1));
+    }
+}
