@@ -458,7 +458,11 @@ fn symlinked_history() -> (tempfile::TempDir, String, String) {
     write(r, "promptcost.toml", "models = [\"gpt-4o\", \"gemini-2.5-flash\"]\n[context]\nbudget = 100000\n[context.budgets]\ncodex = 150\n");
     write(r, "AGENTS.md", &v1);
     std::os::unix::fs::symlink("AGENTS.md", r.join("CLAUDE.md")).unwrap();
-    write(r, "tests/fixture.py", "SYSTEM_PROMPT = \"Say hi\"\n");
+    write(
+        r,
+        "tests/fixture.py",
+        "SYSTEM_PROMPT = \"You are a greeter. Say hi to the user.\"\n",
+    );
     git(r, &["init", "-q"]);
     git(r, &["add", "."]);
     git(r, &["commit", "-qm", "v1"]);
@@ -466,7 +470,7 @@ fn symlinked_history() -> (tempfile::TempDir, String, String) {
     write(
         r,
         "tests/fixture.py",
-        "SYSTEM_PROMPT = \"Say hi to the user, politely, in their language\"\n",
+        "SYSTEM_PROMPT = \"You are a greeter. Say hi to the user, politely, in their language.\"\n",
     );
     (d, v1, v2)
 }
