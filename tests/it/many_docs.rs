@@ -1,6 +1,6 @@
 //! Many open documents over stdio with the real binary: 200 prompt files of 100 KB each, counted
 //! with all three tokenizer families (o200k, cl100k, Gemma 3; Claude as an estimate), stay under
-//! the documented memory figure (README "Reliability": under 300 MB resident), and every
+//! the documented memory figure (README "Reliability": under 350 MB resident), and every
 //! document is counted exactly. The keystroke cost with 200 documents open against one is a
 //! benchmark (`cargo bench --bench lsp -- many`), not a test: tests never assert times.
 
@@ -9,10 +9,11 @@ use serde_json::json;
 
 const DOCS: usize = 200;
 const DOC_BYTES: usize = 100_000;
-const RSS_LIMIT_MIB: u64 = 300;
+/// 300 MiB until toktok (the fast o200k counter) joined bpe-openai: its tables are 67 MB.
+const RSS_LIMIT_MIB: u64 = 350;
 
 #[test]
-fn two_hundred_100kb_documents_with_three_tokenizers_stay_under_300_mb() {
+fn two_hundred_100kb_documents_with_three_tokenizers_stay_under_350_mb() {
     let mut s = Server::start(env!("CARGO_BIN_EXE_promptcost"));
     s.initialize(json!({"models": ["gpt-4o", "gpt-4", "gemini-2.5-pro", "claude-sonnet-4-5"]}));
     let idle = s.rss_kib();
