@@ -17,6 +17,22 @@ use stdio_client::Server;
 
 const MODELS: [&str; 3] = ["gpt-4o", "claude-sonnet-4-5", "gemini-2.5-pro"];
 
+/// Edit `i` of a typing loop: even ones type `x` at a random place, odd ones delete it again.
+fn keystroke(r: &mut Lcg, lines: &[&str], i: i64, typed: &mut (usize, usize)) -> serde_json::Value {
+    if i % 2 == 0 {
+        let line = r.below(lines.len());
+        let col = lines[line].len().min(r.below(80));
+        let col = (0..=col)
+            .rev()
+            .find(|&c| lines[line].is_char_boundary(c))
+            .unwrap_or(0);
+        *typed = (line, col);
+        json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"})
+    } else {
+        json!({"range": {"start": {"line": typed.0, "character": typed.1}, "end": {"line": typed.0, "character": typed.1 + 1}}, "text": ""})
+    }
+}
+
 /// `n` one-character edits (type, then delete) in the open document `uri`: the times from
 /// `didChange` to the diagnostics for that version and to the inlay hints around the edit.
 fn edit_loop(
@@ -32,18 +48,7 @@ fn edit_loop(
     let mut typed: (usize, usize) = (0, 0);
     for i in 0..n {
         let version = first_version + i;
-        let change = if i % 2 == 0 {
-            let line = r.below(lines.len());
-            let col = lines[line].len().min(r.below(80));
-            let col = (0..=col)
-                .rev()
-                .find(|&c| lines[line].is_char_boundary(c))
-                .unwrap_or(0);
-            typed = (line, col);
-            json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"})
-        } else {
-            json!({"range": {"start": {"line": typed.0, "character": typed.1}, "end": {"line": typed.0, "character": typed.1 + 1}}, "text": ""})
-        };
+        let change = keystroke(&mut r, &lines, i, &mut typed);
         let t = Instant::now();
         s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}));
         s.wait(|m| {
@@ -69,18 +74,7 @@ fn typing_loop(s: &mut Server, uri: &str, text: &str, n: i64, first_version: i64
     let mut typed: (usize, usize) = (0, 0);
     for i in 0..n {
         let version = first_version + i;
-        let change = if i % 2 == 0 {
-            let line = r.below(lines.len());
-            let col = lines[line].len().min(r.below(80));
-            let col = (0..=col)
-                .rev()
-                .find(|&c| lines[line].is_char_boundary(c))
-                .unwrap_or(0);
-            typed = (line, col);
-            json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"})
-        } else {
-            json!({"range": {"start": {"line": typed.0, "character": typed.1}, "end": {"line": typed.0, "character": typed.1 + 1}}, "text": ""})
-        };
+        let change = keystroke(&mut r, &lines, i, &mut typed);
         let from = typed.0.saturating_sub(30);
         let t = Instant::now();
         s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}));

@@ -2,6 +2,7 @@
 //! and exit code; JSON validated against its schema, SARIF by Microsoft's SARIF Multitool,
 //! counts against the oracle.
 
+use crate::git;
 use crate::oracle;
 
 use std::path::{Path, PathBuf};
@@ -25,29 +26,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@e",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
 }
 
 const AGENTS_V1: &str = "# Agents\n\nRun the tests before committing.\n\n## Style\nKeep functions small.\n\n## Old section\nThis goes away.\n";

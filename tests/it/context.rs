@@ -2,6 +2,7 @@
 //! (every file's count checked against the reference tokenizers on the text the agent is
 //! sent), and `check` on a git history whose `CLAUDE.md` is a symlink to `AGENTS.md`.
 
+use crate::git;
 use crate::oracle;
 
 use std::collections::HashMap;
@@ -26,29 +27,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 fn json_of(o: &Output) -> Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@e",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
 }
 
 fn write(root: &Path, rel: &str, text: &str) {

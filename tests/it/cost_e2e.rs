@@ -4,6 +4,7 @@
 //! figures are computed by hand from the embedded price table (snapshot 2026-11-10):
 //! gpt-4o $2.50 input, $1.25 cached input, $10 output per 1M tokens.
 
+use crate::git;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -259,29 +260,6 @@ fn usage_reads_every_shape_and_reports_bad_lines() {
             .status
             .code(),
         Some(2)
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@e",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
     );
 }
 

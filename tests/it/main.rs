@@ -45,3 +45,28 @@ pub fn hover_tokens(md: &str, model: &str) -> Option<(String, String)> {
     let row = hover_row(md, model)?;
     Some((row.get(1)?.clone(), row.get(2)?.clone()))
 }
+
+/// Runs git in `dir` with a fixed identity and no signing (fixture histories); fails the test
+/// on an error.
+pub fn git(dir: &std::path::Path, args: &[&str]) {
+    let st = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@e",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+}
