@@ -176,7 +176,7 @@ pub(super) fn check(
                         path: path.clone(),
                         start: at,
                         end: at,
-                        rule: "context-growth",
+                        rule: super::Rule::ContextGrowth,
                         severity: Severity::Warning,
                         message: format!(
                             "{}: always-loaded context grew by {} tokens ({}) since {}, more than --max-growth {}",
@@ -197,7 +197,7 @@ pub(super) fn check(
                     path,
                     start: at,
                     end: at,
-                    rule: "context-budget",
+                    rule: super::Rule::ContextBudget,
                     severity: Severity::Warning,
                     message: format!(
                         "{}: always-loaded context is {} tokens ({}), over the [context] budget of {} (+{:.0}%)",

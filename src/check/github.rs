@@ -23,7 +23,7 @@ fn esc_prop(s: &str) -> String {
 
 /// What a violation is about: agent context, or the kind of the prompt it sits on.
 fn kind_of(r: &Report, v: &Violation) -> &'static str {
-    if v.rule.starts_with("context") {
+    if v.rule.is_context() {
         return "context";
     }
     match r
@@ -51,16 +51,12 @@ fn weight(r: &Report, v: &Violation) -> (bool, bool, u64) {
                 .as_ref()
                 .map_or(e.tokens(), |b| b.change.unsigned_abs())
         });
-    let size = if v.rule.starts_with("context") {
+    let size = if v.rule.is_context() {
         r.context.iter().map(|c| c.tokens).max().unwrap_or(0)
     } else {
         size
     };
-    (
-        v.severity == Severity::Error,
-        v.rule.starts_with("context"),
-        size,
-    )
+    (v.severity == Severity::Error, v.rule.is_context(), size)
 }
 
 pub fn render(r: &Report) -> String {

@@ -12,9 +12,11 @@ mod github;
 mod growth;
 mod markdown;
 mod render;
+mod rules;
 
 pub use context::ContextEntry;
 pub use growth::Growth;
+pub use rules::Rule;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -131,7 +133,7 @@ pub struct Violation {
     pub start: LineCol,
     pub end: LineCol,
     /// `budget`, `context-window`, `growth`.
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
 }
@@ -489,7 +491,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                             path: f.rel.clone(),
                             start: entry.start,
                             end: entry.end,
-                            rule: "growth",
+                            rule: Rule::Growth,
                             severity: Severity::Warning,
                             message: format!(
                                 "{} grew by {} tokens (+{}) since {}, more than --max-growth {}",
@@ -512,8 +514,8 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         }
         for (prob, &(start, end)) in f.analysis.problems.iter().zip(&f.facts.problems) {
             let rule = match prob.code {
-                "budget" => "budget",
-                "context-window" => "context-window",
+                "budget" => Rule::Budget,
+                "context-window" => Rule::ContextWindow,
                 _ => continue,
             };
             if let Some(e) = report
@@ -522,7 +524,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
                 .rev()
                 .find(|e| e.path == f.rel && e.start == start && e.status == "ok")
             {
-                e.status = if rule == "budget" {
+                e.status = if rule == Rule::Budget {
                     "over_budget"
                 } else {
                     "over_context"

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{PromptEntry, Report};
+use super::{PromptEntry, Report, Rule};
 use crate::document::{PromptKind, Severity};
 use crate::format;
 
@@ -204,39 +204,19 @@ pub(super) fn cost_lines(r: &Report) -> Vec<String> {
     }))
 }
 
-/// SARIF rule ids (PC + number, as SARIF recommends) for the report's rule names.
-const RULE_IDS: &[(&str, &str)] = &[
-    ("budget", "PC1001"),
-    ("context-window", "PC1002"),
-    ("growth", "PC1003"),
-    ("cost-budget", "PC1004"),
-    ("monthly-budget", "PC1005"),
-    ("context-budget", "PC1006"),
-    ("context-growth", "PC1007"),
-];
-
-const RULES: &[(&str, &str, &str)] = &[
-    ("budget", "Prompt over its token budget", "A prompt file, section, message or code literal has more tokens than its budget (from promptcost.toml, front matter or a promptcost: directive)."),
-    ("context-window", "Prompt over a model's context window", "A prompt file has more tokens than the context window of one of the configured models."),
-    ("growth", "Prompt grew more than allowed", "A prompt grew by more than --max-growth since the base revision."),
-    ("context-budget", "Agent context over its budget", "What a coding agent loads into every session (its memory files, imports and always-on rules) has more tokens than the [context] budget in promptcost.toml."),
-    ("context-growth", "Agent context grew more than allowed", "What a coding agent loads into every session grew by more than --max-growth since the base revision."),
-    ("cost-budget", "Prompt over its dollar budget per call", "A prompt's cost per call (input, expected output, cache as configured) is over its budget_usd (from promptcost.toml or a promptcost: directive)."),
-    ("monthly-budget", "Prompt over its dollar budget per month", "A prompt's cost per month at its configured volume is over its monthly_budget_usd (from promptcost.toml or a promptcost: directive)."),
-];
-
 pub fn sarif(r: &Report, root: &Path) -> String {
-    let rules: Vec<_> = RULES
+    let rules: Vec<_> = Rule::ALL
         .iter()
-        .map(|(id, short, full)| {
+        .map(|rule| {
+            let (short, full) = (rule.title(), rule.description());
             json!({
-                "id": RULE_IDS.iter().find(|(n, _)| n == id).map_or(*id, |(_, i)| *i),
-                "name": id,
+                "id": rule.sarif_id(),
+                "name": rule.name(),
                 "shortDescription": {"text": format!("{short}.")},
                 "fullDescription": {"text": full},
                 "helpUri": "https://github.com/promptcost/promptcost#promptcost-check",
                 "help": {"text": format!("{full} Shrink the prompt, raise the budget in promptcost.toml, or move content elsewhere.")},
-                "defaultConfiguration": {"level": if *id == "context-window" { "error" } else { "warning" }},
+                "defaultConfiguration": {"level": rule.level()},
             })
         })
         .collect();
@@ -244,14 +224,14 @@ pub fn sarif(r: &Report, root: &Path) -> String {
         .violations
         .iter()
         .map(|v| {
-            let rule_index = RULES.iter().position(|(id, _, _)| *id == v.rule).unwrap_or(0);
+            let rule_index = Rule::ALL.iter().position(|r| *r == v.rule).unwrap_or(0);
             let mut message = v.message.clone();
             if !message.ends_with('.') {
                 message.push('.');
             }
             let (end_line, end_col) = if (v.end.line, v.end.column) > (v.start.line, v.start.column) { (v.end.line, v.end.column) } else { (v.start.line, v.start.column + 1) };
             json!({
-                "ruleId": RULE_IDS.iter().find(|(n, _)| *n == v.rule).map_or(v.rule, |(_, i)| *i),
+                "ruleId": v.rule.sarif_id(),
                 "ruleIndex": rule_index,
                 "level": if v.severity == Severity::Error { "error" } else { "warning" },
                 "message": {"text": message},

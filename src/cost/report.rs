@@ -125,12 +125,12 @@ impl PromptCost {
     }
 
     /// Broken dollar budgets: (rule, message) for `what` (a path or `prompt 'x'`).
-    pub fn violations(&self, what: &str) -> Vec<(&'static str, String)> {
+    pub fn violations(&self, what: &str) -> Vec<(crate::check::Rule, String)> {
         let mut out = Vec::new();
         if let (Some(b), Some(c)) = (self.budget_usd, self.worst_per_call) {
             if c > b {
                 out.push((
-                    "cost-budget",
+                    crate::check::Rule::CostBudget,
                     format!(
                         "{what} costs {} per call in {}, over its budget of {} (output {} tokens)",
                         format::usd(c),
@@ -144,7 +144,7 @@ impl PromptCost {
         if let (Some(b), Some(c)) = (self.monthly_budget_usd, self.worst_monthly) {
             if c > b {
                 out.push((
-                    "monthly-budget",
+                    crate::check::Rule::MonthlyBudget,
                     format!(
                         "{what} costs {} per month in {} at {} calls/day, over its budget of {}",
                         format::usd(c),
@@ -255,7 +255,10 @@ mod tests {
         c.budget_usd = Some(0.003);
         c.monthly_budget_usd = Some(1_000.0);
         let v = c.violations("a.md");
-        assert_eq!(v.iter().map(|x| x.0).collect::<Vec<_>>(), ["cost-budget"]);
+        assert_eq!(
+            v.iter().map(|x| x.0).collect::<Vec<_>>(),
+            [crate::check::Rule::CostBudget]
+        );
         assert!(
             v[0].1.contains("$0.0031 per call") && v[0].1.contains("$0.0030"),
             "{v:?}"
