@@ -771,6 +771,44 @@ fn glob_set(globs: &[&str]) -> Result<GlobSet, String> {
 mod tests {
     use super::*;
 
+    /// The editors send the server the files it would annotate: VS Code's document selector
+    /// lists exactly the default prompt-file globs, and Neovim's config every code language.
+    #[test]
+    fn editors_agree_with_the_default_prompt_files_and_languages() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ts = std::fs::read_to_string(root.join("editors/vscode/src/selector.ts")).unwrap();
+        let list = ts
+            .split("PROMPT_FILE_PATTERNS: readonly string[] = [")
+            .nth(1)
+            .and_then(|t| t.split("];").next())
+            .expect("PROMPT_FILE_PATTERNS in selector.ts");
+        let vscode: Vec<&str> = list.split('\'').skip(1).step_by(2).collect();
+        assert_eq!(vscode, DEFAULT_INCLUDE, "editors/vscode/src/selector.ts");
+        let lua = std::fs::read_to_string(root.join("editors/nvim/lsp/promptcost.lua")).unwrap();
+        for lang in [
+            "python",
+            "typescript",
+            "typescriptreact",
+            "javascript",
+            "javascriptreact",
+            "rust",
+            "go",
+        ] {
+            assert!(
+                lua.contains(&format!("'{lang}'")),
+                "Neovim filetypes lack {lang}"
+            );
+            assert!(
+                ts.contains(&format!("'{lang}'")),
+                "VS Code languages lack {lang}"
+            );
+            assert!(
+                crate::extract::code::Lang::from_language_id(lang).is_some(),
+                "the server does not know {lang}"
+            );
+        }
+    }
+
     fn load(text: &str) -> Result<Settings, ConfigError> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(CONFIG_FILE);

@@ -7,7 +7,8 @@ export interface Filter {
   pattern?: string;
 }
 
-/** The server's default prompt-file globs, as VS Code glob patterns. */
+/** The server's default prompt-file globs (`DEFAULT_INCLUDE` in src/config.rs; a Rust test
+ * checks that the two lists are equal), as VS Code glob patterns. */
 export const PROMPT_FILE_PATTERNS: readonly string[] = [
   '**/*.prompt',
   '**/*.prompty',
@@ -15,7 +16,9 @@ export const PROMPT_FILE_PATTERNS: readonly string[] = [
   '**/*.instructions.md',
   '**/*.chatmode.md',
   '**/*.mdc',
-  '**/prompts/**/*.{md,txt,j2,jinja,hbs,mustache}',
+  '**/prompts/**/*.{md,txt,j2,jinja,jinja2,hbs,mustache,prompt,prompty}',
+  '**/*.jinja',
+  '**/SKILL.md',
   '**/AGENTS.md',
   '**/CLAUDE.md',
   '**/GEMINI.md',
