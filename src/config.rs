@@ -291,6 +291,20 @@ impl Settings {
             .expect("built-in defaults are valid")
     }
 
+    /// `--config FILE` (`count`, `check`): the file relative to the working directory, its
+    /// globs relative to its own folder, as for a discovered `promptcost.toml`.
+    pub fn load_named(
+        cwd: &Path,
+        file: &Path,
+        overrides: &Overrides,
+    ) -> Result<Settings, ConfigError> {
+        let file = cwd.join(file);
+        let root = file
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+        Settings::load(&root, Some(&file), overrides)
+    }
+
     /// Loads the project file at `config_path` (if any) and applies `overrides`.
     pub fn load(
         root: &Path,

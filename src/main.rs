@@ -135,14 +135,17 @@ fn settings(
     start: &std::path::Path,
     extra: Overrides,
 ) -> Result<Settings, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let overrides = Overrides {
         models: (!common.models.is_empty()).then(|| common.models.clone()),
-        prices_file: common.prices.as_ref().map(|p| p.display().to_string()),
+        prices_file: common
+            .prices
+            .as_ref()
+            .map(|p| cwd.join(p).display().to_string()),
         ..extra
     };
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     match &common.config {
-        Some(p) => Settings::load(&cwd, Some(p), &overrides),
+        Some(p) => Settings::load_named(&cwd, p, &overrides),
         None => Settings::discover(start, &overrides),
     }
     .map_err(|e| e.to_string())

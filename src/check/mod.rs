@@ -287,17 +287,7 @@ pub fn check(args: &CheckArgs) -> Result<(Report, String), String> {
         start.parent().unwrap_or(&start).to_path_buf()
     };
     let settings = match &args.config {
-        Some(c) => Settings::load(
-            c.parent().map_or(cwd.as_path(), |d| {
-                if d.as_os_str().is_empty() {
-                    cwd.as_path()
-                } else {
-                    d
-                }
-            }),
-            Some(&cwd.join(c)),
-            &overrides,
-        ),
+        Some(c) => Settings::load_named(&cwd, c, &overrides),
         None => Settings::discover(&start_dir, &overrides),
     }
     .map_err(|e| e.to_string())?;

@@ -507,3 +507,45 @@ fn paths_are_relative_to_the_working_directory_and_utf16_files_are_text() {
     assert!(out.contains("\n2 files, "), "{out}");
     assert!(out.contains("2 violations."), "{out}");
 }
+
+#[test]
+fn config_flag_resolves_the_same_way_for_count_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("conf/notes")).unwrap();
+    std::fs::write(
+        root.join("conf/promptcost.toml"),
+        "models = [\"gpt-4o\"]\ninclude = [\"notes/*.txt\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("conf/notes/a.txt"), "Answer in one sentence.\n").unwrap();
+    let count = Command::new(bin())
+        .current_dir(root)
+        .args([
+            "count",
+            "--config",
+            "conf/promptcost.toml",
+            "--json",
+            "conf/notes/a.txt",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&count.stdout).unwrap();
+    assert_eq!(v["models"][0]["model"], "gpt-4o", "{v}");
+    assert_eq!(v["models"].as_array().unwrap().len(), 1);
+    // check: the include glob is relative to the config file's folder, as when discovered.
+    let o = run(
+        root,
+        &["--config", "conf/promptcost.toml", "--format", "json"],
+    );
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["models"], serde_json::json!(["gpt-4o"]));
+    assert!(
+        v["prompts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["path"] == "conf/notes/a.txt"),
+        "{v}"
+    );
+}
