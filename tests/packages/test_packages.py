@@ -185,8 +185,9 @@ def outputs(env: dict) -> dict:
 
 def test_action_check_on_a_pull_request(tmp_path):
     work = fixture_pull_request(tmp_path)
+    # "10%:0": no token floor, the fixture's prompts are small.
     env = action_env(
-        tmp_path, PROMPTCOST_BIN.parent, install="none", max_growth="10%:0",  # no floor: a small fixture, format="github"
+        tmp_path, PROMPTCOST_BIN.parent, install="none", max_growth="10%:0", format="github"
     ) | {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"}
     proc = run(["bash", ACTION, "check"], cwd=work, env=env)
     assert proc.returncode == 1, f"growth over 10% fails the check\n{proc.stdout}\n{proc.stderr}"
