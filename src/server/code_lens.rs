@@ -1,5 +1,6 @@
 //! `textDocument/codeLens`: the file total on the first line
-//! (`2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · $0.0123/call · budget 3,000`). Its command,
+//! (`2,345 tokens · $0.0059 gpt-4o · 1.8% of 128k · $0.0123/call · budget 3,000`); in a source
+//! file, its prompts' total above the first prompt (none without prompts). Its command,
 //! `promptcost.showModels`, is run by the client where it has one (VS Code) and by the server
 //! otherwise (`workspace/executeCommand`).
 
@@ -19,7 +20,16 @@ pub fn handle(s: &Session, uri: &Uri) -> Option<Vec<CodeLens>> {
         )]);
     }
     if d.doc.code.is_some() {
-        return Some(Vec::new()); // a source file shows nothing outside its prompts
+        // A source file: its prompts' total, above the first prompt (nothing outside its
+        // prompts; none without prompts).
+        let a = s.analysis(uri, d, &|_| true);
+        let Some(first) = a.parts.iter().map(|p| p.range.start).min() else {
+            return Some(Vec::new());
+        };
+        let (line, _) = crate::position::to_position(&d.doc.rope, s.enc(), first);
+        let mut l = lens(title(&a, ""), uri);
+        l.range = Range::new(Position::new(line, 0), Position::new(line, 0));
+        return Some(vec![l]);
     }
     let a = s.analysis(uri, d, &|_| false);
     let cost = crate::cost::prompt::lens_suffix(&d.doc, &a, &d.settings);

@@ -177,3 +177,47 @@ async fn a_broken_config_is_shown_once_and_a_fix_on_disk_is_picked_up_without_wa
     );
     c.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_source_file_has_one_lens_above_its_first_prompt_and_none_without_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start().await;
+    c.settings = json!({"models": ["gpt-4o"]});
+    c.initialize(utf16_caps(), Value::Null, dir.path()).await;
+    let literal = "You are a support agent for Acme. Answer briefly and kindly.";
+    let src = format!("import os\n\nSYSTEM_PROMPT = \"{literal}\"\n\nprint(os.getcwd())\n");
+    let uri = format!("file://{}", dir.path().join("app.py").display());
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": src}}),
+    )
+    .await;
+    let r = c
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let lenses = r["result"].as_array().unwrap();
+    assert_eq!(lenses.len(), 1, "{r}");
+    assert_eq!(lenses[0]["range"]["start"]["line"], 2);
+    let title = lenses[0]["command"]["title"].as_str().unwrap();
+    assert!(
+        title.starts_with(&format!("{} tokens", o200k(literal))),
+        "{title}"
+    );
+
+    let plain = format!("file://{}", dir.path().join("util.py").display());
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": plain, "languageId": "python", "version": 1, "text": "def add(a, b):\n    return a + b\n"}})).await;
+    let r = c
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": plain}}),
+        )
+        .await;
+    assert!(
+        r["result"].is_null() || r["result"].as_array().unwrap().is_empty(),
+        "{r}"
+    );
+    c.shutdown().await;
+}

@@ -200,7 +200,8 @@ async function updateStatus(): Promise<void> {
       : Promise.resolve(null);
     const [doc, selection, lenses] = await Promise.all([whole, part, lens]);
     if (seq !== statusSeq) return;
-    const prompts = lenses?.find((l) => l.range.start.line === 0)?.command?.title;
+    // The server's file lens: on line 0 of a prompt file, above the first prompt in code.
+    const prompts = lenses?.[0]?.command?.title;
     // primary: the user's first model, else the server's (the first model of the count)
     const view = statusBarView(doc, selection, currentSettings(editor.document.uri).models?.[0], prompts);
     if (!view) {
