@@ -55,6 +55,13 @@ def decoded(node):
     return None
 
 
+def has_words(text):
+    """Natural language outside the placeholders: a template that is only placeholders and
+    punctuation ("{input}\n\n{agent_scratchpad}") is not a prompt (README "Prompts in code")."""
+    bare = re.sub(r"\{[^{}]*\}", " ", text)
+    return len(re.findall(r"[A-Za-z]{2,}", bare)) >= 2
+
+
 def expected_constants(root):
     found = {}
     for path in sorted(root.rglob("*.py")):
@@ -67,7 +74,7 @@ def expected_constants(root):
             else:
                 continue
             text = decoded(value)
-            if text and PATTERN.search(name):
+            if text and PATTERN.search(name) and has_words(text):
                 found.setdefault(str(path.relative_to(root)), []).append((name, text))
     return found
 
