@@ -393,7 +393,7 @@ fn code_prompts() {
         black_box(Document::new_code(path, lang, &text, rules.clone(), &encs));
     });
     let mut doc = Document::new_code(path, lang, &text, rules.clone(), &encs);
-    let n = doc.code.as_ref().unwrap().prompts.len();
+    let n = doc.code().unwrap().prompts.len();
     let targets: Vec<usize> = text
         .match_indices("You are assistant")
         .map(|(i, _)| i + 4)
@@ -412,7 +412,7 @@ fn code_prompts() {
         samples.push(t.elapsed());
     }
     assert_eq!(
-        doc.code.as_ref().unwrap().prompts.len(),
+        doc.code().unwrap().prompts.len(),
         n,
         "the edits kept every prompt"
     );

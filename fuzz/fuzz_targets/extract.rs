@@ -51,8 +51,8 @@ fuzz_target!(|data: &[u8]| {
             let fresh = Document::new_code(path, lang, &text, rules, &encs);
             // With syntax errors, tree-sitter's incremental and fresh parses may recover
             // differently (both are valid readings); compare where the text parses cleanly.
-            if !fresh.code.as_ref().unwrap().source.has_error() {
-                assert_eq!(doc.code.as_ref().map(|c| &c.prompts), fresh.code.as_ref().map(|c| &c.prompts));
+            if !fresh.code().unwrap().source.has_error() {
+                assert_eq!(doc.code().map(|c| &c.prompts), fresh.code().map(|c| &c.prompts));
             }
             let _ = doc.analyze(settings());
         }

@@ -239,24 +239,23 @@ pub struct FileContext {
 
 impl FileContext {
     pub fn of(doc: &Document) -> FileContext {
-        if doc.code.is_some() {
+        let Some(structure) = doc.structure() else {
             return FileContext {
                 knobs: Knobs::default(),
                 chat: false,
                 user: None,
             };
-        }
+        };
         let rope = &doc.rope;
-        let sections = doc.structure.sections(rope);
-        let mut d = doc.structure.file_directive(rope).cost;
+        let sections = structure.sections(rope);
+        let mut d = structure.file_directive(rope).cost;
         for sec in &sections {
             d = sec.cost.over(&d);
         }
         FileContext {
             knobs: Knobs {
                 directive: d,
-                max_output: doc
-                    .structure
+                max_output: structure
                     .front_matter
                     .as_ref()
                     .and_then(|f| f.max_output_tokens),
@@ -293,7 +292,7 @@ pub fn estimates_in(doc: &Document, ctx: &FileContext, p: &Prompt, s: &Settings)
         .iter()
         .filter_map(|c| s.table.get(&c.model))
         .collect();
-    let (knobs, prefix_text, prefix_range, chat, user_range) = match (&doc.code, p.kind) {
+    let (knobs, prefix_text, prefix_range, chat, user_range) = match (doc.code(), p.kind) {
         (Some(code), _) => {
             let value = code
                 .prompts
@@ -516,7 +515,7 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
 
 /// ` · $0.0123/call · $369.00/month` for the code lens (the file's first model).
 pub fn lens_suffix(doc: &Document, a: &Analysis, s: &Settings) -> String {
-    if doc.code.is_some() {
+    if doc.is_source() {
         // A source file is not one request; each literal's hover has its cost.
         return String::new();
     }

@@ -66,7 +66,7 @@ pub fn prompt_cost(
 ) -> Option<PromptCost> {
     // A source file is not a request: its literals are.
     let request = match p.kind {
-        PromptKind::File => doc.code.is_none(),
+        PromptKind::File => !doc.is_source(),
         PromptKind::Literal => true,
         PromptKind::Section | PromptKind::Message => false,
     };

@@ -16,7 +16,7 @@ use crate::position::{self, PosEncoding};
 /// Only Markdown-like files can be agent context (`.md`, `.mdc`, `.cursorrules`).
 fn context_of(doc: &Document, s: &Settings) -> Option<Arc<EditorContext>> {
     let name = doc.path.file_name()?.to_str()?.to_ascii_lowercase();
-    if doc.code.is_some()
+    if doc.is_source()
         || !(name.ends_with(".md") || name.ends_with(".mdc") || name == ".cursorrules")
     {
         return None;

@@ -19,7 +19,7 @@ pub fn handle(s: &Session, uri: &Uri) -> Option<Vec<CodeLens>> {
             uri,
         )]);
     }
-    if d.doc.code.is_some() {
+    if d.doc.is_source() {
         // A source file: its prompts' total, above the first prompt (nothing outside its
         // prompts; none without prompts).
         let a = s.analysis(uri, d, &|_| true);

@@ -32,7 +32,7 @@ pub fn handle(s: &Session, uri: &Uri, pos: Position) -> Option<Hover> {
     let p = match part {
         Some(p) => p,
         // In a source file only its prompts have a hover.
-        None if d.doc.code.is_some() => return None,
+        None if d.doc.is_source() => return None,
         None => &a.file,
     };
     let mut md = render(&d.doc, p, &d.settings);

@@ -84,7 +84,8 @@ pub fn render(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) ->
 /// of its first line, so clients without code lenses (Helix, Neovim by default) show a count.
 /// Source files never do: their prompts are the literals.
 fn whole_file(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) -> Option<InlayHint> {
-    if doc.code.is_some() || a.ignored || !a.parts.is_empty() {
+    let structure = doc.structure()?;
+    if a.ignored || !a.parts.is_empty() {
         return None;
     }
     let start = a.file.range.start.min(doc.len());
@@ -100,7 +101,7 @@ fn whole_file(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) ->
     }
     // `a.parts` holds only the visible sections: only now (no section in view, the first line
     // is) ask the structure whether there are any at all (O(markers)).
-    if !doc.structure.sections(&doc.rope).is_empty() {
+    if !structure.sections(&doc.rope).is_empty() {
         return None;
     }
     let c = a.file.budget_count();

@@ -105,7 +105,7 @@ impl OpenDoc {
                     }
                     self.doc.replace(range, &ch.text);
                 }
-                None if ch.text.len() >= BACKGROUND_FROM && self.doc.code.is_none() => {
+                None if ch.text.len() >= BACKGROUND_FROM && !self.doc.is_source() => {
                     // Full-text sync of a large file: count it in the background.
                     self.doc = Document::new(&self.doc.path, &ch.text, &[]);
                     after = AfterEdit::Recount;

@@ -59,8 +59,8 @@ fn check(
         doc.replace(a..b, &ins);
         let fresh = Document::new_code(path, lang, &text, rules.clone(), &encs);
         prop_assert_eq!(
-            &doc.code.as_ref().unwrap().prompts,
-            &fresh.code.as_ref().unwrap().prompts,
+            &doc.code().unwrap().prompts,
+            &fresh.code().unwrap().prompts,
             "text {:?}",
             text
         );

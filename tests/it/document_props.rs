@@ -73,8 +73,8 @@ proptest! {
             doc.replace(a..b, &ins);
             prop_assert_eq!(doc.text(), text.clone());
             let fresh = Document::new(&path, &text, &encs);
-            prop_assert_eq!(&doc.structure.markers, &fresh.structure.markers);
-            prop_assert_eq!(&doc.structure.front_matter, &fresh.structure.front_matter);
+            prop_assert_eq!(&doc.structure().unwrap().markers, &fresh.structure().unwrap().markers);
+            prop_assert_eq!(&doc.structure().unwrap().front_matter, &fresh.structure().unwrap().front_matter);
             for &e in &encs {
                 prop_assert_eq!(doc.count_encoding(e, 0..text.len()), e.count(&text) as u64, "{:?} total of {:?}", e, text);
             }
