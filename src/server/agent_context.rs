@@ -3,7 +3,6 @@
 //!
 //! Owns: the conversion to LSP positions and types. Never: decides what agents load.
 
-use std::ops::Range as Bytes;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::*;
@@ -12,6 +11,8 @@ use crate::config::Settings;
 use crate::context::editor::{for_document, EditorContext, Level};
 use crate::document::Document;
 use crate::position::{self, PosEncoding};
+
+use super::session::lsp_range;
 
 /// Only Markdown-like files can be agent context (`.md`, `.mdc`, `.cursorrules`).
 fn context_of(doc: &Document, s: &Settings) -> Option<Arc<EditorContext>> {
@@ -25,12 +26,8 @@ fn context_of(doc: &Document, s: &Settings) -> Option<Arc<EditorContext>> {
 }
 
 fn pos(doc: &Document, enc: PosEncoding, offset: usize) -> Position {
-    let (l, c) = position::to_position(&doc.rope, enc, offset.min(doc.len()));
+    let (l, c) = position::to_position(&doc.rope, enc, offset);
     Position::new(l, c)
-}
-
-fn range(doc: &Document, enc: PosEncoding, r: &Bytes<usize>) -> Range {
-    Range::new(pos(doc, enc, r.start), pos(doc, enc, r.end))
 }
 
 pub(super) fn lenses(doc: &Document, s: &Settings, uri: &Uri) -> Vec<CodeLens> {
@@ -75,7 +72,7 @@ pub(super) fn diagnostics(doc: &Document, s: &Settings, enc: PosEncoding) -> Vec
     c.diagnostics
         .iter()
         .map(|d| Diagnostic {
-            range: range(doc, enc, &d.range),
+            range: lsp_range(&doc.rope, enc, d.range.clone()),
             severity: Some(match d.level {
                 Level::Warning => DiagnosticSeverity::WARNING,
                 Level::Information => DiagnosticSeverity::INFORMATION,
