@@ -397,7 +397,8 @@ impl Session {
         if missing.is_empty() {
             return;
         }
-        if d.counts_inline() {
+        // A source file counts its literals by value: at once, whatever its size.
+        if d.counts_inline() || d.doc.is_source() {
             d.doc.ensure_encodings(&missing);
             return;
         }
