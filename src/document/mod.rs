@@ -325,3 +325,53 @@ fn file_name(path: &Path) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text that reads as both: a Markdown heading and a prompt in Python.
+    const BOTH: &str = "# Title\n\nSYSTEM_PROMPT = \"You are a helpful assistant. Answer briefly.\"\n\n## Next\nmore\n";
+
+    fn settings() -> Settings {
+        Settings::defaults(Path::new("/w"))
+    }
+
+    #[test]
+    fn a_source_document_has_no_prompt_file_sections() {
+        let s = settings();
+        let encs: Vec<Encoding> = s.models.iter().map(|m| m.counting.encoding()).collect();
+        let path = Path::new("/w/a.py");
+        let lang = Lang::from_path(path).expect("python");
+        let mut doc = Document::new_code(path, lang, BOTH, s.code_rules(), &encs);
+        for _ in 0..2 {
+            assert!(doc.is_source());
+            assert!(doc.structure().is_none());
+            assert!(doc.counters().is_empty());
+            let a = doc.analyze(&s);
+            assert!(!a.parts.is_empty(), "the literal is a prompt");
+            assert!(a.parts.iter().all(|p| p.kind == PromptKind::Literal));
+            // Edits and full syncs keep it a source file.
+            doc.replace(0..0, "# ");
+            doc.set_text(BOTH);
+        }
+    }
+
+    #[test]
+    fn a_prompt_file_yields_no_code_prompts() {
+        let s = settings();
+        let encs: Vec<Encoding> = s.models.iter().map(|m| m.counting.encoding()).collect();
+        let mut doc = Document::new(Path::new("/w/prompts/a.md"), BOTH, &encs);
+        for _ in 0..2 {
+            assert!(!doc.is_source());
+            assert!(doc.code().is_none());
+            let a = doc.analyze(&s);
+            assert_eq!(a.parts.len(), 2, "two headings");
+            assert!(a.parts.iter().all(|p| p.kind == PromptKind::Section));
+            let quoted = BOTH.find('"').unwrap()..BOTH.rfind('"').unwrap() + 1;
+            assert_eq!(doc.literal_value(quoted), None);
+            doc.replace(0..0, "x");
+            doc.set_text(BOTH);
+        }
+    }
+}
