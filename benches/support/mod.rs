@@ -45,7 +45,12 @@ pub fn code(size: usize) -> String {
         }
     }
     if text.is_empty() {
-        for f in ["src/document.rs", "src/config.rs", "src/tokenize/chunks.rs"] {
+        for f in [
+            "src/document/code.rs",
+            "src/document/mod.rs",
+            "src/config.rs",
+            "src/tokenize/chunks.rs",
+        ] {
             text.push_str(
                 &std::fs::read_to_string(format!("{}/{f}", env!("CARGO_MANIFEST_DIR")))
                     .unwrap_or_default(),

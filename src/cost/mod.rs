@@ -4,7 +4,7 @@
 //!
 //! Owns: the cost model and its inputs (expected output, volume, cache share, turns), the
 //! dollar budgets, and the cost rows every output shows (hover, lens, `count`, `check`).
-//! Never: counts text (counts come from `document.rs` / `tokenize`), or invents a price: a
+//! Never: counts text (counts come from `document/` / `tokenize`), or invents a price: a
 //! model without one costs `None`, shown as "no price", never $0.
 
 pub mod call;

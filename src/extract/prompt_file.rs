@@ -4,7 +4,7 @@
 //! Owns: finding *marker lines* (headings, code fences, role markers, directives) and keeping
 //! them up to date incrementally: an edit rescans only the lines it touches, so a keystroke
 //! in a 10 MB file costs O(markers), not O(bytes).
-//! Never: counts tokens (see `document.rs`).
+//! Never: counts tokens (see `document/`).
 
 use std::ops::Range;
 use std::sync::Arc;
