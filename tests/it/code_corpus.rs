@@ -23,12 +23,11 @@ use promptcost::tokenize::Encoding;
 
 use crate::oracle;
 
-/// The goal, reached (measured 97.1%).
+/// The goal, reached (measured 96.0%).
 const PRECISION_FLOOR: f64 = 0.95;
-/// The goal is 90%; measured 65.7% (83.9% of whole prompts: most misses are
-/// fragments built piece by piece in variables with ordinary names). This floor keeps
-/// what is found from regressing until data flow closes the gap.
-const RECALL_FLOOR: f64 = 0.62;
+/// The goal is 90%; measured 73.4% (84.9% of whole prompts: most misses cross a
+/// function boundary). This floor keeps what is found from regressing.
+const RECALL_FLOOR: f64 = 0.72;
 
 fn corpus_dir() -> PathBuf {
     oracle::repo().join("tests/corpus")

@@ -13,6 +13,7 @@ mod code_fixtures;
 mod code_frameworks;
 mod code_incremental_props;
 mod code_models;
+mod code_parts;
 mod code_robustness;
 mod code_values;
 mod context;

@@ -100,6 +100,19 @@ impl<'a> Cx<'a> {
         let mut any = false;
         for b in self.branches(node) {
             let Some((n, r, wrapped)) = self.resolve_wrapped(b) else {
+                // a framework argument or message content (a name that matches the
+                // pattern says less: `prompt=question` may be a CLI question)
+                if matches!(rank, Rank::Sdk | Rank::SdkMessage | Rank::Tag)
+                    && matches!(
+                        b.kind(),
+                        "identifier"
+                            | "shorthand_property_identifier"
+                            | "binary_operator"
+                            | "binary_expression"
+                    )
+                {
+                    self.sinks.borrow_mut().push(b.byte_range());
+                }
                 continue;
             };
             let r = if template { r.template() } else { r };

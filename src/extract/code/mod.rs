@@ -32,6 +32,7 @@ mod dialect;
 mod facts;
 mod lang;
 mod messages;
+mod parts;
 mod query;
 mod rules;
 mod sdk;
@@ -65,6 +66,9 @@ pub enum Reason {
     Sdk,
     /// Prose (several words, sentence-like) in a file that uses an LLM SDK or framework.
     Prose,
+    /// Text a function puts into a local variable that one of its prompts then uses
+    /// (`task_context = f"Task: {t}"` before `f"...{task_context}..."`).
+    Part,
 }
 
 /// Where a prompt's model comes from.

@@ -22,7 +22,9 @@ pub(crate) enum Rank {
     Name = 1,
     Sdk = 2,
     SdkMessage = 3,
-    Prose = 4,
+    /// A piece of a prompt that the function builds in a local variable (`parts.rs`).
+    Part = 4,
+    Prose = 5,
 }
 
 impl Rank {
@@ -61,6 +63,9 @@ pub(crate) struct Cx<'a> {
     pub(crate) facts: Facts<'a>,
     /// The file is a prompt module (`prompts.py`, `prompts/*.ts`): its top-level strings count.
     pub(crate) prompt_module: bool,
+    /// Unresolved names that a prompt sink received (`content=feedback`): `parts.rs`
+    /// follows them to their assignments.
+    pub(crate) sinks: std::cell::RefCell<Vec<Range<usize>>>,
 }
 
 /// Sites collected from the query matches.
@@ -153,6 +158,8 @@ impl<'a> Cx<'a> {
                     || reads_as_text(&c.res.value, &own))
                 && (c.tagged || !c.rank.prose() || reads_as_prose(&c.res.value, &own))
         });
+        let parts = self.parts(root, &cands);
+        cands.extend(parts.into_iter().filter(|c| !ignored(&c.range)));
         self.dedupe(cands)
             .into_iter()
             .map(|mut c| {
@@ -175,6 +182,7 @@ impl<'a> Cx<'a> {
                         // prose that a tag names is a tagged prompt
                         Rank::Prose if c.tagged => Reason::Tag,
                         Rank::Prose => Reason::Prose,
+                        Rank::Part => Reason::Part,
                     },
                 }
             })
@@ -472,7 +480,7 @@ impl<'a> Cx<'a> {
 
     /// Whether a string expression is an argument of a non-LLM callee (`input`, loggers,
     /// `click.prompt`, exceptions, ...) or raised / thrown.
-    fn excluded_context(&self, node: Node) -> bool {
+    pub(crate) fn excluded_context(&self, node: Node) -> bool {
         let mut n = node;
         for _ in 0..8 {
             let Some(p) = n.parent() else { return false };
@@ -512,8 +520,18 @@ impl<'a> Cx<'a> {
 
     /// The model of the call that sends a prompt: the nearest enclosing call naming a
     /// model, else the call a constant is passed to (`model_links`).
-    fn model_of(&self, c: &Cand) -> Option<String> {
-        let mut n = c.node;
+    pub(crate) fn model_of(&self, c: &Cand) -> Option<String> {
+        if let Some(m) = self.model_around(c.node) {
+            return Some(m);
+        }
+        let def = self.facts.consts.get(&c.name)?;
+        (def.start_byte() <= c.range.start && c.range.end <= def.end_byte())
+            .then(|| self.facts.model_links.get(&c.name).cloned())?
+    }
+
+    /// The model of the nearest enclosing call in the same statement that names one.
+    pub(crate) fn model_around(&self, node: Node) -> Option<String> {
+        let mut n = node;
         for _ in 0..12 {
             let Some(p) = n.parent() else { break };
             if self.is_call(p) {
@@ -529,17 +547,16 @@ impl<'a> Cx<'a> {
             }
             n = p;
         }
-        let def = self.facts.consts.get(&c.name)?;
-        (def.start_byte() <= c.range.start && c.range.end <= def.end_byte())
-            .then(|| self.facts.model_links.get(&c.name).cloned())?
+        None
     }
 
     /// Strongest reason first, then the larger expression; overlapping candidates dropped.
     #[allow(clippy::unused_self)]
     fn dedupe<'t>(&self, mut cands: Vec<Cand<'t>>) -> Vec<Cand<'t>> {
+        // an explicit tag always wins
         cands.sort_by(|a, b| {
-            a.rank
-                .cmp(&b.rank)
+            (!a.tagged, a.rank)
+                .cmp(&(!b.tagged, b.rank))
                 .then((b.range.end - b.range.start).cmp(&(a.range.end - a.range.start)))
                 .then(a.range.start.cmp(&b.range.start))
         });

@@ -261,6 +261,7 @@ impl SourceFile {
             lines: line_starts(text),
             facts,
             prompt_module: self.module_names.iter().any(|n| rules.name_matches(n)),
+            sinks: Default::default(),
         };
         self.facts_seen.store(fingerprint, Ordering::Relaxed);
         let sites = cx.collect(root, lq, window.clone());
@@ -286,6 +287,7 @@ impl SourceFile {
             lines: Vec::new(),
             facts: top_level(root, text, fam),
             prompt_module: false,
+            sinks: Default::default(),
         };
         cx.link_models(root);
         let fp = cx.facts_fingerprint();

@@ -1,0 +1,181 @@
+//! Parts of a prompt built in local variables (`src/extract/code/parts.rs`): followed from
+//! the prompt (or the message / framework argument that receives a name) back to their
+//! assignments in the same function, priced in the prompt's model; nothing outside it.
+
+use std::path::Path;
+
+use promptcost::extract::code::{CodePrompt, CompiledRules, Lang, Reason, SourceFile};
+
+fn prompts(file: &str, text: &str) -> Vec<CodePrompt> {
+    let path = Path::new(file);
+    let lang = Lang::from_path(path).expect("a source file");
+    SourceFile::parse(lang, text)
+        .for_path(path)
+        .prompts(text, &CompiledRules::default())
+}
+
+fn parts(ps: &[CodePrompt]) -> Vec<(&str, &str)> {
+    ps.iter()
+        .filter(|p| p.reason == Reason::Part)
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect()
+}
+
+const PY: &str = r#"from openai import OpenAI
+
+client = OpenAI()
+
+
+def evaluate(task, tools, d):
+    task_context = ""
+    if task is not None:
+        task_context = f"Task description: {task.description}"
+    summary = "Tools selected by the agent:\n"
+    for t in tools:
+        summary += f"- {t}\n"
+    lines = []
+    lines.append("Answer in one short paragraph.")
+    closing = "\n".join(lines)
+    label = d.get("tool", "Unknown tool")
+    return client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[
+            {"role": "user", "content": f"{task_context}\n{summary}\n{closing}\nRate {label}."}
+        ],
+    )
+
+
+def retry(messages, e):
+    feedback = f"Error: {e}. Please fix the arguments and try again."
+    messages.append({"role": "user", "content": feedback})
+
+
+def unrelated():
+    task_context = "Shown to a human only"
+    print(task_context)
+"#;
+
+#[test]
+fn python_parts_are_followed_in_the_function_and_priced_in_its_call() {
+    let ps = prompts("agent.py", PY);
+    let got = parts(&ps);
+    assert_eq!(
+        got,
+        vec![
+            ("task_context", "Task description: {task.description}"),
+            ("summary", "Tools selected by the agent:\n"),
+            ("lines", "Answer in one short paragraph."),
+            (
+                "feedback",
+                "Error: {e}. Please fix the arguments and try again."
+            ),
+        ],
+        "{ps:#?}"
+    );
+    // no words ("- {t}\n"), a `.get` default, another function's variable: not parts
+    for v in ["- {t}\n", "Unknown tool", "Shown to a human only"] {
+        assert!(ps.iter().all(|p| p.value != v), "{v:?} in {ps:#?}");
+    }
+    let model = |name: &str| {
+        ps.iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.model.clone())
+    };
+    assert_eq!(model("summary").as_deref(), Some("gpt-4o-mini"));
+    assert_eq!(model("feedback"), None, "no model named at that call");
+}
+
+const TS: &str = r#"import OpenAI from "openai";
+
+const client = new OpenAI();
+
+export async function review(diff: string, strict: boolean) {
+  let rules = "Be concise.";
+  if (strict) {
+    rules += " Flag every style issue as well.";
+  }
+  const parts: string[] = [];
+  parts.push("Review the following diff for bugs.");
+  const intro = parts.join("\n");
+  return client.chat.completions.create({
+    model: "gpt-4.1",
+    messages: [{ role: "system", content: `${intro}\n${rules}` }, { role: "user", content: diff }],
+  });
+}
+"#;
+
+#[test]
+fn typescript_parts_follow_let_plus_equals_and_joined_arrays() {
+    let ps = prompts("review.ts", TS);
+    let mut got = parts(&ps);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("parts", "Review the following diff for bugs."),
+            ("rules", " Flag every style issue as well."),
+            ("rules", "Be concise."),
+        ],
+        "{ps:#?}"
+    );
+    assert!(ps
+        .iter()
+        .filter(|p| p.reason == Reason::Part)
+        .all(|p| p.model.as_deref() == Some("gpt-4.1")));
+}
+
+const GO: &str = r#"package main
+
+import "strings"
+
+func ask(q string) string {
+	hint := "Answer with a single word."
+	parts := []string{}
+	parts = append(parts, "You are a terse assistant.")
+	system := strings.Join(parts, "\n")
+	// prompt
+	msg := system + "\n" + hint + "\n" + q
+	return msg
+}
+"#;
+
+#[test]
+fn go_parts_of_a_tagged_prompt_follow_short_declarations_and_append() {
+    let ps = prompts("ask.go", GO);
+    let mut got = parts(&ps);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("hint", "Answer with a single word."),
+            ("parts", "You are a terse assistant."),
+        ],
+        "{ps:#?}"
+    );
+}
+
+#[test]
+fn module_level_code_and_human_text_have_no_parts() {
+    let src = r#"from openai import OpenAI
+
+client = OpenAI()
+note = "Shown in the terminal only"
+print(note)
+
+
+def ask(question):
+    answer = input(question)
+    extra = "Reply in English please."
+    return client.responses.create(model="gpt-4o", input=answer + extra)
+"#;
+    let ps = prompts("cli.py", src);
+    assert!(
+        ps.iter().all(|p| p.value != "Shown in the terminal only"),
+        "{ps:#?}"
+    );
+    assert_eq!(
+        parts(&ps),
+        vec![("extra", "Reply in English please.")],
+        "{ps:#?}"
+    );
+}
