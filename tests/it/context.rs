@@ -723,12 +723,7 @@ async fn the_editor_shows_what_an_agent_file_adds_to_every_session() {
         "{dup}"
     );
 
-    let lens = c
-        .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .await;
+    let lens = c.code_lens(&uri).await;
     let titles: Vec<&str> = lens["result"]
         .as_array()
         .unwrap()
@@ -742,7 +737,7 @@ async fn the_editor_shows_what_an_agent_file_adds_to_every_session() {
     );
     assert!(titles.contains(&want.as_str()), "{titles:?} lacks {want}");
 
-    let h = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}})).await;
+    let h = c.inlay_hints(&uri, 0, 10).await;
     let hint = h["result"]
         .as_array()
         .unwrap()
@@ -752,12 +747,7 @@ async fn the_editor_shows_what_an_agent_file_adds_to_every_session() {
     assert_eq!(hint["label"], format!("{imp} tok"));
     assert_eq!(hint["position"]["character"], "See @docs/style.md".len());
 
-    let hover = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}}),
-        )
-        .await;
+    let hover = c.hover(&uri, 0, 2).await;
     let md = hover["result"]["contents"]["value"].as_str().unwrap();
     let row: Vec<&str> = md
         .lines()

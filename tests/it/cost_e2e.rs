@@ -393,16 +393,7 @@ async fn hover_and_lens_show_cost_per_call_and_month() {
     c.settings = json!({});
     c.initialize(utf16_caps(), Value::Null, dir.path()).await;
     let uri = c.open(&path, doc).await;
-    let r = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 3}}),
-        )
-        .await;
-    let md = r["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let md = c.hover_markdown(&uri, 5, 3).await;
     // The file: two messages (3 framing tokens each) + 3 priming; each further turn adds the
     // reply (300) and a user message of the same size as the file's, 3 framing tokens each.
     let system = o200k("You are a helpful assistant for Acme Cloud billing.\n");
@@ -434,12 +425,7 @@ async fn hover_and_lens_show_cost_per_call_and_month() {
     );
     assert!(md.contains("Output: 300 tokens (directive)"), "{md}");
 
-    let r = c
-        .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .await;
+    let r = c.code_lens(&uri).await;
     let title = r["result"][0]["command"]["title"].as_str().unwrap();
     assert!(
         title.contains(&format!("{}/conversation", promptcost::format::usd(total))),

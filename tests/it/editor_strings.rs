@@ -7,17 +7,8 @@ use serde_json::{json, Value};
 
 use crate::common::{o200k, utf16_caps, Client};
 
-fn lines(from: u32, to: u32) -> Value {
-    json!({"start": {"line": from, "character": 0}, "end": {"line": to, "character": 0}})
-}
-
 async fn hints(c: &mut Client, uri: &str, from: u32, to: u32) -> Vec<Value> {
-    let r = c
-        .request(
-            "textDocument/inlayHint",
-            json!({"textDocument": {"uri": uri}, "range": lines(from, to)}),
-        )
-        .await;
+    let r = c.inlay_hints(uri, from, to).await;
     r["result"].as_array().cloned().unwrap_or_default()
 }
 

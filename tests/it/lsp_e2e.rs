@@ -47,7 +47,7 @@ async fn hints_hover_lens_and_count_match_exact_counts() {
     let diags = c.diagnostics(&uri, 1).await;
     assert!(diags.is_empty(), "{diags:?}");
 
-    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 100, "character": 0}}})).await;
+    let r = c.inlay_hints(&uri, 0, 100).await;
     let support = section(DOC, "# Support agent", Some("\n# Style"));
     let support = support.as_str();
     let tools = section(DOC, "## Tools", Some("\n# Style"));
@@ -77,16 +77,7 @@ async fn hints_hover_lens_and_count_match_exact_counts() {
         r["result"][0]["position"]["character"].as_u64().unwrap() == "# Support agent".len() as u64
     );
 
-    let r = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 7, "character": 3}}),
-        )
-        .await;
-    let md = r["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let md = c.hover_markdown(&uri, 7, 3).await;
     insta::assert_snapshot!("hover_tools_section", md);
     assert_eq!(
         crate::hover_tokens(&md, "gpt-4o"),
@@ -95,12 +86,7 @@ async fn hints_hover_lens_and_count_match_exact_counts() {
     );
     assert!(md.contains("2 placeholders not filled"), "{md}");
 
-    let r = c
-        .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .await;
+    let r = c.code_lens(&uri).await;
     let title = r["result"][0]["command"]["title"].as_str().unwrap();
     let body = &DOC[DOC.find("Intro").unwrap()..];
     assert!(
@@ -252,7 +238,7 @@ async fn invalid_config_gets_a_diagnostic_and_defaults_keep_working() {
         "{d}"
     );
     // Defaults keep working: hints are there.
-    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}})).await;
+    let r = c.inlay_hints(&uri, 0, 9).await;
     assert_eq!(r["result"].as_array().unwrap().len(), 1);
 
     // Fix the file and tell the server: the diagnostic clears and the budget applies.
@@ -316,12 +302,7 @@ async fn bad_input_never_kills_the_server() {
         r["error"]["message"].as_str().unwrap().contains("not open"),
         "{r}"
     );
-    let r = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 999}}),
-        )
-        .await;
+    let r = c.hover(&uri, 999, 999).await;
     assert!(r["result"]["contents"]["value"]
         .as_str()
         .unwrap()
@@ -356,7 +337,7 @@ async fn large_files_count_in_the_background_and_edits_meanwhile_are_not_lost() 
         .await;
     assert_eq!(r["result"]["models"][0]["tokens"], o200k("hello there"));
     // Hints say "counting…" until the count is in; then diagnostics for version 2 arrive.
-    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})).await;
+    let r = c.inlay_hints(&uri, 0, 5).await;
     let label = r["result"][0]["label"].as_str().unwrap().to_string();
     assert!(
         label == "counting…" || label.ends_with(" tok · $") || label.contains("tok ·"),
@@ -371,7 +352,7 @@ async fn large_files_count_in_the_background_and_edits_meanwhile_are_not_lost() 
         r["result"]["models"][1]["tokens"],
         promptcost::tokenize::Encoding::Cl100kBase.count(&text) as u64
     );
-    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})).await;
+    let r = c.inlay_hints(&uri, 0, 5).await;
     assert!(
         r["result"][0]["label"].as_str().unwrap().contains("tok ·"),
         "{r}"
@@ -409,7 +390,7 @@ async fn prompt_literals_in_python_get_hints_hover_and_budget_warnings() {
     );
     assert_eq!(d[0]["range"]["start"]["line"], 8);
 
-    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 20, "character": 0}}})).await;
+    let r = c.inlay_hints(&uri, 0, 20).await;
     let hints = hint_labels(&r);
     let system = "You are a helpful assistant.\nAnswer briefly.\n";
     assert_eq!(hints.len(), 2, "{hints:?}");
@@ -426,12 +407,7 @@ async fn prompt_literals_in_python_get_hints_hover_and_budget_warnings() {
     );
     assert_eq!(hints[1].0, 8);
 
-    let r = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 25}}),
-        )
-        .await;
+    let r = c.hover(&uri, 8, 25).await;
     let md = r["result"]["contents"]["value"].as_str().unwrap();
     assert!(
         md.contains("prompt `GREETING_TEMPLATE`") && md.contains("1 placeholder not filled"),
@@ -517,12 +493,7 @@ async fn cancelled_requests_are_skipped_and_answered_as_cancelled() {
         skipped > 0,
         "no cancelled request was skipped in 5 bursts of 200"
     );
-    let h = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}),
-        )
-        .await;
+    let h = c.hover(&uri, 0, 3).await;
     assert!(
         h["result"]["contents"]["value"]
             .as_str()
@@ -590,7 +561,7 @@ async fn an_edit_in_a_long_uncuttable_run_counts_in_the_background() {
 }
 
 async fn first_hint(c: &mut Client, uri: &str) -> String {
-    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 0}}})).await;
+    let r = c.inlay_hints(&uri, 0, 4).await;
     r["result"][0]["label"]
         .as_str()
         .unwrap_or_default()

@@ -20,12 +20,7 @@ async fn the_lens_command_runs_in_the_server_unless_the_client_has_it() {
     let uri = c
         .open(&dir.path().join("AGENTS.md"), "# Rules\nBe brief.\n")
         .await;
-    let lens = c
-        .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .await;
+    let lens = c.code_lens(&uri).await;
     let command = &lens["result"][0]["command"];
     assert_eq!(command["command"], "promptcost.showModels");
     let r = c
@@ -146,12 +141,7 @@ async fn a_broken_config_is_shown_once_and_a_fix_on_disk_is_picked_up_without_wa
         .unwrap()
         .set_modified(later)
         .unwrap();
-    let r = c
-        .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .await;
+    let r = c.code_lens(&uri).await;
     let title = r["result"][0]["command"]["title"]
         .as_str()
         .unwrap()
@@ -192,12 +182,7 @@ async fn a_source_file_has_one_lens_above_its_first_prompt_and_none_without_prom
         json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": src}}),
     )
     .await;
-    let r = c
-        .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": uri}}),
-        )
-        .await;
+    let r = c.code_lens(&uri).await;
     let lenses = r["result"].as_array().unwrap();
     assert_eq!(lenses.len(), 1, "{r}");
     assert_eq!(lenses[0]["range"]["start"]["line"], 2);
@@ -209,12 +194,7 @@ async fn a_source_file_has_one_lens_above_its_first_prompt_and_none_without_prom
 
     let plain = format!("file://{}", dir.path().join("util.py").display());
     c.notify("textDocument/didOpen", json!({"textDocument": {"uri": plain, "languageId": "python", "version": 1, "text": "def add(a, b):\n    return a + b\n"}})).await;
-    let r = c
-        .request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": plain}}),
-        )
-        .await;
+    let r = c.code_lens(&plain).await;
     assert!(
         r["result"].is_null() || r["result"].as_array().unwrap().is_empty(),
         "{r}"

@@ -162,6 +162,42 @@ impl Client {
         n["params"]["diagnostics"].as_array().unwrap().clone()
     }
 
+    /// `textDocument/hover` at `line:character`: the whole response.
+    pub async fn hover(&mut self, uri: &str, line: u32, character: u32) -> Value {
+        self.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+        .await
+    }
+
+    /// The hover's Markdown at `line:character` (panics when there is none).
+    pub async fn hover_markdown(&mut self, uri: &str, line: u32, character: u32) -> String {
+        let r = self.hover(uri, line, character).await;
+        r["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no hover at {line}:{character}: {r}"))
+            .to_string()
+    }
+
+    /// `textDocument/codeLens`: the whole response.
+    pub async fn code_lens(&mut self, uri: &str) -> Value {
+        self.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await
+    }
+
+    /// `textDocument/inlayHint` for lines `from..to`: the whole response.
+    pub async fn inlay_hints(&mut self, uri: &str, from: u32, to: u32) -> Value {
+        self.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": from, "character": 0}, "end": {"line": to, "character": 0}}}),
+        )
+        .await
+    }
+
     pub async fn shutdown(&mut self) {
         let r = self.request("shutdown", Value::Null).await;
         assert!(r.get("error").is_none(), "{r}");
