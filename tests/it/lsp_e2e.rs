@@ -561,7 +561,7 @@ async fn an_edit_in_a_long_uncuttable_run_counts_in_the_background() {
 }
 
 async fn first_hint(c: &mut Client, uri: &str) -> String {
-    let r = c.inlay_hints(&uri, 0, 4).await;
+    let r = c.inlay_hints(uri, 0, 4).await;
     r["result"][0]["label"]
         .as_str()
         .unwrap_or_default()
