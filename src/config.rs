@@ -784,6 +784,7 @@ fn glob_set(globs: &[&str]) -> Result<GlobSet, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pricing::Provider;
 
     /// The editors send the server the files it would annotate: VS Code's document selector
     /// lists exactly the default prompt-file globs, and Neovim's config every code language.
@@ -841,8 +842,8 @@ mod tests {
             s.models[1].id
         );
         assert!(ModelSet::new(vec![]).is_none());
-        assert_eq!(s.models[1].provider, "anthropic");
-        assert_eq!(s.models[2].provider, "gemini");
+        assert_eq!(s.models[1].provider, Provider::Anthropic);
+        assert_eq!(s.models[2].provider, Provider::Gemini);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::config::Settings;
 use crate::extract::code::{CodePrompt, CompiledRules, Lang, ModelSource, SourceFile};
 use crate::extract::prompt_file::{placeholders, Directive, Flavor, SectionKind, Structure};
 use crate::format;
-use crate::pricing::Model;
+use crate::pricing::{Model, Provider, Tokenizer};
 use crate::tokenize::{chunks::ChunkedCount, Encoding};
 
 /// Per-message framing tokens that OpenAI documents for its chat models ("How to count tokens
@@ -34,7 +34,7 @@ pub struct ModelCount {
     /// The tokenizer the count was made with (for an estimate: the exact base count).
     pub encoding: String,
     /// `o200k_base`, `cl100k_base`, `gemma3`, `claude` or `estimate`: the model's tokenizer.
-    pub tokenizer: String,
+    pub tokenizer: Tokenizer,
     pub tokens: u64,
     pub exact: bool,
     /// For estimates: the stated error bound, in percent.
@@ -75,7 +75,7 @@ impl ModelCount {
         ModelCount {
             model: model.id.clone(),
             encoding: model.counting.encoding().name().to_string(),
-            tokenizer: model.tokenizer.clone(),
+            tokenizer: model.tokenizer,
             tokens,
             exact: model.counting.is_exact(),
             error_pct: model.counting.error_pct(),
@@ -901,7 +901,7 @@ impl Document {
                     ModelCount::new(
                         m,
                         t + framing(m, n_messages)
-                            + if m.provider == "openai" {
+                            + if m.provider == Provider::OpenAi {
                                 OPENAI_REPLY_PRIMING
                             } else {
                                 0
@@ -1043,7 +1043,7 @@ fn resolve_call_model<'s>(
 }
 
 fn framing(m: &Model, messages: u64) -> u64 {
-    if m.provider == "openai" {
+    if m.provider == Provider::OpenAi {
         OPENAI_TOKENS_PER_MESSAGE * messages
     } else {
         0

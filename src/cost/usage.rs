@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::call::monthly;
-use crate::pricing::{Model, PriceTable};
+use crate::pricing::{Model, PriceTable, Provider};
 
 /// One call as recorded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -43,7 +43,7 @@ impl Record {
         let input = p.input?;
         let output = p.output?;
         let read = p.cache_read.unwrap_or(input);
-        let anthropic = m.provider == "anthropic";
+        let anthropic = m.provider == Provider::Anthropic;
         let w5 = p.cache_write.unwrap_or(if anthropic {
             input * super::rules::ANTHROPIC_WRITE_5M
         } else {

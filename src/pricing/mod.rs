@@ -6,6 +6,11 @@
 //! Never: guesses a price. A model without one has `None`, shown as "no price", never $0.
 
 pub mod estimates;
+mod provider;
+mod tokenizer;
+
+pub use provider::Provider;
+pub use tokenizer::Tokenizer;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -39,11 +44,10 @@ pub struct Tier {
 #[derive(Clone, Debug)]
 pub struct Model {
     pub id: String,
-    pub provider: String,
+    pub provider: Provider,
     pub display_name: Option<String>,
     pub aliases: Vec<String>,
-    /// `o200k_base`, `cl100k_base`, `gemma3`, `claude` or `estimate`.
-    pub tokenizer: String,
+    pub tokenizer: Tokenizer,
     pub counting: Counting,
     pub base: Prices,
     /// Sorted by threshold.
@@ -382,7 +386,7 @@ fn tiers(spec: &Map<String, Value>) -> Vec<Tier> {
 }
 
 /// The tokenizer of a model that has no `promptcost_tokenizer` field, from its provider and name.
-fn infer_tokenizer(id: &str, provider: &str) -> &'static str {
+fn infer_tokenizer(id: &str, provider: &Provider) -> Tokenizer {
     let name = id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase();
     let starts = |p: &[&str]| p.iter().any(|x| name.starts_with(x));
     if starts(&[
@@ -398,30 +402,29 @@ fn infer_tokenizer(id: &str, provider: &str) -> &'static str {
         "gpt-oss",
         "codex",
     ]) {
-        "o200k_base"
+        Tokenizer::O200kBase
     } else if starts(&["gpt-4", "gpt-3.5", "gpt-35"]) {
-        "cl100k_base"
-    } else if name.contains("claude") || provider == "anthropic" {
-        "claude"
+        Tokenizer::Cl100kBase
+    } else if name.contains("claude") || *provider == Provider::Anthropic {
+        Tokenizer::Claude
     } else if starts(&["gemini-2", "gemini-3"]) {
-        "gemma3"
+        Tokenizer::Gemma3
     } else {
-        "estimate"
+        Tokenizer::Estimate
     }
 }
 
 fn new_model(id: &str, spec: &Map<String, Value>, source: &str) -> Model {
-    let provider = spec
-        .get("litellm_provider")
-        .and_then(Value::as_str)
-        .unwrap_or("unknown")
-        .to_string();
+    let provider = Provider::from(
+        spec.get("litellm_provider")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown"),
+    );
     let tokenizer = spec
         .get("promptcost_tokenizer")
         .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| infer_tokenizer(id, &provider).to_string());
-    let counting = estimates::counting_for(&tokenizer, id);
+        .map_or_else(|| infer_tokenizer(id, &provider), Tokenizer::from_label);
+    let counting = estimates::counting_for(tokenizer, id);
     Model {
         id: id.to_string(),
         provider,
@@ -467,8 +470,8 @@ fn update_model(m: &mut Model, spec: &Map<String, Value>, source: &str) {
         m.max_output_tokens = Some(w);
     }
     if let Some(tok) = spec.get("promptcost_tokenizer").and_then(Value::as_str) {
-        m.tokenizer = tok.to_string();
-        m.counting = estimates::counting_for(tok, &m.id);
+        m.tokenizer = Tokenizer::from_label(tok);
+        m.counting = estimates::counting_for(m.tokenizer, &m.id);
     }
     m.price_source = source.to_string();
 }
@@ -490,7 +493,7 @@ mod tests {
         let t = PriceTable::embedded();
         assert!(t.models().len() >= 30);
         assert!(!t.snapshot_date.is_empty());
-        for p in ["openai", "anthropic", "gemini"] {
+        for p in [Provider::OpenAi, Provider::Anthropic, Provider::Gemini] {
             assert!(
                 t.models().iter().filter(|m| m.provider == p).count() >= 5,
                 "{p}"
@@ -512,11 +515,16 @@ mod tests {
                 "{} has no context window",
                 m.id
             );
-            assert!(
-                estimates::TOKENIZER_LABELS.contains(&m.tokenizer.as_str()),
-                "{}",
-                m.id
-            );
+        }
+    }
+
+    #[test]
+    fn embedded_tokenizer_labels_are_known() {
+        let value: Value = serde_json::from_str(EMBEDDED).unwrap();
+        for (id, spec) in value.as_object().unwrap() {
+            if let Some(label) = spec.get("promptcost_tokenizer").and_then(Value::as_str) {
+                assert_eq!(Tokenizer::from_label(label).as_str(), label, "{id}");
+            }
         }
     }
 
