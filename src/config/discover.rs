@@ -122,12 +122,7 @@ impl Settings {
         let mut models = Vec::new();
         if let Some(names) = &o.models {
             for n in names {
-                models.push(
-                    table
-                        .resolve(n)
-                        .map_err(|e| ConfigError::plain(e.to_string()))?
-                        .clone(),
-                );
+                models.push(table.resolve(n).map_err(ConfigError::plain)?.clone());
             }
         } else if let Some(names) = &file.models {
             if names.get_ref().is_empty() {

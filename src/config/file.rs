@@ -113,13 +113,13 @@ impl ConfigError {
         }
     }
 
-    pub(super) fn plain(message: String) -> ConfigError {
+    pub(super) fn plain(message: impl fmt::Display) -> ConfigError {
         ConfigError {
             path: None,
             span: None,
             line: 0,
             column: 0,
-            message,
+            message: message.to_string(),
         }
     }
 }

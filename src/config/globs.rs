@@ -21,10 +21,10 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
     "**/.cursorrules",
 ];
 
-pub(super) fn glob_set(globs: &[&str]) -> Result<GlobSet, String> {
+pub(super) fn glob_set(globs: &[&str]) -> Result<GlobSet, globset::Error> {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        b.add(Glob::new(g).map_err(|e| e.to_string())?);
+        b.add(Glob::new(g)?);
     }
-    b.build().map_err(|e| e.to_string())
+    b.build()
 }

@@ -68,9 +68,9 @@ pub struct CodeOverrides {
 impl Overrides {
     /// Editor settings as JSON (`{"models": [...], ...}`); empty lists and nulls mean "not set",
     /// unknown keys are ignored (editors send their own), wrong types are an error.
-    pub fn from_json(value: &serde_json::Value) -> Result<Overrides, String> {
+    pub fn from_json(value: &serde_json::Value) -> Result<Overrides, ConfigError> {
         let mut o: Overrides = serde_json::from_value(value.clone())
-            .map_err(|e| format!("invalid promptcost settings: {e}"))?;
+            .map_err(|e| ConfigError::plain(format!("invalid promptcost settings: {e}")))?;
         if o.models.as_ref().is_some_and(Vec::is_empty) {
             o.models = None;
         }

@@ -14,7 +14,7 @@ pub use tokenizer::Tokenizer;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -127,6 +127,23 @@ impl fmt::Display for UnknownModel {
 
 impl std::error::Error for UnknownModel {}
 
+/// A user price file that cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum PricingError {
+    #[error("{}: cannot read price file: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{}:{}: invalid JSON in price file: {source}", path.display(), source.line(), source.column())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: a price file is a JSON object mapping model ids to specs (LiteLLM's format)", path.display())]
+    NotAnObject { path: PathBuf },
+}
+
 #[derive(Clone, Debug)]
 pub struct PriceTable {
     models: Vec<Model>,
@@ -164,7 +181,7 @@ impl PriceTable {
     }
 
     /// The embedded table with a LiteLLM-format file merged over it.
-    pub fn with_overrides(path: &Path) -> Result<PriceTable, String> {
+    pub fn with_overrides(path: &Path) -> Result<PriceTable, PricingError> {
         let mut t = PriceTable::embedded();
         t.merge_file(path)?;
         Ok(t)
@@ -172,22 +189,19 @@ impl PriceTable {
 
     /// Merges a LiteLLM-format JSON file: known models get the prices it has, new chat models
     /// are added. Unknown fields and non-chat entries (embeddings, images...) are ignored.
-    pub fn merge_file(&mut self, path: &Path) -> Result<(), String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read price file: {e}", path.display()))?;
-        let value: Value = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}:{}:{}: invalid JSON in price file: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+    pub fn merge_file(&mut self, path: &Path) -> Result<(), PricingError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PricingError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let value: Value = serde_json::from_str(&text).map_err(|source| PricingError::Json {
+            path: path.to_path_buf(),
+            source,
         })?;
         if !value.is_object() {
-            return Err(format!(
-                "{}: a price file is a JSON object mapping model ids to specs (LiteLLM's format)",
-                path.display()
-            ));
+            return Err(PricingError::NotAnObject {
+                path: path.to_path_buf(),
+            });
         }
         let label = path.display().to_string();
         self.merge_value(&value, &label);
@@ -625,12 +639,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.json");
         std::fs::write(&path, "{ not json").unwrap();
-        let e = PriceTable::with_overrides(&path).unwrap_err();
+        let e = PriceTable::with_overrides(&path).unwrap_err().to_string();
         assert!(
             e.contains("bad.json:1:") && e.contains("invalid JSON"),
             "{e}"
         );
-        let e = PriceTable::with_overrides(&dir.path().join("missing.json")).unwrap_err();
+        let e = PriceTable::with_overrides(&dir.path().join("missing.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("cannot read price file"), "{e}");
     }
 }
