@@ -102,10 +102,6 @@ impl Caching {
             _ => 0,
         }
     }
-
-    pub fn is_explicit(&self) -> bool {
-        matches!(self, Caching::Explicit { .. })
-    }
 }
 
 /// Tokens a provider adds to a request that has tools, beyond the definitions themselves.

@@ -85,12 +85,6 @@ impl Model {
             .map(|p| p * tokens as f64)
     }
 
-    /// Cost of one call: `input_tokens` in, `output_tokens` out.
-    pub fn call_cost(&self, input_tokens: u64, output_tokens: u64) -> Option<f64> {
-        let p = self.prices_for(input_tokens);
-        Some(p.input? * input_tokens as f64 + p.output? * output_tokens as f64)
-    }
-
     /// Share of the context window, 0.0..; `None` when the window is unknown.
     pub fn context_share(&self, tokens: u64) -> Option<f64> {
         self.max_input_tokens
@@ -626,9 +620,9 @@ mod tests {
         assert_eq!(acme.max_input_tokens, Some(32000));
         assert!(!acme.counting.is_exact());
         assert_eq!(
-            acme.call_cost(10, 10),
+            acme.prices_for(10).output,
             None,
-            "no output price: no call cost, never $0"
+            "no output price: none is made up (a call has no cost, never $0)"
         );
         assert_eq!(t.resolve("acme-unpriced").unwrap().input_cost(100), None);
         assert!(t.get("text-embedding-3-small").is_none());
