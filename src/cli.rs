@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::document::ModelCount;
 use crate::format;
-use crate::pricing::{Model, PriceTable};
+use crate::pricing::{Model, PriceTable, Tokenizer};
 
 /// `count --json` output.
 #[derive(Serialize)]
@@ -47,7 +47,7 @@ pub fn apply_claude_api(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for (c, m) in counts.iter_mut().zip(models) {
-        if m.tokenizer != "claude" {
+        if m.tokenizer != Tokenizer::Claude {
             continue;
         }
         match api.count(&m.id, text) {
@@ -113,7 +113,7 @@ pub fn models_result(
 /// The count column of `models`: with `--claude-api` (and a key), Claude models are counted
 /// exactly by Anthropic's API.
 pub fn accuracy_for(m: &Model, claude_api: bool) -> String {
-    if claude_api && m.tokenizer == "claude" {
+    if claude_api && m.tokenizer == Tokenizer::Claude {
         crate::anthropic::EXACT_VIA_API.to_string()
     } else {
         m.accuracy_label()
@@ -137,7 +137,12 @@ pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
         "max out".into(),
     ]];
     let mut models: Vec<&Model> = table.models().iter().collect();
-    models.sort_by(|a, b| a.provider.cmp(&b.provider).then(a.id.cmp(&b.id)));
+    models.sort_by(|a, b| {
+        a.provider
+            .as_str()
+            .cmp(b.provider.as_str())
+            .then(a.id.cmp(&b.id))
+    });
     for m in models {
         let above = m
             .tiers
@@ -153,9 +158,9 @@ pub fn render_models_text(table: &PriceTable, claude_api: bool) -> String {
             .collect::<Vec<_>>()
             .join("; ");
         rows.push([
-            m.provider.clone(),
+            m.provider.to_string(),
             m.id.clone(),
-            m.tokenizer.clone(),
+            m.tokenizer.to_string(),
             accuracy_for(m, claude_api),
             money(m.base.input),
             money(m.base.cache_read),

@@ -6,8 +6,43 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use promptcost::cli;
-use promptcost::config::{Overrides, Settings};
-use promptcost::pricing::PriceTable;
+use promptcost::config::{ConfigError, Overrides, Settings};
+use promptcost::pricing::{PriceTable, PricingError, UnknownModel};
+
+/// Why a command could not run (exit code 2): its message follows `promptcost: `.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    /// A flag with a value it does not take.
+    #[error("{0}")]
+    Flag(String),
+    /// A file that cannot be read or is not what the flag takes: the file, then why.
+    #[error("{file}: {source}")]
+    File {
+        file: String,
+        source: Box<dyn std::error::Error>,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Pricing(#[from] PricingError),
+    #[error(transparent)]
+    UnknownModel(#[from] UnknownModel),
+    #[error(transparent)]
+    Usage(#[from] promptcost::cost::usage::UsageError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl CliError {
+    fn file(file: impl std::fmt::Display, source: impl std::error::Error + 'static) -> CliError {
+        CliError::File {
+            file: file.to_string(),
+            source: Box::new(source),
+        }
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -134,8 +169,8 @@ fn settings(
     common: &Common,
     start: &std::path::Path,
     extra: Overrides,
-) -> Result<Settings, String> {
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+) -> Result<Settings, CliError> {
+    let cwd = std::env::current_dir()?;
     let overrides = Overrides {
         models: (!common.models.is_empty()).then(|| common.models.clone()),
         prices_file: common
@@ -148,19 +183,19 @@ fn settings(
         Some(p) => Settings::load_named(&cwd, p, &overrides),
         None => Settings::discover(start, &overrides),
     }
-    .map_err(|e| e.to_string())
+    .map_err(CliError::from)
 }
 
-fn count(args: CountArgs) -> Result<ExitCode, String> {
+fn count(args: CountArgs) -> Result<ExitCode, CliError> {
     let (source, bytes) = match args.file.as_deref() {
         None => ("-".to_string(), read_stdin()?),
         Some(p) if p.as_os_str() == "-" => ("-".to_string(), read_stdin()?),
         Some(p) => (
             p.display().to_string(),
-            std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
+            std::fs::read(p).map_err(|e| CliError::file(p.display(), e))?,
         ),
     };
-    let text = promptcost::textfile::decode(bytes).map_err(|e| format!("{source}: {e}"))?;
+    let text = promptcost::textfile::decode(bytes).map_err(|e| CliError::file(&source, e))?;
     let start = match args.file.as_deref() {
         Some(p) if p.as_os_str() != "-" => std::fs::canonicalize(p)
             .ok()
@@ -170,7 +205,9 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
     .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
     let cache_hit = match &args.cache_hit {
         Some(p) => Some(promptcost::cost::parse_share(p).ok_or_else(|| {
-            format!("--cache-hit takes a share of calls, 0.0 to 1.0 or 80%, not '{p}'")
+            CliError::Flag(format!(
+                "--cache-hit takes a share of calls, 0.0 to 1.0 or 80%, not '{p}'"
+            ))
         })?),
         None => None,
     };
@@ -178,7 +215,9 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
         .calls_per_day
         .is_some_and(|d| !(d.is_finite() && d > 0.0))
     {
-        return Err("--calls-per-day takes a positive number".into());
+        return Err(CliError::Flag(
+            "--calls-per-day takes a positive number".into(),
+        ));
     }
     let extra = Overrides {
         expected_output_tokens: args.output_tokens,
@@ -188,8 +227,8 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
     };
     let tools = match &args.tools {
         Some(p) => {
-            let t = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            promptcost::cost::tools::parse(&t).map_err(|e| format!("{}: {e}", p.display()))?
+            let t = std::fs::read_to_string(p).map_err(|e| CliError::file(p.display(), e))?;
+            promptcost::cost::tools::parse(&t).map_err(|e| CliError::file(p.display(), e))?
         }
         None => Vec::new(),
     };
@@ -225,32 +264,34 @@ fn count(args: CountArgs) -> Result<ExitCode, String> {
                 snapshot_date: &settings.table.snapshot_date,
                 models: costs,
             };
-            serde_json::to_string_pretty(&o).map_err(|e| e.to_string())? + "\n"
+            serde_json::to_string_pretty(&o)? + "\n"
         }
         Some(t) => t + &promptcost::cost::count::render_text(&costs, &settings),
     };
     print_out(&out)
 }
 
-fn usage(args: UsageArgs) -> Result<ExitCode, String> {
+fn usage(args: UsageArgs) -> Result<ExitCode, CliError> {
     if args
         .calls_per_day
         .is_some_and(|d| !(d.is_finite() && d > 0.0))
     {
-        return Err("--calls-per-day takes a positive number".into());
+        return Err(CliError::Flag(
+            "--calls-per-day takes a positive number".into(),
+        ));
     }
     let table = match &args.prices {
         Some(p) => PriceTable::with_overrides(p)?,
         None => PriceTable::embedded(),
     };
     if let Some(m) = &args.model {
-        table.resolve(m).map_err(|e| e.to_string())?;
+        table.resolve(m)?;
     }
     let files = promptcost::cost::usage::read_files(&args.files)?;
     let report =
         promptcost::cost::usage::read(&files, &table, args.model.as_deref(), args.calls_per_day);
     let out = if args.json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+        serde_json::to_string_pretty(&report)? + "\n"
     } else {
         promptcost::cost::usage::render_text(&report)
     };
@@ -263,7 +304,7 @@ fn usage(args: UsageArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn models(args: ModelsArgs) -> Result<ExitCode, String> {
+fn models(args: ModelsArgs) -> Result<ExitCode, CliError> {
     let table = match &args.prices {
         Some(p) => PriceTable::with_overrides(p)?,
         None => PriceTable::embedded(),
@@ -279,31 +320,29 @@ fn models(args: ModelsArgs) -> Result<ExitCode, String> {
         has_key
     };
     let out = if args.json {
-        serde_json::to_string_pretty(&cli::models_json(&table, claude_api))
-            .map_err(|e| e.to_string())?
-            + "\n"
+        serde_json::to_string_pretty(&cli::models_json(&table, claude_api))? + "\n"
     } else {
         cli::render_models_text(&table, claude_api)
     };
     print_out(&out)
 }
 
-fn read_stdin() -> Result<Vec<u8>, String> {
+fn read_stdin() -> Result<Vec<u8>, CliError> {
     let mut stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprintln!("promptcost: reading standard input (Ctrl-D to end)");
     }
     let mut buf = Vec::new();
-    stdin.read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    stdin.read_to_end(&mut buf)?;
     Ok(buf)
 }
 
-fn print_out(s: &str) -> Result<ExitCode, String> {
+fn print_out(s: &str) -> Result<ExitCode, CliError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     }
 }

@@ -15,6 +15,16 @@ pub struct CostDirective {
     pub monthly_budget_usd: Option<f64>,
 }
 
+/// A cost key with a value it does not take.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("promptcost directive: {key} must be {what}, not '{value}'")]
+pub struct DirectiveError {
+    pub key: String,
+    /// What the key takes: "a positive number of turns".
+    pub what: &'static str,
+    pub value: String,
+}
+
 /// The keys [`CostDirective::set`] knows, for "unknown setting" messages.
 pub const KEYS: &str =
     "output=N or A..B, calls=N/day, turns=N, reasoning=N, budget_usd=X, monthly_budget_usd=X";
@@ -47,11 +57,13 @@ pub fn calls_per_day(v: &str) -> Option<f64> {
 impl CostDirective {
     /// Takes one `key=value`: `Ok(true)` when it is a cost key, `Ok(false)` when it is not,
     /// `Err` for a cost key with a bad value.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<bool, String> {
-        let bad = |what: &str| {
-            Err(format!(
-                "promptcost directive: {key} must be {what}, not '{value}'"
-            ))
+    pub fn set(&mut self, key: &str, value: &str) -> Result<bool, DirectiveError> {
+        let bad = |what: &'static str| {
+            Err(DirectiveError {
+                key: key.to_string(),
+                what,
+                value: value.to_string(),
+            })
         };
         match key {
             "output" => {

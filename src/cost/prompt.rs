@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::document::{Analysis, Document, Prompt, PromptKind};
 use crate::extract::prompt_file::{placeholders, SectionKind};
 use crate::format;
-use crate::pricing::Model;
+use crate::pricing::{Model, Provider};
 
 /// What a request looks like, per model.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -347,7 +347,7 @@ pub fn estimates_in(doc: &Document, ctx: &FileContext, p: &Prompt, s: &Settings)
             };
             // Each further turn adds the reply and a user message, each with the per-message
             // framing OpenAI documents (3 tokens; none documented elsewhere).
-            let framing = if m.provider == "openai" {
+            let framing = if m.provider == Provider::OpenAi {
                 crate::document::OPENAI_TOKENS_PER_MESSAGE
             } else {
                 0

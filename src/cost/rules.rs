@@ -5,7 +5,7 @@
 //! Owns: these documented facts, dated, one table per fact.
 //! Never: prices (they come from the price table, `pricing/`), counting text.
 
-use crate::pricing::Model;
+use crate::pricing::{Model, Provider};
 
 /// How a provider caches a repeated prompt prefix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,8 +70,8 @@ fn gemini_caching(id: &str) -> Caching {
 
 /// The caching rule for a model. A model without a cached-input price caches nothing.
 pub fn caching(m: &Model) -> Caching {
-    match m.provider.as_str() {
-        "anthropic" => {
+    match &m.provider {
+        Provider::Anthropic => {
             let min = ANTHROPIC_MIN
                 .iter()
                 .find(|(p, _)| m.id.starts_with(p))
@@ -79,11 +79,11 @@ pub fn caching(m: &Model) -> Caching {
             Caching::Explicit { min }
         }
         _ if m.base.cache_read.is_none() => Caching::None,
-        "openai" => Caching::Automatic {
+        Provider::OpenAi => Caching::Automatic {
             min: 1024,
             step: 128,
         },
-        "gemini" | "vertex_ai" => gemini_caching(&m.id),
+        p if p.is_google() => gemini_caching(&m.id),
         // xAI, DeepSeek, Mistral: automatic prefix caching at the table's cached price; no
         // minimum is applied (none documented that we rely on).
         _ => Caching::Automatic { min: 0, step: 1 },
@@ -101,10 +101,6 @@ impl Caching {
             Caching::Explicit { min } | Caching::Implicit { min } if prefix >= min => prefix,
             _ => 0,
         }
-    }
-
-    pub fn is_explicit(&self) -> bool {
-        matches!(self, Caching::Explicit { .. })
     }
 }
 
@@ -144,8 +140,8 @@ const ANTHROPIC_TOOL_PROMPT_346: &[&str] = &[
 /// The framing and whether it is documented for this exact model family (else an estimate).
 pub fn tool_framing(m: &Model) -> (ToolFraming, bool) {
     let id = m.id.as_str();
-    match m.provider.as_str() {
-        "openai" => {
+    match m.provider {
+        Provider::OpenAi => {
             let gpt4 =
                 id.starts_with("gpt-4") && !id.starts_with("gpt-4o") && !id.starts_with("gpt-4.");
             let documented = id.starts_with("gpt-4o") || gpt4 || id.starts_with("gpt-3.5");
@@ -166,7 +162,7 @@ pub fn tool_framing(m: &Model) -> (ToolFraming, bool) {
                 documented,
             )
         }
-        "anthropic" => {
+        Provider::Anthropic => {
             // The models Anthropic's table lists with 346 tokens (tool choice auto / none);
             // later models are assumed to keep it, marked as an estimate.
             let documented = ANTHROPIC_TOOL_PROMPT_346.contains(&id);

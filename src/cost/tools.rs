@@ -22,6 +22,18 @@ pub struct ToolDef {
     pub parameters: Value,
 }
 
+/// A tool file that cannot be read as tool definitions.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolsError {
+    #[error("invalid JSON at {line}:{column}: {0}", line = .0.line(), column = .0.column())]
+    Json(#[from] serde_json::Error),
+    /// The size of the nameless tool, in bytes.
+    #[error("a tool without a name: {} bytes", crate::format::thousands(*.0 as u64))]
+    Nameless(usize),
+    #[error("expected a list of tools")]
+    NotAList,
+}
+
 fn def(name: &str, f: &Value) -> ToolDef {
     ToolDef {
         name: name.to_string(),
@@ -39,7 +51,7 @@ fn def(name: &str, f: &Value) -> ToolDef {
     }
 }
 
-fn one(t: &Value, out: &mut Vec<ToolDef>) -> Result<(), String> {
+fn one(t: &Value, out: &mut Vec<ToolDef>) -> Result<(), ToolsError> {
     if let Some(decls) = t
         .get("functionDeclarations")
         .or_else(|| t.get("function_declarations"))
@@ -56,17 +68,13 @@ fn one(t: &Value, out: &mut Vec<ToolDef>) -> Result<(), String> {
             out.push(def(name, f));
             Ok(())
         }
-        None => Err(format!(
-            "a tool without a name: {}",
-            crate::format::thousands(t.to_string().len() as u64) + " bytes"
-        )),
+        None => Err(ToolsError::Nameless(t.to_string().len())),
     }
 }
 
 /// Parses a tool list (an array, `{"tools": [...]}`, or an object of named tools).
-pub fn parse(text: &str) -> Result<Vec<ToolDef>, String> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("invalid JSON at {}:{}: {e}", e.line(), e.column()))?;
+pub fn parse(text: &str) -> Result<Vec<ToolDef>, ToolsError> {
+    let v: Value = serde_json::from_str(text)?;
     let list = v.get("tools").unwrap_or(&v);
     let mut out = Vec::new();
     match list {
@@ -88,7 +96,7 @@ pub fn parse(text: &str) -> Result<Vec<ToolDef>, String> {
             }
         }
         Value::Object(_) => one(list, &mut out)?,
-        _ => return Err("expected a list of tools".into()),
+        _ => return Err(ToolsError::NotAList),
     }
     Ok(out)
 }

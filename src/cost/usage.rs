@@ -12,13 +12,13 @@
 //! Owns: parsing and aggregation. Never: prices an unknown model (it is reported with its
 //! line, never counted as $0), or drops a malformed line silently.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::call::monthly;
-use crate::pricing::{Model, PriceTable};
+use crate::pricing::{Model, PriceTable, Provider};
 
 /// One call as recorded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -43,7 +43,7 @@ impl Record {
         let input = p.input?;
         let output = p.output?;
         let read = p.cache_read.unwrap_or(input);
-        let anthropic = m.provider == "anthropic";
+        let anthropic = m.provider == Provider::Anthropic;
         let w5 = p.cache_write.unwrap_or(if anthropic {
             input * super::rules::ANTHROPIC_WRITE_5M
         } else {
@@ -190,13 +190,33 @@ fn otel_span(span: &Value) -> Option<Record> {
     })
 }
 
+/// Why a line holds no usage record, or a file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("invalid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("not a JSON object")]
+    NotAnObject,
+    #[error("OTLP export without gen_ai.usage attributes")]
+    OtlpWithoutUsage,
+    #[error("span without gen_ai.usage attributes")]
+    SpanWithoutUsage,
+    #[error("no usage record (expected usage, usageMetadata, or an OTLP span)")]
+    NoUsage,
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// The records of one line: one for a response or usage object, any number for an OTLP
 /// export (`resourceSpans` → `scopeSpans` → `spans`) or a single span. `Err` says why a line
 /// holds none.
-pub fn parse_line(line: &str) -> Result<Vec<Record>, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+pub fn parse_line(line: &str) -> Result<Vec<Record>, UsageError> {
+    let v: Value = serde_json::from_str(line)?;
     if !v.is_object() {
-        return Err("not a JSON object".into());
+        return Err(UsageError::NotAnObject);
     }
     if let Some(rs) = v.get("resourceSpans").and_then(Value::as_array) {
         let spans = rs
@@ -207,7 +227,7 @@ pub fn parse_line(line: &str) -> Result<Vec<Record>, String> {
             .flatten();
         let out: Vec<Record> = spans.filter_map(otel_span).collect();
         return if out.is_empty() {
-            Err("OTLP export without gen_ai.usage attributes".into())
+            Err(UsageError::OtlpWithoutUsage)
         } else {
             Ok(out)
         };
@@ -215,15 +235,14 @@ pub fn parse_line(line: &str) -> Result<Vec<Record>, String> {
     if v.get("attributes").is_some_and(Value::is_array) {
         return otel_span(&v)
             .map(|r| vec![r])
-            .ok_or_else(|| "span without gen_ai.usage attributes".into());
+            .ok_or(UsageError::SpanWithoutUsage);
     }
     let model = s(&v, "model").or_else(|| s(&v, "modelVersion"));
     let usage = v
         .get("usage")
         .or_else(|| v.get("usageMetadata"))
         .unwrap_or(&v);
-    let mut r = usage_object(usage)
-        .ok_or("no usage record (expected usage, usageMetadata, or an OTLP span)")?;
+    let mut r = usage_object(usage).ok_or(UsageError::NoUsage)?;
     r.model = model;
     Ok(vec![r])
 }
@@ -285,7 +304,7 @@ pub fn read(
                 message,
             };
             match parse_line(line) {
-                Err(e) => problems.push(problem(e)),
+                Err(e) => problems.push(problem(e.to_string())),
                 Ok(records) => {
                     for r in records {
                         let Some(name) = r
@@ -359,14 +378,17 @@ pub fn p90(mut v: Vec<u64>) -> u64 {
 }
 
 /// Reads the files named on the command line (or a project's `usage` file).
-pub fn read_files(paths: &[impl AsRef<Path>]) -> Result<Vec<(String, String)>, String> {
+pub fn read_files(paths: &[impl AsRef<Path>]) -> Result<Vec<(String, String)>, UsageError> {
     paths
         .iter()
         .map(|p| {
             let p = p.as_ref();
             std::fs::read_to_string(p)
                 .map(|t| (p.display().to_string(), t))
-                .map_err(|e| format!("{}: {e}", p.display()))
+                .map_err(|source| UsageError::Read {
+                    path: p.to_path_buf(),
+                    source,
+                })
         })
         .collect()
 }
@@ -460,9 +482,11 @@ mod tests {
         );
         assert!(parse_line("{not json")
             .unwrap_err()
+            .to_string()
             .contains("invalid JSON"));
         assert!(parse_line(r#"{"hello":1}"#)
             .unwrap_err()
+            .to_string()
             .contains("no usage record"));
     }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::format;
-use crate::pricing::Model;
+use crate::pricing::{Model, Tokenizer};
 
 /// A model's count and cost for one piece of text. Field names are part of the JSON output
 /// of `count --json`, `check --format json` and `promptcost/count`.
@@ -22,7 +22,7 @@ pub struct ModelCount {
     /// The tokenizer the count was made with (for an estimate: the exact base count).
     pub encoding: String,
     /// `o200k_base`, `cl100k_base`, `gemma3`, `claude` or `estimate`: the model's tokenizer.
-    pub tokenizer: String,
+    pub tokenizer: Tokenizer,
     pub tokens: u64,
     pub exact: bool,
     /// For estimates: the stated error bound, in percent.
@@ -63,7 +63,7 @@ impl ModelCount {
         ModelCount {
             model: model.id.clone(),
             encoding: model.counting.encoding().name().to_string(),
-            tokenizer: model.tokenizer.clone(),
+            tokenizer: model.tokenizer,
             tokens,
             exact: model.counting.is_exact(),
             error_pct: model.counting.error_pct(),

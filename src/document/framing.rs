@@ -3,7 +3,7 @@
 //!
 //! Owns: the framing constants and arithmetic. Never: counts text.
 
-use crate::pricing::Model;
+use crate::pricing::{Model, Provider};
 
 /// Per-message framing tokens that OpenAI documents for its chat models ("How to count tokens
 /// with tiktoken": 3 per message, plus 3 priming the reply). Other providers document none.
@@ -12,7 +12,7 @@ pub const OPENAI_REPLY_PRIMING: u64 = 3;
 
 /// The framing of `messages` chat messages for model `m`.
 pub(crate) fn framing(m: &Model, messages: u64) -> u64 {
-    if m.provider == "openai" {
+    if m.provider == Provider::OpenAi {
         OPENAI_TOKENS_PER_MESSAGE * messages
     } else {
         0
@@ -21,7 +21,7 @@ pub(crate) fn framing(m: &Model, messages: u64) -> u64 {
 
 /// The tokens priming the reply of a whole chat for model `m`.
 pub(crate) fn reply_priming(m: &Model) -> u64 {
-    if m.provider == "openai" {
+    if m.provider == Provider::OpenAi {
         OPENAI_REPLY_PRIMING
     } else {
         0

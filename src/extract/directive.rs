@@ -83,7 +83,7 @@ pub fn parse(line: &str) -> Option<Directive> {
             None if lower == "prompt" => d.tag = true,
             Some((k, _))
                 if d.cost.set(k, &word[k.len() + 1..]).unwrap_or_else(|e| {
-                    d.errors.push(e);
+                    d.errors.push(e.to_string());
                     true
                 }) => {}
             _ => d.errors.push(format!(

@@ -2,6 +2,7 @@
 //! with a stated error bound. The sources of each factor are listed in the README
 //! ("Accuracy"); change them there and here together.
 
+use super::Tokenizer;
 use crate::tokenize::{Counting, Encoding};
 
 /// One estimate family: which model ids it covers, its factor over o200k and its error bound.
@@ -70,35 +71,24 @@ fn gemini_major(id: &str) -> Option<u32> {
         .ok()
 }
 
-/// Every `promptcost_tokenizer` label the model table may use.
-pub const TOKENIZER_LABELS: [&str; 7] = [
-    "o200k_base",
-    "cl100k_base",
-    "gemma3",
-    "deepseek_v4",
-    "tekken",
-    "claude",
-    "estimate",
-];
-
-/// How a model with the table's `tokenizer` label is counted.
-pub fn counting_for(tokenizer: &str, id: &str) -> Counting {
+/// How a model with the table's `tokenizer` is counted.
+pub fn counting_for(tokenizer: Tokenizer, id: &str) -> Counting {
     let est = |base: Encoding, f: &Family| Counting::Estimate {
         base,
         factor: f.factor,
         error_pct: f.error_pct,
     };
     match tokenizer {
-        "o200k_base" => Counting::Exact(Encoding::O200kBase),
-        "cl100k_base" => Counting::Exact(Encoding::Cl100kBase),
-        "deepseek_v4" => Counting::Exact(Encoding::DeepSeekV4),
-        "tekken" => Counting::Exact(Encoding::Tekken),
-        "claude" => est(Encoding::O200kBase, claude_family(id)),
-        "gemma3" if gemini_major(id).is_some_and(|v| v >= 4) => {
+        Tokenizer::O200kBase => Counting::Exact(Encoding::O200kBase),
+        Tokenizer::Cl100kBase => Counting::Exact(Encoding::Cl100kBase),
+        Tokenizer::DeepSeekV4 => Counting::Exact(Encoding::DeepSeekV4),
+        Tokenizer::Tekken => Counting::Exact(Encoding::Tekken),
+        Tokenizer::Claude => est(Encoding::O200kBase, claude_family(id)),
+        Tokenizer::Gemma3 if gemini_major(id).is_some_and(|v| v >= 4) => {
             est(Encoding::Gemma3, &GEMINI_UNPUBLISHED)
         }
-        "gemma3" => Counting::Exact(Encoding::Gemma3),
-        _ => est(Encoding::O200kBase, &OTHER),
+        Tokenizer::Gemma3 => Counting::Exact(Encoding::Gemma3),
+        Tokenizer::Estimate => est(Encoding::O200kBase, &OTHER),
     }
 }
 
@@ -126,18 +116,18 @@ mod tests {
 
     #[test]
     fn estimates_are_never_exact() {
-        assert!(!counting_for("claude", "claude-opus-4-7").is_exact());
-        assert!(!counting_for("estimate", "grok-4").is_exact());
-        assert!(counting_for("o200k_base", "gpt-4o").is_exact());
+        assert!(!counting_for(Tokenizer::Claude, "claude-opus-4-7").is_exact());
+        assert!(!counting_for(Tokenizer::Estimate, "grok-4").is_exact());
+        assert!(counting_for(Tokenizer::O200kBase, "gpt-4o").is_exact());
     }
 
     #[test]
     fn every_exact_label_names_its_encoding() {
-        for label in TOKENIZER_LABELS {
-            match counting_for(label, "some-model") {
-                Counting::Exact(e) => assert_eq!(e.name(), label),
+        for t in Tokenizer::ALL {
+            match counting_for(t, "some-model") {
+                Counting::Exact(e) => assert_eq!(e.name(), t.as_str()),
                 Counting::Estimate { .. } => {
-                    assert!(["claude", "estimate"].contains(&label), "{label}")
+                    assert!(matches!(t, Tokenizer::Claude | Tokenizer::Estimate), "{t}")
                 }
             }
         }
@@ -153,12 +143,12 @@ mod tests {
             "models/gemini-3.5-flash",
         ] {
             assert_eq!(
-                counting_for("gemma3", id),
+                counting_for(Tokenizer::Gemma3, id),
                 Counting::Exact(Encoding::Gemma3),
                 "{id}"
             );
         }
-        let c = counting_for("gemma3", "gemini-4-argon");
+        let c = counting_for(Tokenizer::Gemma3, "gemini-4-argon");
         assert!(!c.is_exact());
         assert_eq!(c.encoding(), Encoding::Gemma3);
     }

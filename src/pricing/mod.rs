@@ -6,10 +6,15 @@
 //! Never: guesses a price. A model without one has `None`, shown as "no price", never $0.
 
 pub mod estimates;
+mod provider;
+mod tokenizer;
+
+pub use provider::Provider;
+pub use tokenizer::Tokenizer;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -39,11 +44,10 @@ pub struct Tier {
 #[derive(Clone, Debug)]
 pub struct Model {
     pub id: String,
-    pub provider: String,
+    pub provider: Provider,
     pub display_name: Option<String>,
     pub aliases: Vec<String>,
-    /// `o200k_base`, `cl100k_base`, `gemma3`, `claude` or `estimate`.
-    pub tokenizer: String,
+    pub tokenizer: Tokenizer,
     pub counting: Counting,
     pub base: Prices,
     /// Sorted by threshold.
@@ -79,12 +83,6 @@ impl Model {
         self.prices_for(tokens)
             .cache_read
             .map(|p| p * tokens as f64)
-    }
-
-    /// Cost of one call: `input_tokens` in, `output_tokens` out.
-    pub fn call_cost(&self, input_tokens: u64, output_tokens: u64) -> Option<f64> {
-        let p = self.prices_for(input_tokens);
-        Some(p.input? * input_tokens as f64 + p.output? * output_tokens as f64)
     }
 
     /// Share of the context window, 0.0..; `None` when the window is unknown.
@@ -123,6 +121,23 @@ impl fmt::Display for UnknownModel {
 
 impl std::error::Error for UnknownModel {}
 
+/// A user price file that cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum PricingError {
+    #[error("{}: cannot read price file: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{}:{}: invalid JSON in price file: {source}", path.display(), source.line(), source.column())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: a price file is a JSON object mapping model ids to specs (LiteLLM's format)", path.display())]
+    NotAnObject { path: PathBuf },
+}
+
 #[derive(Clone, Debug)]
 pub struct PriceTable {
     models: Vec<Model>,
@@ -160,7 +175,7 @@ impl PriceTable {
     }
 
     /// The embedded table with a LiteLLM-format file merged over it.
-    pub fn with_overrides(path: &Path) -> Result<PriceTable, String> {
+    pub fn with_overrides(path: &Path) -> Result<PriceTable, PricingError> {
         let mut t = PriceTable::embedded();
         t.merge_file(path)?;
         Ok(t)
@@ -168,22 +183,19 @@ impl PriceTable {
 
     /// Merges a LiteLLM-format JSON file: known models get the prices it has, new chat models
     /// are added. Unknown fields and non-chat entries (embeddings, images...) are ignored.
-    pub fn merge_file(&mut self, path: &Path) -> Result<(), String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read price file: {e}", path.display()))?;
-        let value: Value = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}:{}:{}: invalid JSON in price file: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+    pub fn merge_file(&mut self, path: &Path) -> Result<(), PricingError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PricingError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let value: Value = serde_json::from_str(&text).map_err(|source| PricingError::Json {
+            path: path.to_path_buf(),
+            source,
         })?;
         if !value.is_object() {
-            return Err(format!(
-                "{}: a price file is a JSON object mapping model ids to specs (LiteLLM's format)",
-                path.display()
-            ));
+            return Err(PricingError::NotAnObject {
+                path: path.to_path_buf(),
+            });
         }
         let label = path.display().to_string();
         self.merge_value(&value, &label);
@@ -382,7 +394,7 @@ fn tiers(spec: &Map<String, Value>) -> Vec<Tier> {
 }
 
 /// The tokenizer of a model that has no `promptcost_tokenizer` field, from its provider and name.
-fn infer_tokenizer(id: &str, provider: &str) -> &'static str {
+fn infer_tokenizer(id: &str, provider: &Provider) -> Tokenizer {
     let name = id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase();
     let starts = |p: &[&str]| p.iter().any(|x| name.starts_with(x));
     if starts(&[
@@ -398,30 +410,29 @@ fn infer_tokenizer(id: &str, provider: &str) -> &'static str {
         "gpt-oss",
         "codex",
     ]) {
-        "o200k_base"
+        Tokenizer::O200kBase
     } else if starts(&["gpt-4", "gpt-3.5", "gpt-35"]) {
-        "cl100k_base"
-    } else if name.contains("claude") || provider == "anthropic" {
-        "claude"
+        Tokenizer::Cl100kBase
+    } else if name.contains("claude") || *provider == Provider::Anthropic {
+        Tokenizer::Claude
     } else if starts(&["gemini-2", "gemini-3"]) {
-        "gemma3"
+        Tokenizer::Gemma3
     } else {
-        "estimate"
+        Tokenizer::Estimate
     }
 }
 
 fn new_model(id: &str, spec: &Map<String, Value>, source: &str) -> Model {
-    let provider = spec
-        .get("litellm_provider")
-        .and_then(Value::as_str)
-        .unwrap_or("unknown")
-        .to_string();
+    let provider = Provider::from(
+        spec.get("litellm_provider")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown"),
+    );
     let tokenizer = spec
         .get("promptcost_tokenizer")
         .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| infer_tokenizer(id, &provider).to_string());
-    let counting = estimates::counting_for(&tokenizer, id);
+        .map_or_else(|| infer_tokenizer(id, &provider), Tokenizer::from_label);
+    let counting = estimates::counting_for(tokenizer, id);
     Model {
         id: id.to_string(),
         provider,
@@ -467,8 +478,8 @@ fn update_model(m: &mut Model, spec: &Map<String, Value>, source: &str) {
         m.max_output_tokens = Some(w);
     }
     if let Some(tok) = spec.get("promptcost_tokenizer").and_then(Value::as_str) {
-        m.tokenizer = tok.to_string();
-        m.counting = estimates::counting_for(tok, &m.id);
+        m.tokenizer = Tokenizer::from_label(tok);
+        m.counting = estimates::counting_for(m.tokenizer, &m.id);
     }
     m.price_source = source.to_string();
 }
@@ -490,7 +501,7 @@ mod tests {
         let t = PriceTable::embedded();
         assert!(t.models().len() >= 30);
         assert!(!t.snapshot_date.is_empty());
-        for p in ["openai", "anthropic", "gemini"] {
+        for p in [Provider::OpenAi, Provider::Anthropic, Provider::Gemini] {
             assert!(
                 t.models().iter().filter(|m| m.provider == p).count() >= 5,
                 "{p}"
@@ -512,11 +523,16 @@ mod tests {
                 "{} has no context window",
                 m.id
             );
-            assert!(
-                estimates::TOKENIZER_LABELS.contains(&m.tokenizer.as_str()),
-                "{}",
-                m.id
-            );
+        }
+    }
+
+    #[test]
+    fn embedded_tokenizer_labels_are_known() {
+        let value: Value = serde_json::from_str(EMBEDDED).unwrap();
+        for (id, spec) in value.as_object().unwrap() {
+            if let Some(label) = spec.get("promptcost_tokenizer").and_then(Value::as_str) {
+                assert_eq!(Tokenizer::from_label(label).as_str(), label, "{id}");
+            }
         }
     }
 
@@ -604,9 +620,9 @@ mod tests {
         assert_eq!(acme.max_input_tokens, Some(32000));
         assert!(!acme.counting.is_exact());
         assert_eq!(
-            acme.call_cost(10, 10),
+            acme.prices_for(10).output,
             None,
-            "no output price: no call cost, never $0"
+            "no output price: none is made up (a call has no cost, never $0)"
         );
         assert_eq!(t.resolve("acme-unpriced").unwrap().input_cost(100), None);
         assert!(t.get("text-embedding-3-small").is_none());
@@ -617,12 +633,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.json");
         std::fs::write(&path, "{ not json").unwrap();
-        let e = PriceTable::with_overrides(&path).unwrap_err();
+        let e = PriceTable::with_overrides(&path).unwrap_err().to_string();
         assert!(
             e.contains("bad.json:1:") && e.contains("invalid JSON"),
             "{e}"
         );
-        let e = PriceTable::with_overrides(&dir.path().join("missing.json")).unwrap_err();
+        let e = PriceTable::with_overrides(&dir.path().join("missing.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("cannot read price file"), "{e}");
     }
 }

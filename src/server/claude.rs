@@ -12,6 +12,7 @@ use super::event::Event;
 use crate::anthropic::ApiCounter;
 use crate::config::Settings;
 use crate::document::{budget_problems, Analysis, Document, ModelCount, PromptKind};
+use crate::pricing::Tokenizer;
 
 /// Requests wait this long without a newer text before they are sent...
 const DEBOUNCE: Duration = Duration::from_millis(600);
@@ -55,14 +56,14 @@ impl ClaudeApi {
     pub fn apply(&self, doc_key: &str, doc: &Document, settings: &Settings, a: &mut Analysis) {
         let mut changed = false;
         for p in std::iter::once(&mut a.file).chain(a.parts.iter_mut()) {
-            if !p.counts.iter().any(|c| is_claude(&c.tokenizer)) {
+            if !p.counts.iter().any(|c| is_claude(c.tokenizer)) {
                 continue;
             }
             let text = match p.kind {
                 PromptKind::Literal => doc.literal_value(p.range.clone()).unwrap_or_default(),
                 _ => doc.rope.byte_slice(p.range.clone()).to_string(),
             };
-            for c in p.counts.iter_mut().filter(|c| is_claude(&c.tokenizer)) {
+            for c in p.counts.iter_mut().filter(|c| is_claude(c.tokenizer)) {
                 let Some(model) = settings.table.get(&c.model) else {
                     continue;
                 };
@@ -90,8 +91,8 @@ impl ClaudeApi {
 }
 
 /// Claude models count with per-family estimates unless the API answers.
-fn is_claude(tokenizer: &str) -> bool {
-    tokenizer == "claude"
+fn is_claude(tokenizer: Tokenizer) -> bool {
+    tokenizer == Tokenizer::Claude
 }
 
 /// The request thread: debounces, asks the API, then tells the main loop what changed.

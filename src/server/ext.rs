@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{Range, TextDocumentIdentifier};
 
 use crate::document::ModelCount as CoreCount;
-use crate::pricing::{Model, PriceTable};
+use crate::pricing::{Model, PriceTable, Provider, Tokenizer};
 
 /// A custom request: its method name, parameters and result.
 pub trait Request {
@@ -61,7 +61,7 @@ wire! {
     pub struct ModelCount {
         pub model: String => "model": "string",
         pub encoding: String => "encoding": "string",
-        pub tokenizer: String => "tokenizer": "string",
+        pub tokenizer: Tokenizer => "tokenizer": "string",
         pub tokens: u64 => "tokens": "number",
         pub exact: bool => "exact": "boolean",
         pub error_pct: Option<f64> => "error_pct": "number | null",
@@ -106,10 +106,10 @@ wire! {
     /// One model of the price table (`promptcost/models`, `promptcost models --json`).
     pub struct ModelInfo {
         pub model: String => "model": "string",
-        pub provider: String => "provider": "string",
+        pub provider: Provider => "provider": "string",
         pub display_name: Option<String> => "display_name": "string | null",
         pub aliases: Vec<String> => "aliases": "string[]",
-        pub tokenizer: String => "tokenizer": "string",
+        pub tokenizer: Tokenizer => "tokenizer": "string",
         pub exact: bool => "exact": "boolean",
         pub error_pct: Option<f64> => "error_pct": "number | null",
         pub accuracy: String => "accuracy": "string",
@@ -191,7 +191,7 @@ impl From<&CoreCount> for ModelCount {
         ModelCount {
             model: c.model.clone(),
             encoding: c.encoding.clone(),
-            tokenizer: c.tokenizer.clone(),
+            tokenizer: c.tokenizer,
             tokens: c.tokens,
             exact: c.exact,
             error_pct: c.error_pct,
@@ -224,7 +224,7 @@ impl ModelInfo {
             provider: m.provider.clone(),
             display_name: m.display_name.clone(),
             aliases: m.aliases.clone(),
-            tokenizer: m.tokenizer.clone(),
+            tokenizer: m.tokenizer,
             exact: m.counting.is_exact(),
             error_pct: m.counting.error_pct(),
             accuracy,

@@ -82,6 +82,19 @@ pub fn model() -> &'static Model {
     })
 }
 
+/// A SentencePiece model file that cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("malformed protobuf")]
+    Malformed,
+    #[error("unsupported protobuf wire type {0}")]
+    WireType(u64),
+    #[error("piece is not UTF-8")]
+    PieceNotUtf8,
+    #[error("model has no pieces")]
+    NoPieces,
+}
+
 /// A minimal protobuf reader: varints and length-delimited fields, enough for
 /// `ModelProto.pieces`, `.trainer_spec` and `.normalizer_spec`.
 struct Proto<'a> {
@@ -119,36 +132,33 @@ impl<'a> Proto<'a> {
     }
 
     /// The next field, or `None` at the end; `Err` on malformed input.
-    fn field(&mut self) -> Result<Option<(u64, Value<'a>)>, String> {
+    fn field(&mut self) -> Result<Option<(u64, Value<'a>)>, ModelError> {
         if self.buf.is_empty() {
             return Ok(None);
         }
-        let bad = || "malformed protobuf".to_string();
-        let key = self.varint().ok_or_else(bad)?;
+        let bad = ModelError::Malformed;
+        let key = self.varint().ok_or(bad)?;
         let value = match key & 7 {
-            0 => Value::Varint(self.varint().ok_or_else(bad)?),
+            0 => Value::Varint(self.varint().ok_or(bad)?),
             1 => {
-                self.take(8).ok_or_else(bad)?;
+                self.take(8).ok_or(bad)?;
                 Value::Fixed64
             }
             2 => {
-                let n = self.varint().ok_or_else(bad)? as usize;
-                Value::Bytes(self.take(n).ok_or_else(bad)?)
+                let n = self.varint().ok_or(bad)? as usize;
+                Value::Bytes(self.take(n).ok_or(bad)?)
             }
             5 => Value::Fixed32(u32::from_le_bytes(
-                self.take(4)
-                    .ok_or_else(bad)?
-                    .try_into()
-                    .map_err(|_| bad())?,
+                self.take(4).ok_or(bad)?.try_into().map_err(|_| bad)?,
             )),
-            w => return Err(format!("unsupported protobuf wire type {w}")),
+            w => return Err(ModelError::WireType(w)),
         };
         Ok(Some((key >> 3, value)))
     }
 }
 
 impl Model {
-    pub fn parse(bytes: &'static [u8]) -> Result<Model, String> {
+    pub fn parse(bytes: &'static [u8]) -> Result<Model, ModelError> {
         let mut m = Model {
             pieces: HashMap::with_capacity_and_hasher(270_000, FxBuildHasher),
             user_defined: HashSet::default(),
@@ -169,7 +179,8 @@ impl Model {
                     while let Some((f, v)) = p.field()? {
                         match (f, v) {
                             (1, Value::Bytes(b)) => {
-                                piece = std::str::from_utf8(b).map_err(|_| "piece is not UTF-8")?
+                                piece =
+                                    std::str::from_utf8(b).map_err(|_| ModelError::PieceNotUtf8)?
                             }
                             (2, Value::Fixed32(bits)) => score = f32::from_bits(bits),
                             (3, Value::Varint(t)) => ty = t,
@@ -220,7 +231,7 @@ impl Model {
             }
         }
         if m.pieces.is_empty() {
-            return Err("model has no pieces".into());
+            return Err(ModelError::NoPieces);
         }
         Ok(m)
     }

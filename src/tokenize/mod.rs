@@ -50,10 +50,6 @@ impl Encoding {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Encoding> {
-        Encoding::ALL.into_iter().find(|e| e.name() == name)
-    }
-
     /// Exact token count of `text` (plain text: no special tokens, no chat framing).
     ///
     /// The tokenizer tables load lazily on first use, once per process, and are shared

@@ -305,7 +305,8 @@ fn invalid_name_pattern_is_a_clear_error() {
         ..CodeRules::default()
     }
     .compile()
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         err.contains("invalid name_pattern") && err.contains("prompt("),
         "{err}"
@@ -315,7 +316,8 @@ fn invalid_name_pattern_is_a_clear_error() {
         ..CodeRules::default()
     }
     .compile()
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("extra_sdk_keywords"), "{err}");
 }
 

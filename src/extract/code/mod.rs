@@ -47,9 +47,9 @@ pub use dialect::go::go_unescape;
 pub use dialect::python::{py_cleandoc, py_dedent, py_unescape};
 pub use dialect::rust::rust_unescape;
 pub use lang::Lang;
-pub use query::{check_query, query_capture_names, APPROVED_CAPTURES};
-pub use rules::{CodeRules, CompiledRules, DEFAULT_NAME_PATTERN};
-pub use sdk::frameworks_check;
+pub use query::{check_query, query_capture_names, QueryError, APPROVED_CAPTURES};
+pub use rules::{CodeRules, CompiledRules, RulesError, DEFAULT_NAME_PATTERN};
+pub use sdk::{frameworks_check, FrameworksError};
 pub use source::{extract, input_edit, SourceFile};
 pub use template::{brace_fields, go_verbs, percent_fields};
 

@@ -76,39 +76,52 @@ pub(crate) struct LangQuery {
     pub(crate) caps: Vec<Cap>,
 }
 
+/// A language's query that does not compile or uses a capture that is not approved.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum QueryError {
+    /// Tree-sitter's message (syntax, unknown node or field).
+    #[error("{lang} query: {message}")]
+    Compile { lang: &'static str, message: String },
+    #[error("{lang} query: capture @{capture} is not approved")]
+    Unapproved { lang: &'static str, capture: String },
+}
+
 /// Compiles a language's query and checks its capture names.
-pub(crate) fn compile_query(lang: Lang) -> Result<LangQuery, String> {
-    let query = Query::new(&lang.ts_language(), &lang.query_source())
-        .map_err(|e| format!("{} query: {e}", lang.name()))?;
+pub(crate) fn compile_query(lang: Lang) -> Result<LangQuery, QueryError> {
+    let query =
+        Query::new(&lang.ts_language(), &lang.query_source()).map_err(|e| QueryError::Compile {
+            lang: lang.name(),
+            message: e.to_string(),
+        })?;
     let mut caps = Vec::new();
     for name in query.capture_names() {
         match cap_of(name) {
             Some(c) if APPROVED_CAPTURES.contains(name) => caps.push(c),
             _ => {
-                return Err(format!(
-                    "{} query: capture @{name} is not approved",
-                    lang.name()
-                ))
+                return Err(QueryError::Unapproved {
+                    lang: lang.name(),
+                    capture: name.to_string(),
+                })
             }
         }
     }
     Ok(LangQuery { query, caps })
 }
 
-pub(crate) static Q_PY: LazyLock<Result<LangQuery, String>> =
+pub(crate) static Q_PY: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::Python));
-pub(crate) static Q_TS: LazyLock<Result<LangQuery, String>> =
+pub(crate) static Q_TS: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::TypeScript));
-pub(crate) static Q_TSX: LazyLock<Result<LangQuery, String>> =
+pub(crate) static Q_TSX: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::Tsx));
-pub(crate) static Q_JS: LazyLock<Result<LangQuery, String>> =
+pub(crate) static Q_JS: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::JavaScript));
-pub(crate) static Q_RS: LazyLock<Result<LangQuery, String>> =
+pub(crate) static Q_RS: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::Rust));
-pub(crate) static Q_GO: LazyLock<Result<LangQuery, String>> =
+pub(crate) static Q_GO: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::Go));
 
-pub(crate) fn lang_query(lang: Lang) -> &'static Result<LangQuery, String> {
+pub(crate) fn lang_query(lang: Lang) -> &'static Result<LangQuery, QueryError> {
     match lang {
         Lang::Python => &Q_PY,
         Lang::TypeScript => &Q_TS,
@@ -121,7 +134,7 @@ pub(crate) fn lang_query(lang: Lang) -> &'static Result<LangQuery, String> {
 
 /// Compiles (once; cached for the process) and checks the query of `lang`:
 /// `Err` names the language and the problem (syntax, unknown node, unapproved capture).
-pub fn check_query(lang: Lang) -> Result<(), String> {
+pub fn check_query(lang: Lang) -> Result<(), QueryError> {
     lang_query(lang).as_ref().map(|_| ()).map_err(Clone::clone)
 }
 

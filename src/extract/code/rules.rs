@@ -33,9 +33,21 @@ impl Default for CodeRules {
     }
 }
 
+/// Code rules that cannot be compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("invalid name_pattern {pattern:?}: {source}")]
+    NamePattern {
+        pattern: String,
+        source: regex::Error,
+    },
+    #[error("extra_sdk_keywords: empty keyword")]
+    EmptyKeyword,
+}
+
 impl CodeRules {
     /// Compiles the name regex; an invalid one gives a message naming the pattern.
-    pub fn compile(&self) -> Result<CompiledRules, String> {
+    pub fn compile(&self) -> Result<CompiledRules, RulesError> {
         let name_re = if self.name_pattern.trim().is_empty() {
             None
         } else {
@@ -44,14 +56,17 @@ impl CodeRules {
                     .case_insensitive(true)
                     .size_limit(1 << 20)
                     .build()
-                    .map_err(|e| format!("invalid name_pattern {:?}: {e}", self.name_pattern))?,
+                    .map_err(|source| RulesError::NamePattern {
+                        pattern: self.name_pattern.clone(),
+                        source,
+                    })?,
             )
         };
         let mut extra = Vec::new();
         for k in &self.extra_sdk_keywords {
             let k = k.trim();
             if k.is_empty() {
-                return Err("extra_sdk_keywords: empty keyword".to_string());
+                return Err(RulesError::EmptyKeyword);
             }
             extra.push(k.to_string());
         }

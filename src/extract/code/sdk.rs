@@ -47,27 +47,40 @@ pub(crate) struct CallSpec {
     pub template: bool,
 }
 
-static FILE: LazyLock<Result<FrameworkFile, String>> =
-    LazyLock::new(|| toml::from_str(FRAMEWORKS).map_err(|e| format!("frameworks.toml: {e}")));
+/// `frameworks.toml` that does not parse or has an entry that describes nothing.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FrameworksError {
+    #[error("frameworks.toml: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("frameworks.toml: {framework} entry without imports or callee")]
+    NoCallee { framework: String },
+    #[error("frameworks.toml: {framework} entry {callee:?} names no prompt and no model")]
+    NoPromptNoModel {
+        framework: String,
+        callee: Vec<String>,
+    },
+}
 
-static SPECS: LazyLock<Result<Vec<CallSpec>, String>> = LazyLock::new(|| {
+static FILE: LazyLock<Result<FrameworkFile, FrameworksError>> =
+    LazyLock::new(|| Ok(toml::from_str(FRAMEWORKS)?));
+
+static SPECS: LazyLock<Result<Vec<CallSpec>, FrameworksError>> = LazyLock::new(|| {
     let f = FILE.as_ref().map_err(Clone::clone)?;
     for s in &f.call {
         if s.imports.is_empty() || s.callee.is_empty() {
-            return Err(format!(
-                "frameworks.toml: {} entry without imports or callee",
-                s.framework
-            ));
+            return Err(FrameworksError::NoCallee {
+                framework: s.framework.clone(),
+            });
         }
         if s.prompts.is_empty()
             && s.positional.is_empty()
             && s.model.is_none()
             && s.model_position.is_none()
         {
-            return Err(format!(
-                "frameworks.toml: {} entry {:?} names no prompt and no model",
-                s.framework, s.callee
-            ));
+            return Err(FrameworksError::NoPromptNoModel {
+                framework: s.framework.clone(),
+                callee: s.callee.clone(),
+            });
         }
     }
     Ok(f.call.clone())
@@ -98,7 +111,7 @@ fn specs() -> &'static [CallSpec] {
 }
 
 /// Checks the frameworks file: `Ok` lists the frameworks it describes (sorted, deduplicated).
-pub fn frameworks_check() -> Result<Vec<String>, String> {
+pub fn frameworks_check() -> Result<Vec<String>, FrameworksError> {
     let specs = SPECS.as_ref().map_err(Clone::clone)?;
     let docs = FILE
         .as_ref()
