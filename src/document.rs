@@ -725,9 +725,16 @@ impl Document {
         let mut problems = Vec::new();
         let mut parts = Vec::new();
         let mut totals: Vec<u64> = vec![0; settings.models.len()];
+        let mut totals_exact: Vec<bool> = vec![true; settings.models.len()];
+        // A call's tool definitions count with each of its prompts, once in the file's total.
+        let mut calls = std::collections::HashSet::new();
         for p in &code.prompts {
+            let tools = p.tools.as_ref().filter(|t| calls.insert(t.call));
             for (i, m) in settings.models.iter().enumerate() {
-                totals[i] += m.counting.from_base(count(m.counting.encoding(), &p.value));
+                let text = m.counting.from_base(count(m.counting.encoding(), &p.value));
+                let c = crate::cost::tools::with_call_tools(m, tools, text);
+                totals[i] += c.tokens;
+                totals_exact[i] &= c.exact;
             }
             let line = self.rope.byte_to_line(p.range.start.min(self.len()));
             let line_end = if line + 1 < self.rope.len_lines() {
@@ -775,10 +782,8 @@ impl Document {
             let counts: Vec<ModelCount> = models
                 .iter()
                 .map(|m| {
-                    ModelCount::new(
-                        m,
-                        m.counting.from_base(count(m.counting.encoding(), &p.value)),
-                    )
+                    let text = m.counting.from_base(count(m.counting.encoding(), &p.value));
+                    crate::cost::tools::with_call_tools(m, p.tools.as_ref(), text)
                 })
                 .collect();
             parts.push(Prompt {
@@ -810,8 +815,11 @@ impl Document {
             counts: settings
                 .models
                 .iter()
-                .zip(totals)
-                .map(|(m, t)| ModelCount::new(m, t))
+                .zip(totals.into_iter().zip(totals_exact))
+                .map(|(m, (t, exact))| ModelCount {
+                    exact: exact && m.counting.is_exact(),
+                    ..ModelCount::new(m, t)
+                })
                 .collect(),
             // The file's placeholders are those of its prompts, not every `{...}` in the code.
             placeholders: code.prompts.iter().flat_map(code_placeholders).collect(),

@@ -14,6 +14,7 @@ mod code_frameworks;
 mod code_incremental_props;
 mod code_models;
 mod code_robustness;
+mod code_tools;
 mod code_values;
 mod context;
 mod cost_e2e;
