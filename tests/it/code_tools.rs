@@ -37,17 +37,22 @@ resp = client.chat.completions.create(
 /// `cost::tools`' test against the API's 101 tokens): 7 + "name:description" + 3 +
 /// per property (3 + "key:type:description", an enum -3 + 3 + item each) + 12.
 fn weather_framed() -> u64 {
-    7 + o200k("get_current_weather:Get the current weather in a given location")
-        + 3
-        + 3
-        + o200k("location:string:The city and state, e.g. San Francisco, CA")
-        + 3
-        + (3 - 3) // enum_init -3 plus one item's 3, for the first item
-        + o200k("celsius")
-        + 3
-        + o200k("fahrenheit")
-        + o200k("unit:string:")
-        + 12
+    let (func_init, prop_init, prop_key, func_end) = (7, 3, 3, 12);
+    let (enum_init, enum_item): (i64, i64) = (-3, 3);
+    let location = prop_key + o200k("location:string:The city and state, e.g. San Francisco, CA");
+    let unit = (prop_key as i64
+        + enum_init
+        + enum_item
+        + o200k("celsius") as i64
+        + enum_item
+        + o200k("fahrenheit") as i64
+        + o200k("unit:string:") as i64) as u64;
+    func_init
+        + o200k("get_current_weather:Get the current weather in a given location")
+        + prop_init
+        + location
+        + unit
+        + func_end
 }
 
 fn analyzed(path: &str, lang: Lang, src: &str, models: &[&str]) -> (Document, Analysis) {
