@@ -606,3 +606,27 @@ fn month_cell(md: &str) -> String {
     let line = md.lines().rev().find(|l| l.starts_with("gpt-4o")).unwrap();
     line.split_whitespace().last().unwrap().to_string()
 }
+
+// The same settings as initializationOptions, over stdio to the real binary (how VS Code and
+// Neovim send them at start).
+#[test]
+fn editor_settings_as_initialization_options_over_stdio() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.prompt.md");
+    let mut s = crate::stdio_client::Server::start(env!("CARGO_BIN_EXE_promptcost"));
+    s.initialize(json!({"models": ["gpt-4o"], "callsPerDay": 2000, "cacheHit": 0.25}));
+    let uri = format!("file://{}", path.display());
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+               "text": "You are a helpful assistant for Acme Cloud billing.\n"}}),
+    );
+    let r = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}),
+    );
+    let md = r["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("per month: 2,000 calls/day, 30 days"), "{md}");
+    assert!(md.contains("static prefix cached on 25% of calls"), "{md}");
+    s.stop();
+}
