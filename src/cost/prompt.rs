@@ -15,6 +15,7 @@ use super::call::{self, Cache, CallCost, Conversation, Request};
 use super::{by_glob, CostDirective, Expected, OutputSource};
 use crate::config::Settings;
 use crate::document::{Analysis, Document, Prompt, PromptKind};
+use crate::extract::code::CodePrompt;
 use crate::extract::prompt_file::{placeholders, SectionKind};
 use crate::format;
 use crate::pricing::{Model, Provider};
@@ -292,14 +293,10 @@ pub fn estimates_in(doc: &Document, ctx: &FileContext, p: &Prompt, s: &Settings)
         .iter()
         .filter_map(|c| s.table.get(&c.model))
         .collect();
+    let code_prompt = code_prompt(doc, p);
     let (knobs, prefix_text, prefix_range, chat, user_range) = match (doc.code(), p.kind) {
-        (Some(code), _) => {
-            let value = code
-                .prompts
-                .iter()
-                .find(|c| c.range == p.range)
-                .map(|c| c.value.as_str())
-                .unwrap_or("");
+        (Some(_), _) => {
+            let value = code_prompt.map(|c| c.value.as_str()).unwrap_or("");
             let cut = first_placeholder(value).unwrap_or(value.len());
             (
                 Knobs::default(),
@@ -341,7 +338,14 @@ pub fn estimates_in(doc: &Document, ctx: &FileContext, p: &Prompt, s: &Settings)
             let m = s.table.get(&c.model)?;
             let i = models.iter().position(|x| x.id == m.id)?;
             let prefix = match (&prefix_text, &prefix_counts) {
-                (Some(t), _) => m.counting.from_base(m.counting.encoding().count(t) as u64),
+                // A literal's call: its tool definitions come first and repeat on every call.
+                (Some(t), _) => {
+                    m.counting.from_base(m.counting.encoding().count(t) as u64)
+                        + code_prompt
+                            .and_then(|c| c.tools.as_ref())
+                            .and_then(|t| super::tools::of_call(m, t).ok())
+                            .map_or(0, |t| t.0)
+                }
                 (None, Some(pc)) => pc[i].tokens,
                 (None, None) => c.tokens,
             };
@@ -364,6 +368,14 @@ pub fn estimates_in(doc: &Document, ctx: &FileContext, p: &Prompt, s: &Settings)
             Some(estimate(m, &shape, &knobs, s, &doc.path))
         })
         .collect()
+}
+
+/// The literal of a source file shown as prompt `p`.
+fn code_prompt<'d>(doc: &'d Document, p: &Prompt) -> Option<&'d CodePrompt> {
+    doc.code()?
+        .prompts
+        .iter()
+        .find(|c| p.kind == PromptKind::Literal && c.range == p.range)
 }
 
 /// The dollar budgets of a request: (per call, per month).
@@ -452,11 +464,18 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
         &[false, true, true, true, true, true, true, true],
     ));
     md.push_str("```\n");
-    let mut notes = vec![format!(
+    let mut notes = Vec::new();
+    if let (Some(t), Some(m)) = (
+        code_prompt(doc, req).and_then(|c| c.tools.as_ref()),
+        s.table.get(&first.model),
+    ) {
+        notes.push(super::tools::note(m, t));
+    }
+    notes.push(format!(
         "Output: {} tokens ({})",
         first.output.label(),
         first.output.source.label()
-    )];
+    ));
     if first.reasoning_tokens > 0 {
         notes.push(format!(
             "{} reasoning tokens, billed as output",

@@ -11,7 +11,54 @@
 use serde_json::{json, Value};
 
 use super::rules::{tool_framing, ToolFraming};
+use crate::extract::code::CallTools;
 use crate::pricing::Model;
+
+/// What the tools of a call in code add for model `m`: `Ok((tokens, documented))`, where
+/// `documented` is false for an estimate (no documented framing, or values that were not
+/// literals left out); `Err` says why they are not counted.
+pub fn of_call(m: &Model, t: &CallTools) -> Result<(u64, bool), ToolsError> {
+    let json = t.json.as_deref().ok_or(ToolsError::NotALiteral)?;
+    let defs = parse(json)?;
+    let (n, documented) = tokens(m, &defs);
+    Ok((n, documented && !t.partial))
+}
+
+/// The hover note of a call's tools, in model `m`: `incl. 123 tokens of tool definitions`.
+pub fn note(m: &Model, t: &CallTools) -> String {
+    match of_call(m, t) {
+        Ok((n, documented)) => {
+            let why = if t.partial {
+                " (an estimate: parts that are not literals, such as zod schemas, are not counted)"
+            } else if !documented {
+                " (an estimate: no documented framing for this model)"
+            } else {
+                ""
+            };
+            format!(
+                "incl. {}{} of tool definitions{why}",
+                if documented { "" } else { "≈" },
+                crate::format::plural(n, "token", "tokens")
+            )
+        }
+        Err(e) => format!("tools not counted: {e}"),
+    }
+}
+
+/// A code prompt's count in `m`: its text's `tokens` plus its call's tools (an estimate when
+/// their framing is).
+pub fn with_call_tools(
+    m: &Model,
+    tools: Option<&CallTools>,
+    tokens: u64,
+) -> crate::document::ModelCount {
+    let extra = tools.and_then(|t| of_call(m, t).ok());
+    let mut c = crate::document::ModelCount::new(m, tokens + extra.map_or(0, |e| e.0));
+    if extra.is_some_and(|e| !e.1) {
+        c.exact = false;
+    }
+    c
+}
 
 /// One tool, normalised.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +79,9 @@ pub enum ToolsError {
     Nameless(usize),
     #[error("expected a list of tools")]
     NotAList,
+    /// A call's tools that are a variable or a call result, not written in the call.
+    #[error("not a literal")]
+    NotALiteral,
 }
 
 fn def(name: &str, f: &Value) -> ToolDef {

@@ -263,9 +263,16 @@ impl CodeState {
         let mut problems = Vec::new();
         let mut parts = Vec::new();
         let mut totals: Vec<u64> = vec![0; settings.models.len()];
+        let mut totals_exact: Vec<bool> = vec![true; settings.models.len()];
+        // A call's tool definitions count with each of its prompts, once in the file's total.
+        let mut calls = std::collections::HashSet::new();
         for p in &self.prompts {
+            let tools = p.tools.as_ref().filter(|t| calls.insert(t.call));
             for (i, m) in settings.models.iter().enumerate() {
-                totals[i] += m.counting.from_base(count(m.counting.encoding(), &p.value));
+                let text = m.counting.from_base(count(m.counting.encoding(), &p.value));
+                let c = crate::cost::tools::with_call_tools(m, tools, text);
+                totals[i] += c.tokens;
+                totals_exact[i] &= c.exact;
             }
             let line = rope.byte_to_line(p.range.start.min(len));
             let hint_at = super::before_break(
@@ -301,10 +308,8 @@ impl CodeState {
             let counts: Vec<ModelCount> = models
                 .iter()
                 .map(|m| {
-                    ModelCount::new(
-                        m,
-                        m.counting.from_base(count(m.counting.encoding(), &p.value)),
-                    )
+                    let text = m.counting.from_base(count(m.counting.encoding(), &p.value));
+                    crate::cost::tools::with_call_tools(m, p.tools.as_ref(), text)
                 })
                 .collect();
             parts.push(Prompt {
@@ -329,8 +334,11 @@ impl CodeState {
             counts: settings
                 .models
                 .iter()
-                .zip(totals)
-                .map(|(m, t)| ModelCount::new(m, t))
+                .zip(totals.into_iter().zip(totals_exact))
+                .map(|(m, (t, exact))| ModelCount {
+                    exact: exact && m.counting.is_exact(),
+                    ..ModelCount::new(m, t)
+                })
                 .collect(),
             // The file's placeholders are those of its prompts, not every `{...}` in the code.
             placeholders: self.prompts.iter().flat_map(code_placeholders).collect(),

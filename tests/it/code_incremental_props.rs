@@ -19,6 +19,10 @@ const PY: &[&str] = &[
     "prompt = BASE + \" Answer briefly.\"\n", "client.chat.completions.create(model=MODEL, messages=[{\"role\": \"system\", \"content\": BASE}])\n",
     "class ReviewPrompts:\n    system = \"Review the code and list every bug you find.\"\n",
     "note = \"Please answer every question in plain English only.\"\n",
+    // the tools of a call: a literal, a constant, a constant prompt sent with them
+    "TOOLS = [{\"name\": \"f\", \"description\": \"Do f.\", \"input_schema\": {}}]\n",
+    "client.chat.completions.create(model=MODEL, messages=[{\"role\": \"system\", \"content\": BASE}], tools=TOOLS)\n",
+    "client.chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": \"Hi there.\"}], tools=[{\"type\": \"function\", \"function\": {\"name\": \"g\"}}])\n",
 ];
 const TS: &[&str] = &[
     "const systemPrompt = `You are ${role}.`;\n", "// prompt\n", "/* prompt */ ", "let x = 1;\n", "export const qaTemplate = \"Q\";\n",
@@ -27,6 +31,8 @@ const TS: &[&str] = &[
     "const BASE = \"You are a careful and helpful assistant.\";\n", "import OpenAI from \"openai\";\n", "const MODEL = \"gpt-4o-mini\";\n",
     "const p = `${BASE} Answer briefly.`;\n", "await client.chat.completions.create({ model: MODEL, messages: [{ role: \"system\", content: BASE }] });\n",
     "const note = \"Please answer every question in plain English only.\";\n",
+    "const tools = { weather: tool({ description: \"Get the weather.\", parameters: z.object({}) }) };\n",
+    "await generateText({ model: MODEL, system: BASE, tools });\n", "import { generateText, tool } from \"ai\";\n",
 ];
 
 fn text(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {

@@ -526,3 +526,93 @@ fn a_project_usage_file_sets_the_expected_output() {
     let v = json_of(&promptcost(d, &["check", "--format", "json"]));
     assert_eq!(v["prompts"][0]["cost"]["output_source"], "directive");
 }
+
+// The editor settings `callsPerDay` and `cacheHit` (as VS Code and Neovim send them) change
+// the hover's per-month column and its notes, on workspace/configuration and on a change.
+#[tokio::test]
+async fn editor_settings_set_the_volume_and_cache_of_the_hover() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("promptcost.toml"),
+        "models = [\"gpt-4o\"]\nexpected_output_tokens = 100\n",
+    )
+    .unwrap();
+    let text = "You are a helpful assistant for Acme Cloud billing.\n";
+    let per_call = o200k(text) as f64 * IN + 100.0 * OUT;
+    let mut c = Client::start().await;
+    c.settings = json!({"callsPerDay": 1000});
+    c.initialize(utf16_caps(), Value::Null, dir.path()).await;
+    let uri = c.open(&dir.path().join("a.prompt.md"), text).await;
+    let md = hover_md(&mut c, &uri).await;
+    assert_eq!(
+        &month_cell(&md),
+        &promptcost::format::usd(per_call * 1000.0 * 30.0),
+        "{md}"
+    );
+    assert!(md.contains("per month: 1,000 calls/day, 30 days"), "{md}");
+    assert!(md.contains("no cache assumed"), "{md}");
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"promptcost": {"callsPerDay": 5000, "cacheHit": 0.5}}}),
+    )
+    .await;
+    let mut md = String::new();
+    for _ in 0..100 {
+        md = hover_md(&mut c, &uri).await;
+        if md.contains("5,000 calls/day") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The prompt is below OpenAI's 1,024-token cache minimum: the cache share changes nothing.
+    assert_eq!(
+        &month_cell(&md),
+        &promptcost::format::usd(per_call * 5000.0 * 30.0),
+        "{md}"
+    );
+    assert!(md.contains("static prefix cached on 50% of calls"), "{md}");
+    c.shutdown().await;
+}
+
+async fn hover_md(c: &mut Client, uri: &str) -> String {
+    let r = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}),
+        )
+        .await;
+    r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The per-month cell of the hover's cost table (its last row for the model).
+fn month_cell(md: &str) -> String {
+    let line = md.lines().rev().find(|l| l.starts_with("gpt-4o")).unwrap();
+    line.split_whitespace().last().unwrap().to_string()
+}
+
+// The same settings as initializationOptions, over stdio to the real binary (how VS Code and
+// Neovim send them at start).
+#[test]
+fn editor_settings_as_initialization_options_over_stdio() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.prompt.md");
+    let mut s = crate::stdio_client::Server::start(env!("CARGO_BIN_EXE_promptcost"));
+    s.initialize(json!({"models": ["gpt-4o"], "callsPerDay": 2000, "cacheHit": 0.25}));
+    let uri = format!("file://{}", path.display());
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+               "text": "You are a helpful assistant for Acme Cloud billing.\n"}}),
+    );
+    let r = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}),
+    );
+    let md = r["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("per month: 2,000 calls/day, 30 days"), "{md}");
+    assert!(md.contains("static prefix cached on 25% of calls"), "{md}");
+    s.stop();
+}

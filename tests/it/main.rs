@@ -15,6 +15,7 @@ mod code_incremental_props;
 mod code_models;
 mod code_parts;
 mod code_robustness;
+mod code_tools;
 mod code_values;
 mod context;
 mod cost_e2e;

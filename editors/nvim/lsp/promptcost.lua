@@ -45,6 +45,8 @@ return {
   --     budget = 2000,                              -- token budget per file
   --     include = {}, exclude = {},                 -- extra prompt-file globs / exclusions
   --     expectedOutputTokens = 500,
+  --     callsPerDay = 10000,  -- calls per day of every prompt: $/day and $/month in hovers
+  --     cacheHit = 0.8,       -- share of calls reading the static prefix from the cache (0..1)
   --     logLevel = 'info',                          -- error | warn | info | debug | trace
   --     pricesFile = '/path/to/prices.json',        -- LiteLLM-format price file
   --     code = { enabled = true, namePattern = '(?i)prompt' },

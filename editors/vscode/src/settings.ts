@@ -14,6 +14,10 @@ export interface ServerSettings {
   include?: string[];
   exclude?: string[];
   expectedOutputTokens?: number;
+  /** Calls per day of every prompt (cost per day and per month). */
+  callsPerDay?: number;
+  /** Share of calls (0..1) reading the static prefix from the prompt cache. */
+  cacheHit?: number;
   logLevel?: LogLevel;
   pricesFile?: string;
   code?: { enabled?: boolean; namePattern?: string };
@@ -43,6 +47,11 @@ function nonNegativeInt(v: unknown): number | undefined {
   return Math.floor(v);
 }
 
+function number(v: unknown): number | undefined {
+  if (typeof v === 'string' && v.trim() !== '') v = Number(v);
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
 function optionalPath(v: unknown, homedir?: string): string | undefined {
   if (typeof v !== 'string') return undefined;
   let s = v.trim();
@@ -59,7 +68,8 @@ function optionalPath(v: unknown, homedir?: string): string | undefined {
  * Builds the `promptcost` settings object sent to the server (initializationOptions,
  * workspace/configuration answers and didChangeConfiguration) from VS Code's
  * `promptcost.*` settings. Unset, empty or invalid values are left out, so they do not
- * override `promptcost.toml`; `budget` ≤ 0 counts as unset.
+ * override `promptcost.toml`; `budget` ≤ 0 and `callsPerDay` ≤ 0 count as unset, a
+ * `cacheHit` outside 0..1 too.
  */
 export function toServerSettings(get: SettingGetter, homedir?: string): ServerSettings {
   const out: ServerSettings = {};
@@ -73,6 +83,10 @@ export function toServerSettings(get: SettingGetter, homedir?: string): ServerSe
   if (exclude) out.exclude = exclude;
   const expected = nonNegativeInt(get('expectedOutputTokens'));
   if (expected !== undefined) out.expectedOutputTokens = expected;
+  const calls = number(get('callsPerDay'));
+  if (calls !== undefined && calls > 0) out.callsPerDay = calls;
+  const cacheHit = number(get('cacheHit'));
+  if (cacheHit !== undefined && cacheHit >= 0 && cacheHit <= 1) out.cacheHit = cacheHit;
   const logLevel = get('logLevel');
   if (typeof logLevel === 'string' && (LOG_LEVELS as readonly string[]).includes(logLevel)) out.logLevel = logLevel as LogLevel;
   const pricesFile = optionalPath(get('pricesFile'), homedir);

@@ -31,7 +31,7 @@ describe('package.json', () => {
   it('contributes every key the server reads; the defaults send nothing (promptcost.toml applies)', () => {
     const defaults = (key: string) => props[`promptcost.${key}`]?.default;
     assert.deepEqual(toServerSettings(defaults), {});
-    for (const key of ['models', 'budget', 'include', 'exclude', 'expectedOutputTokens', 'logLevel', 'pricesFile', 'code.enabled', 'code.namePattern', 'claudeApi', 'trace.server']) {
+    for (const key of ['models', 'budget', 'include', 'exclude', 'expectedOutputTokens', 'callsPerDay', 'cacheHit', 'logLevel', 'pricesFile', 'code.enabled', 'code.namePattern', 'claudeApi', 'trace.server']) {
       assert.ok(props[`promptcost.${key}`], `missing promptcost.${key}`);
     }
   });

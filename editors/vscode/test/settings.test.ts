@@ -5,7 +5,7 @@ import { getterFromObject, toServerSettings, withPrimaryModel } from '../src/set
 describe('toServerSettings', () => {
   it('sends nothing for unset settings (promptcost.toml and server defaults apply)', () => {
     assert.deepEqual(toServerSettings(() => undefined), {});
-    const unset = getterFromObject({ models: [], budget: null, include: [], exclude: [], expectedOutputTokens: null, logLevel: null, pricesFile: null, 'code.enabled': null, 'code.namePattern': null });
+    const unset = getterFromObject({ models: [], budget: null, include: [], exclude: [], expectedOutputTokens: null, callsPerDay: null, cacheHit: null, logLevel: null, pricesFile: null, 'code.enabled': null, 'code.namePattern': null });
     assert.deepEqual(toServerSettings(unset), {});
   });
 
@@ -16,6 +16,8 @@ describe('toServerSettings', () => {
       include: ['docs/**/*.md'],
       exclude: ['**/vendor/**'],
       expectedOutputTokens: 1200,
+      callsPerDay: 10000,
+      cacheHit: 0.8,
       logLevel: 'debug',
       pricesFile: '/etc/prices.json',
       'code.enabled': false,
@@ -30,6 +32,8 @@ describe('toServerSettings', () => {
       include: ['docs/**/*.md'],
       exclude: ['**/vendor/**'],
       expectedOutputTokens: 1200,
+      callsPerDay: 10000,
+      cacheHit: 0.8,
       logLevel: 'debug',
       pricesFile: '/etc/prices.json',
       code: { enabled: false, namePattern: 'PROMPT$' },
@@ -68,6 +72,23 @@ describe('toServerSettings', () => {
     assert.equal(s.expectedOutputTokens, undefined);
     assert.equal(toServerSettings(getterFromObject({ expectedOutputTokens: 0 })).expectedOutputTokens, 0);
     assert.equal(toServerSettings(getterFromObject({ logLevel: 'trace' })).logLevel, 'trace');
+  });
+
+  it('callsPerDay: positive numbers only; cacheHit: a share from 0 to 1', () => {
+    const c = (v: unknown) => toServerSettings(getterFromObject({ callsPerDay: v })).callsPerDay;
+    assert.equal(c(10000), 10000);
+    assert.equal(c(2.5), 2.5);
+    assert.equal(c('500'), 500);
+    assert.equal(c(0), undefined);
+    assert.equal(c(-1), undefined);
+    assert.equal(c(null), undefined);
+    const h = (v: unknown) => toServerSettings(getterFromObject({ cacheHit: v })).cacheHit;
+    assert.equal(h(0.8), 0.8);
+    assert.equal(h(0), 0);
+    assert.equal(h(1), 1);
+    assert.equal(h(1.5), undefined);
+    assert.equal(h(-0.1), undefined);
+    assert.equal(h('x'), undefined);
   });
 
   it('pricesFile: empty is unset, ~ is expanded', () => {

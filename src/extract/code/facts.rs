@@ -13,6 +13,7 @@ use super::lang::Family;
 use super::sdk::imports_in;
 use super::select::Cx;
 use super::tree::{is_scope, named_children, preorder};
+use super::CallTools;
 
 #[derive(Debug, Default)]
 pub(crate) struct Facts<'t> {
@@ -21,6 +22,8 @@ pub(crate) struct Facts<'t> {
     pub imports: Vec<String>,
     /// Constant name → the model of a call it is passed to.
     pub model_links: HashMap<String, String>,
+    /// Constant name → the tools of a call it is passed to.
+    pub tool_links: HashMap<String, CallTools>,
 }
 
 /// The (name, value) pairs a top-level statement binds.
@@ -129,17 +132,19 @@ pub(crate) fn top_level<'t>(root: Node<'t>, text: &str, fam: Family) -> Facts<'t
         consts,
         imports,
         model_links: HashMap::new(),
+        tool_links: HashMap::new(),
     }
 }
 
 impl<'a> Cx<'a> {
-    /// Links each constant to the model of the (first) call it is passed to, in top-level
-    /// statements that mention a model.
+    /// Links each constant to the model (and the tools) of the (first) call it is passed to,
+    /// in top-level statements that mention a model.
     pub(crate) fn link_models(&mut self, root: Node<'a>) {
         if self.facts.consts.is_empty() {
             return;
         }
         let mut links: HashMap<String, String> = HashMap::new();
+        let mut tool_links: HashMap<String, CallTools> = HashMap::new();
         let mut c = root.walk();
         let stmts: Vec<Node<'a>> = root.named_children(&mut c).collect();
         for stmt in stmts {
@@ -160,6 +165,7 @@ impl<'a> Cx<'a> {
                 let Some(args) = call.child_by_field_name("arguments") else {
                     continue;
                 };
+                let tools = self.call_tools(call);
                 let mut steps = 0;
                 preorder(args, |n| {
                     steps += 1;
@@ -169,6 +175,11 @@ impl<'a> Cx<'a> {
                             links
                                 .entry(name.to_string())
                                 .or_insert_with(|| model.clone());
+                            if let Some(t) = &tools {
+                                tool_links
+                                    .entry(name.to_string())
+                                    .or_insert_with(|| t.clone());
+                            }
                         }
                     }
                     steps < 10_000 && !is_scope(n.kind())
@@ -176,6 +187,7 @@ impl<'a> Cx<'a> {
             }
         }
         self.facts.model_links = links;
+        self.facts.tool_links = tool_links;
     }
 
     /// A hash of the facts: constant names, the value texts of constants referenced
@@ -205,6 +217,9 @@ impl<'a> Cx<'a> {
         let mut links: Vec<_> = self.facts.model_links.iter().collect();
         links.sort();
         links.hash(&mut h);
+        let mut tools: Vec<_> = self.facts.tool_links.iter().collect();
+        tools.sort_by_key(|(k, _)| k.as_str());
+        tools.hash(&mut h);
         h.finish()
     }
 

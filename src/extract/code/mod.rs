@@ -23,13 +23,15 @@
 //! | `rules` | the user's rules and the literal judgement |
 //! | `select` | candidates from captures, dedupe, the result |
 //! | `tags` | comment tags and directives |
-//! | `sdk` | the frameworks data file, message structures, call models |
+//! | `sdk` | the frameworks data file, message structures, call models and tools |
+//! | `json` | literals as JSON (tool definitions) |
 //! | `tree` | tree-sitter node helpers |
 //! | `template` | resolved values and their placeholders |
 //! | `dialect/*` | per language: string expressions, unescape, format rules |
 
 mod dialect;
 mod facts;
+mod json;
 mod lang;
 mod messages;
 mod parts;
@@ -102,4 +104,21 @@ pub struct CodePrompt {
     /// Problems in the directive that applies to this prompt (`budget=0`, unknown keys).
     pub directive_errors: Vec<String>,
     pub reason: Reason,
+    /// The tool definitions of the call that sends it (`tools=[...]`, `functions=[...]`,
+    /// `tools: {...}`), when its SDK signature names a tools argument and the call passes one.
+    pub tools: Option<CallTools>,
+}
+
+/// The tools argument of a call (`frameworks.toml` `tools`), as JSON when it is a literal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CallTools {
+    /// Identifies the call (a hash of its text): the prompts of one call share its tools,
+    /// and a file's total counts them once.
+    pub call: u64,
+    /// The definitions as JSON; `None` when the argument is not a literal (a variable from
+    /// elsewhere, a function's result): then they are not counted.
+    pub json: Option<String>,
+    /// Some values were not literals (a zod schema, a call) and were left out: a count of
+    /// the rest is an estimate.
+    pub partial: bool,
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use tree_sitter::Node;
 
 use super::select::{Cand, Cx, Rank};
+use super::CallTools;
 
 const FRAMEWORKS: &str = include_str!("../../queries/frameworks.toml");
 
@@ -45,6 +46,9 @@ pub(crate) struct CallSpec {
     /// The prompts are templates: `{field}` are placeholders, `{{` is a brace.
     #[serde(default)]
     pub template: bool,
+    /// Keyword arguments / properties holding the call's tool definitions.
+    #[serde(default)]
+    pub tools: Vec<String>,
 }
 
 /// `frameworks.toml` that does not parse or has an entry that describes nothing.
@@ -311,6 +315,32 @@ impl<'a> Cx<'a> {
         };
         let v = by_key.or_else(by_pos)?;
         self.model_value(v)
+    }
+
+    /// The tools argument of a call whose framework entry names one (`tools`, `functions`):
+    /// converted to JSON when it is a literal (or a same-file constant holding one).
+    pub(crate) fn call_tools(&self, call: Node) -> Option<CallTools> {
+        let callee = self.callee_text(call);
+        let specs = specs_for(&callee, &self.facts.imports);
+        let keys: Vec<&str> = specs
+            .iter()
+            .flat_map(|s| s.tools.iter().map(String::as_str))
+            .collect();
+        if keys.is_empty() {
+            return None;
+        }
+        let (_, kw) = self.call_args(call);
+        let v = keys
+            .iter()
+            .find_map(|k| kw.iter().find(|(x, _)| x == k).map(|(_, v)| *v))?;
+        let json = self.literal_json(v);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(self.t(call), &mut h);
+        Some(CallTools {
+            call: std::hash::Hasher::finish(&h),
+            partial: json.as_ref().is_some_and(|j| j.partial),
+            json: json.map(|j| j.value.to_string()),
+        })
     }
 
     fn model_value(&self, v: Node) -> Option<String> {

@@ -166,6 +166,7 @@ impl<'a> Cx<'a> {
                 if c.model.is_none() {
                     c.model = self.model_of(&c).map(|m| (m, ModelSource::Call));
                 }
+                let tools = self.tools_of(&c);
                 CodePrompt {
                     name: c.name,
                     range: c.range,
@@ -175,6 +176,7 @@ impl<'a> Cx<'a> {
                     model_source: c.model.as_ref().map(|m| m.1),
                     model: c.model.map(|m| m.0),
                     directive_errors: c.errors,
+                    tools,
                     reason: match c.rank {
                         Rank::Tag => Reason::Tag,
                         Rank::Name => Reason::Name,
@@ -548,6 +550,30 @@ impl<'a> Cx<'a> {
             n = p;
         }
         None
+    }
+
+    /// The tools of the call that sends a prompt: the nearest enclosing call whose SDK
+    /// signature names a tools argument it passes, else the call a constant is passed to.
+    fn tools_of(&self, c: &Cand) -> Option<super::CallTools> {
+        let mut n = c.node;
+        for _ in 0..16 {
+            let Some(p) = n.parent() else { break };
+            if self.is_call(p) {
+                if let Some(t) = self.call_tools(p) {
+                    return Some(t);
+                }
+            }
+            if matches!(
+                p.kind(),
+                "expression_statement" | "block" | "module" | "program" | "statement_block"
+            ) {
+                break;
+            }
+            n = p;
+        }
+        let def = self.facts.consts.get(&c.name)?;
+        (def.start_byte() <= c.range.start && c.range.end <= def.end_byte())
+            .then(|| self.facts.tool_links.get(&c.name).cloned())?
     }
 
     /// Strongest reason first, then the larger expression; overlapping candidates dropped.
