@@ -213,6 +213,11 @@ impl SourceFile {
             a -= 1;
         }
         let mut b = (last_hit + 1).min(all.len());
+        // the statement after comments that follow the window: a tag or directive comment
+        // there (`# prompt`) reaches it, and an edit can turn a comment into code
+        while b < all.len() && all[b - 1].kind().contains("comment") {
+            b += 1;
+        }
         // a trailing comment (`x = "..."  # prompt`) goes with the statement it follows
         while b < all.len()
             && b > 0
