@@ -417,6 +417,10 @@ fn infer_tokenizer(id: &str, provider: &Provider) -> Tokenizer {
         Tokenizer::Claude
     } else if starts(&["gemini-2", "gemini-3"]) {
         Tokenizer::Gemma3
+    } else if starts(&["llama-3", "llama3", "meta-llama-3", "meta.llama3"]) {
+        Tokenizer::Llama3
+    } else if starts(&["qwen", "qwq"]) {
+        Tokenizer::Qwen
     } else {
         Tokenizer::Estimate
     }
