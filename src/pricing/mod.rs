@@ -557,6 +557,26 @@ mod tests {
     }
 
     #[test]
+    fn tokenizers_are_inferred_for_llama_3_and_qwen_ids_only() {
+        let other = Provider::Other("together_ai".into());
+        for (id, want) in [
+            ("meta-llama/Llama-3.3-70B-Instruct-Turbo", Tokenizer::Llama3),
+            ("llama3-70b-8192", Tokenizer::Llama3),
+            ("bedrock/meta.llama3-1-70b-instruct-v1:0", Tokenizer::Llama3),
+            (
+                "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+                Tokenizer::Estimate,
+            ),
+            ("Qwen/Qwen2.5-72B-Instruct", Tokenizer::Qwen),
+            ("dashscope/qwen-max", Tokenizer::Qwen),
+            ("qwq-32b", Tokenizer::Qwen),
+            ("mistral-large-4", Tokenizer::Estimate),
+        ] {
+            assert_eq!(infer_tokenizer(id, &other), want, "{id}");
+        }
+    }
+
+    #[test]
     fn unknown_model_suggests_the_closest() {
         let t = PriceTable::embedded();
         let e = t.resolve("gpt4o").unwrap_err();
