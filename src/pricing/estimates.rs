@@ -83,6 +83,8 @@ pub fn counting_for(tokenizer: Tokenizer, id: &str) -> Counting {
         Tokenizer::Cl100kBase => Counting::Exact(Encoding::Cl100kBase),
         Tokenizer::DeepSeekV4 => Counting::Exact(Encoding::DeepSeekV4),
         Tokenizer::Tekken => Counting::Exact(Encoding::Tekken),
+        Tokenizer::Llama3 => Counting::Exact(Encoding::Llama3),
+        Tokenizer::Qwen => Counting::Exact(Encoding::Qwen),
         Tokenizer::Claude => est(Encoding::O200kBase, claude_family(id)),
         Tokenizer::Gemma3 if gemini_major(id).is_some_and(|v| v >= 4) => {
             est(Encoding::Gemma3, &GEMINI_UNPUBLISHED)

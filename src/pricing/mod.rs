@@ -417,6 +417,10 @@ fn infer_tokenizer(id: &str, provider: &Provider) -> Tokenizer {
         Tokenizer::Claude
     } else if starts(&["gemini-2", "gemini-3"]) {
         Tokenizer::Gemma3
+    } else if starts(&["llama-3", "llama3", "meta-llama-3", "meta.llama3"]) {
+        Tokenizer::Llama3
+    } else if starts(&["qwen", "qwq"]) {
+        Tokenizer::Qwen
     } else {
         Tokenizer::Estimate
     }
@@ -550,6 +554,26 @@ mod tests {
             t.resolve("models/gemini-2.5-pro").unwrap().id,
             "gemini-2.5-pro"
         );
+    }
+
+    #[test]
+    fn tokenizers_are_inferred_for_llama_3_and_qwen_ids_only() {
+        let other = Provider::Other("together_ai".into());
+        for (id, want) in [
+            ("meta-llama/Llama-3.3-70B-Instruct-Turbo", Tokenizer::Llama3),
+            ("llama3-70b-8192", Tokenizer::Llama3),
+            ("bedrock/meta.llama3-1-70b-instruct-v1:0", Tokenizer::Llama3),
+            (
+                "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+                Tokenizer::Estimate,
+            ),
+            ("Qwen/Qwen2.5-72B-Instruct", Tokenizer::Qwen),
+            ("dashscope/qwen-max", Tokenizer::Qwen),
+            ("qwq-32b", Tokenizer::Qwen),
+            ("mistral-large-4", Tokenizer::Estimate),
+        ] {
+            assert_eq!(infer_tokenizer(id, &other), want, "{id}");
+        }
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub enum Tokenizer {
     Gemma3,
     DeepSeekV4,
     Tekken,
+    /// Meta's Llama 3 tokenizer (Llama 3 – 3.3).
+    Llama3,
+    /// Alibaba's Qwen tokenizer (Qwen 2 – 3, DashScope's API models).
+    Qwen,
     /// Anthropic's unpublished tokenizers: per-family estimates, or the opt-in API.
     Claude,
     /// Any other model: an estimate over o200k with a wide bound.
@@ -23,12 +27,14 @@ pub enum Tokenizer {
 
 impl Tokenizer {
     /// Every label the model table may use.
-    pub const ALL: [Tokenizer; 7] = [
+    pub const ALL: [Tokenizer; 9] = [
         Tokenizer::O200kBase,
         Tokenizer::Cl100kBase,
         Tokenizer::Gemma3,
         Tokenizer::DeepSeekV4,
         Tokenizer::Tekken,
+        Tokenizer::Llama3,
+        Tokenizer::Qwen,
         Tokenizer::Claude,
         Tokenizer::Estimate,
     ];
@@ -40,6 +46,8 @@ impl Tokenizer {
             Tokenizer::Gemma3 => "gemma3",
             Tokenizer::DeepSeekV4 => "deepseek_v4",
             Tokenizer::Tekken => "tekken",
+            Tokenizer::Llama3 => "llama3",
+            Tokenizer::Qwen => "qwen",
             Tokenizer::Claude => "claude",
             Tokenizer::Estimate => "estimate",
         }
@@ -86,6 +94,6 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", t.as_str()));
             assert_eq!(serde_json::from_str::<Tokenizer>(&json).unwrap(), t);
         }
-        assert_eq!(Tokenizer::from_label("llama3"), Tokenizer::Estimate);
+        assert_eq!(Tokenizer::from_label("kimi_k2"), Tokenizer::Estimate);
     }
 }

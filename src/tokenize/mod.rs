@@ -29,15 +29,22 @@ pub enum Encoding {
     DeepSeekV4,
     /// Mistral's Tekken (`tekken_240911`: Mistral NeMo, Pixtral 12B, Ministral 8B, Small 24.09).
     Tekken,
+    /// Meta's Llama 3 tokenizer (128,000 tokens: Llama 3, 3.1, 3.2, 3.3).
+    Llama3,
+    /// Alibaba's Qwen tokenizer (151,643 tokens, NFC first: Qwen 2, 2.5, 3 and the DashScope
+    /// API models).
+    Qwen,
 }
 
 impl Encoding {
-    pub const ALL: [Encoding; 5] = [
+    pub const ALL: [Encoding; 7] = [
         Encoding::O200kBase,
         Encoding::Cl100kBase,
         Encoding::Gemma3,
         Encoding::DeepSeekV4,
         Encoding::Tekken,
+        Encoding::Llama3,
+        Encoding::Qwen,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +54,8 @@ impl Encoding {
             Encoding::Gemma3 => "gemma3",
             Encoding::DeepSeekV4 => "deepseek_v4",
             Encoding::Tekken => "tekken",
+            Encoding::Llama3 => "llama3",
+            Encoding::Qwen => "qwen",
         }
     }
 
@@ -64,11 +73,13 @@ impl Encoding {
             Encoding::Gemma3 => gemma3::count(text),
             Encoding::DeepSeekV4 => Vendor::DeepSeek.count(text),
             Encoding::Tekken => Vendor::Tekken.count(text),
+            Encoding::Llama3 => Vendor::Llama3.count(text),
+            Encoding::Qwen => Vendor::Qwen.count(text),
         }
     }
 
     /// Loads the tokenizer tables now (used to warm up in the background): for `o200k_base`
-    /// the fast counter's tables, which a small count would not wait for (`openai.rs`). DeepSeek and Tekken load on first use instead (~0.1 s, 22 MB and 5 MB): few
+    /// the fast counter's tables, which a small count would not wait for (`openai.rs`). The other vendors' tables load on first use instead (~0.1 s each): few
     /// configurations count them.
     pub fn warm_up(self) {
         match self {
@@ -77,7 +88,7 @@ impl Encoding {
             Encoding::Gemma3 => {
                 gemma3::model();
             }
-            Encoding::DeepSeekV4 | Encoding::Tekken => {}
+            Encoding::DeepSeekV4 | Encoding::Tekken | Encoding::Llama3 | Encoding::Qwen => {}
         }
     }
 
@@ -96,7 +107,7 @@ impl Encoding {
     /// Whether a count of `text` can be split at byte `p` (a char boundary, 0 < p < len)
     /// so that `count(text[..p]) + count(text[p..]) == count(text)` whatever surrounds it.
     ///
-    /// The OpenAI, DeepSeek and Tekken encodings pre-tokenize with a regex and apply BPE to
+    /// The OpenAI, DeepSeek, Tekken, Llama 3 and Qwen encodings pre-tokenize with a regex and apply BPE to
     /// each piece, so a split is exact exactly where every left context ends a piece. Two
     /// local rules guarantee that (proved against each pattern in ARCHITECTURE.md, checked by
     /// property tests and the oracle tests against a from-scratch count):
@@ -113,7 +124,9 @@ impl Encoding {
             Encoding::O200kBase
             | Encoding::Cl100kBase
             | Encoding::DeepSeekV4
-            | Encoding::Tekken => {
+            | Encoding::Tekken
+            | Encoding::Llama3
+            | Encoding::Qwen => {
                 (prev == '\n' && next != '/' && !next.is_whitespace())
                     || ((next == ' ' || next == '\t') && !prev.is_whitespace())
             }

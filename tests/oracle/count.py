@@ -21,6 +21,18 @@ packages, and every data file is checked against the hash its publisher pins:
   tekken                   Mistral's own `mistral-common` (PyPI): its Tekkenizer with the
                            `tekken_240911.json` its wheel ships (sha256 of the pinned wheel's copy
                            below), encoding without BOS/EOS.
+  llama3                   OpenAI's `tiktoken` as Meta's own `llama_models.llama3.tokenizer.Tokenizer`
+                           builds it (its pattern, its `load_bpe_file`) from the `tokenizer.model`
+                           the PyPI package `llama-models` ships (sha256 below); `encode_ordinary`
+                           on the whole text (Meta's wrapper also cuts runs of 25,000 characters,
+                           which the served models' Hugging Face tokenizer does not).
+  qwen                     Alibaba's own `dashscope.tokenizers.qwen_tokenizer.QwenTokenizer` with the
+                           `qwen.tiktoken` the PyPI package `dashscope` ships (sha256 below): NFC,
+                           then its tiktoken encoding, ordinary (its 100,000-character chunking of
+                           longer texts left out, as for Llama 3).
+                           Both packages are installed without their dependencies
+                           (tests/requirements-nodeps.txt) and imported module by module, so
+                           their package `__init__` (HTTP clients, pydantic) never runs.
 
 Usage:
   count.py --encoding o200k_base FILE...                    one line per file: COUNT<TAB>PATH
@@ -28,7 +40,8 @@ Usage:
   count.py --encoding cl100k_base --jsonl                  one JSON string per stdin line;
                                                                one count per output line
 
-Needs: pip install -r tests/requirements.txt. Counts are of plain text: no special tokens, no
+Needs: pip install -r tests/requirements.txt, and pip install --no-deps -r
+tests/requirements-nodeps.txt. Counts are of plain text: no special tokens, no
 chat framing.
 """
 import argparse, hashlib, json, os, shutil, sys, tempfile, zlib
@@ -45,6 +58,10 @@ PACKAGED = {
                     "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf"),
     "tekken": ("mistral_common", "data/tekken_240911.json",
                "1948e2d48b0e7377f1bb5f1210f1ae5f984934e75713fc07e2452729b8365316"),
+    "llama3": ("llama_models", "llama3/tokenizer.model",
+               "82e9d31979e92ab929cd544440f129d9ecd797b69e327f80f17e1c50d5551b55"),
+    "qwen": ("dashscope", "resources/qwen.tiktoken",
+             "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186"),
 }
 
 
@@ -144,6 +161,38 @@ def tekken_counter():
     return lambda text: len(tok.encode(text, bos=False, eos=False))
 
 
+def bare_package(name, *subpackages):
+    """Makes `name` (and `name.sub`...) importable without running their `__init__`."""
+    import importlib.util, types
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        fail(f"pip install --no-deps -r tests/requirements-nodeps.txt ({name})")
+    root = list(spec.submodule_search_locations)[0]
+    for sub in ("",) + subpackages:
+        full = f"{name}.{sub}" if sub else name
+        m = types.ModuleType(full)
+        m.__path__ = [os.path.join(root, *sub.split("."))] if sub else [root]
+        sys.modules[full] = m
+
+
+def llama3_counter():
+    path = packaged_file("llama3")
+    bare_package("llama_models", "llama3")
+    from pathlib import Path
+    from llama_models.llama3.tokenizer import Tokenizer
+    enc = Tokenizer(Path(path)).model
+    return lambda text: len(enc.encode_ordinary(text))
+
+
+def qwen_counter():
+    path = packaged_file("qwen")
+    bare_package("dashscope", "tokenizers")
+    import unicodedata
+    from dashscope.tokenizers.qwen_tokenizer import QwenTokenizer
+    enc = QwenTokenizer(path)._tokenizer
+    return lambda text: len(enc.encode_ordinary(unicodedata.normalize("NFC", text)))
+
+
 def counter(name, rank_dir):
     if name in ("o200k_base", "cl100k_base"):
         return tiktoken_counter(name, rank_dir)
@@ -153,7 +202,12 @@ def counter(name, rank_dir):
         return deepseek_counter()
     if name == "tekken":
         return tekken_counter()
-    fail(f"unknown encoding {name!r}; use one of o200k_base, cl100k_base, gemma3, deepseek_v4, tekken")
+    if name == "llama3":
+        return llama3_counter()
+    if name == "qwen":
+        return qwen_counter()
+    fail(f"unknown encoding {name!r}; use one of o200k_base, cl100k_base, gemma3, deepseek_v4, "
+         "tekken, llama3, qwen")
 
 
 def main():
