@@ -95,22 +95,31 @@ enum Params {
     Array(Vec<IgnoredAny>),
 }
 
+/// Why a message is not passed on to the server: it becomes a logged notification.
+#[derive(Debug, thiserror::Error)]
+enum Refused {
+    #[error("not a JSON-RPC message: {0}")]
+    NotJson(#[from] serde_json::Error),
+    #[error("jsonrpc is not \"2.0\"")]
+    Version,
+    #[error("neither a request, a notification nor a response")]
+    NoKind,
+}
+
 /// Why a body cannot be passed on, if it cannot; and its method.
-fn check(body: &[u8]) -> Result<Option<String>, String> {
-    match serde_json::from_slice::<Shape>(body) {
-        Err(e) => Err(format!("not a JSON-RPC message: {e}")),
-        Ok(s) => match problem_of(&s) {
-            Some(p) => Err(p),
-            None => Ok(s.method),
-        },
+fn check(body: &[u8]) -> Result<Option<String>, Refused> {
+    let s = serde_json::from_slice::<Shape>(body)?;
+    match problem_of(&s) {
+        Some(p) => Err(p),
+        None => Ok(s.method),
     }
 }
 
-fn problem_of(s: &Shape) -> Option<String> {
+fn problem_of(s: &Shape) -> Option<Refused> {
     match s {
-        s if s.jsonrpc != "2.0" => Some("jsonrpc is not \"2.0\"".into()),
+        s if s.jsonrpc != "2.0" => Some(Refused::Version),
         s if s.method.is_none() && (s.id.is_none() || !(s.result || s.error)) => {
-            Some("neither a request, a notification nor a response".into())
+            Some(Refused::NoKind)
         }
         Shape {
             params: Some(_), ..
@@ -188,7 +197,7 @@ impl<R> Sanitize<R> {
                                 }
                             }
                         }
-                        Err(reason) => invalid(&mut self.output, &reason),
+                        Err(reason) => invalid(&mut self.output, &reason.to_string()),
                     }
                 }
                 _ => {
