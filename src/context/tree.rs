@@ -404,4 +404,46 @@ mod tests {
         ));
         assert_eq!(t.read("AGENTS.md").unwrap(), "# A\n");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_revision_reads_files_and_links_through_one_batch_reader() {
+        let d = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .arg("-C")
+                .arg(d.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+                .args(args)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        std::fs::create_dir_all(d.path().join("docs")).unwrap();
+        std::fs::write(d.path().join("AGENTS.md"), "# A\n").unwrap();
+        std::fs::write(d.path().join("docs/b.md"), "# B\n").unwrap();
+        std::os::unix::fs::symlink("AGENTS.md", d.path().join("CLAUDE.md")).unwrap();
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-qm", "v1"]);
+        std::fs::remove_file(d.path().join("docs/b.md")).unwrap();
+        let t = GitTree::new(d.path(), "HEAD").unwrap();
+        assert_eq!(t.files(), ["AGENTS.md", "CLAUDE.md", "docs/b.md"]);
+        assert_eq!(
+            t.resolve("CLAUDE.md").unwrap(),
+            Resolved {
+                real: "AGENTS.md".into(),
+                via_link: true
+            }
+        );
+        assert_eq!(t.read("docs/b.md").unwrap(), "# B\n", "as at the revision");
+        assert_eq!(t.read("AGENTS.md").unwrap(), "# A\n");
+        assert_eq!(t.resolve("NONE.md").unwrap_err(), TreeError::Missing);
+        assert_eq!(t.read("NONE.md").unwrap_err(), TreeError::Missing);
+        assert_eq!(
+            GitTree::new(d.path(), "nope").err(),
+            Some(TreeError::Git("--base nope: unknown git revision".into()))
+        );
+    }
 }
