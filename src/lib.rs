@@ -10,6 +10,7 @@ pub mod cost;
 pub mod document;
 pub mod extract;
 pub mod format;
+pub mod git;
 pub mod log;
 pub mod position;
 pub mod pricing;

@@ -7,10 +7,8 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use super::growth::Growth;
-use super::{BaseInfo, LineCol, Violation};
+use super::report::{relative_path, BaseInfo, LineCol, Violation};
 use crate::config::Settings;
 use crate::context::agents::{self, Agent};
 use crate::context::load::Load;
@@ -19,17 +17,16 @@ use crate::context::tree::{FsTree, GitTree, Tree};
 use crate::document::{ModelCount, Severity};
 use crate::format;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ContextFile {
     pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub real: Option<String>,
     pub via: String,
     pub tokens: u64,
 }
 
 /// One agent's always-loaded context.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ContextEntry {
     pub agent: String,
     pub name: String,
@@ -40,7 +37,6 @@ pub struct ContextEntry {
     pub budget: Option<u64>,
     /// `ok`, `over_budget`, `over_growth`.
     pub status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseInfo>,
     pub files: Vec<ContextFile>,
     /// Broken imports, cycles, caps (`path:line: message`).
@@ -111,26 +107,24 @@ fn entry(r: &AgentReport, settings: &Settings, rel: &dyn Fn(&str) -> String) -> 
 }
 
 /// The context part of a check. `top` is the project root (git top level, else the start
-/// directory), `start` the directory sessions start in, `cwd` what report paths are relative to.
+/// directory), `start` the directory sessions start in, `cwd` what report paths are relative to;
+/// `base` the revision's name and tree.
 pub(super) fn check(
     settings: &Settings,
     top: &Path,
     start: &Path,
     cwd: &Path,
-    base: Option<&str>,
+    base: Option<(&str, &GitTree)>,
     growth: Option<Growth>,
-) -> Result<ContextCheck, String> {
+) -> ContextCheck {
     let start_rel = crate::context::rel_dir(top, start);
-    let rel = |p: &str| -> String { super::relative_path(&top.join(p), cwd) };
+    let rel = |p: &str| -> String { relative_path(&top.join(p), cwd) };
     let tree = FsTree::new(top, settings.max_file_size);
     let wanted: Vec<&'static Agent> = match &settings.context.agents {
         Some(ids) => ids.iter().filter_map(|i| agents::find(i).ok()).collect(),
         None => agents::all().iter().collect(),
     };
-    let base_tree = match base {
-        Some(rev) => Some(GitTree::new(top, rev).map_err(|e| e.to_string())?),
-        None => None,
-    };
+    let base_tree = base.map(|(_, t)| t);
     let mut out = ContextCheck {
         entries: Vec::new(),
         violations: Vec::new(),
@@ -139,7 +133,7 @@ pub(super) fn check(
         let now = always_report(agent, &tree, &start_rel, &settings.models);
         let then = base_tree
             .as_ref()
-            .map(|t| always_report(agent, t as &dyn Tree, &start_rel, &settings.models[..1]));
+            .map(|&t| always_report(agent, t as &dyn Tree, &start_rel, &settings.models[..1]));
         let has = |r: &AgentReport| r.files.iter().any(|f| f.load == Load::Always);
         if settings.context.agents.is_none() && !has(&now) && !then.as_ref().is_some_and(has) {
             continue;
@@ -150,25 +144,7 @@ pub(super) fn check(
         if let Some(then) = &then {
             let b = then.always.tokens;
             let had = has(then);
-            e.base = Some(if had {
-                BaseInfo {
-                    state: if b == e.tokens {
-                        "unchanged"
-                    } else {
-                        "changed"
-                    },
-                    tokens: Some(b),
-                    change: e.tokens as i64 - b as i64,
-                    change_pct: (b > 0).then(|| (e.tokens as f64 - b as f64) / b as f64 * 100.0),
-                }
-            } else {
-                BaseInfo {
-                    state: "new",
-                    tokens: None,
-                    change: e.tokens as i64,
-                    change_pct: None,
-                }
-            });
+            e.base = Some(BaseInfo::between(e.tokens, had.then_some(b)));
             if let (Some(g), true) = (growth, had) {
                 if g.exceeded(b, e.tokens) {
                     e.status = "over_growth";
@@ -183,7 +159,7 @@ pub(super) fn check(
                             e.name,
                             format::thousands(e.tokens - b),
                             e.base.as_ref().and_then(|x| x.change_pct).map_or("from 0".into(), |p| format!("+{p:.0}%")),
-                            base.unwrap_or(""),
+                            base.map_or("", |(rev, _)| rev),
                             g.describe()
                         ),
                     });
@@ -212,7 +188,7 @@ pub(super) fn check(
         }
         out.entries.push(e);
     }
-    Ok(out)
+    out
 }
 
 /// Lines for the human report, above the prompt table.

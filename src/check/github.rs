@@ -49,7 +49,7 @@ fn weight(r: &Report, v: &Violation) -> (bool, bool, u64) {
         .map_or(0, |e| {
             e.base
                 .as_ref()
-                .map_or(e.tokens(), |b| b.change.unsigned_abs())
+                .map_or(e.tokens, |b| b.change.unsigned_abs())
         });
     let size = if v.rule.is_context() {
         r.context.iter().map(|c| c.tokens).max().unwrap_or(0)

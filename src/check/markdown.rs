@@ -129,7 +129,7 @@ pub fn render(r: &Report) -> String {
                 .max()
                 .unwrap_or(0)
         } else {
-            file.tokens()
+            file.tokens
         };
         if r.base.is_none() {
             g.rows.truncate(1 + 5);

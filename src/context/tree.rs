@@ -7,8 +7,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
+
+use crate::git::CatFile;
 
 /// A path inside the project after symlinks: `/`-separated, relative to the project root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -211,30 +212,14 @@ impl Tree for FsTree {
     }
 }
 
-/// A git revision's tree, read with `git ls-tree` and `git cat-file`.
+/// A git revision's tree: listed once with `git ls-tree`, read through one
+/// `git cat-file --batch` process ([`crate::git::CatFile`]).
 pub struct GitTree {
-    top: PathBuf,
     /// path -> (mode, object id)
     entries: HashMap<String, (String, String)>,
     files: Vec<String>,
+    cat: CatFile,
     blobs: Mutex<HashMap<String, Vec<u8>>>,
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, TreeError> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|e| TreeError::Git(format!("cannot run git: {e}")))?;
-    if !out.status.success() {
-        return Err(TreeError::Git(format!(
-            "git {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    Ok(out.stdout)
 }
 
 const SYMLINK_MODE: &str = "120000";
@@ -242,7 +227,8 @@ const SYMLINK_MODE: &str = "120000";
 impl GitTree {
     /// The tree of `rev` in the repository whose top level is `top`.
     pub fn new(top: &Path, rev: &str) -> Result<GitTree, TreeError> {
-        git(
+        let git_err = |e: crate::git::GitError| TreeError::Git(e.to_string());
+        crate::git::run(
             top,
             &[
                 "rev-parse",
@@ -252,33 +238,26 @@ impl GitTree {
             ],
         )
         .map_err(|_| TreeError::Git(format!("--base {rev}: unknown git revision")))?;
-        let list = git(top, &["ls-tree", "-r", "-z", "--full-tree", rev])?;
         let mut entries = HashMap::new();
         let mut files = Vec::new();
-        for rec in list.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-            let rec = String::from_utf8_lossy(rec);
-            let Some((meta, path)) = rec.split_once('\t') else {
-                continue;
-            };
-            let mut m = meta.split(' ');
-            let (Some(mode), Some(kind), Some(oid)) = (m.next(), m.next(), m.next()) else {
-                continue;
-            };
-            if kind != "blob" {
+        for e in crate::git::ls_tree(top, rev).map_err(git_err)? {
+            if e.kind != "blob" {
                 continue;
             }
-            files.push(path.to_string());
-            entries.insert(path.to_string(), (mode.to_string(), oid.to_string()));
+            files.push(e.path.clone());
+            entries.insert(e.path, (e.mode, e.oid));
         }
         files.sort();
         Ok(GitTree {
-            top: top.to_path_buf(),
             entries,
             files,
+            cat: CatFile::new(top).map_err(git_err)?,
             blobs: Mutex::new(HashMap::new()),
         })
     }
 
+    /// An object's bytes; a missing object (a shallow or partial clone) is an error, as any
+    /// object git cannot give.
     fn blob(&self, oid: &str) -> Result<Vec<u8>, TreeError> {
         if let Some(b) = self
             .blobs
@@ -288,7 +267,11 @@ impl GitTree {
         {
             return Ok(b.clone());
         }
-        let b = git(&self.top, &["cat-file", "blob", oid])?;
+        let b = self
+            .cat
+            .read(oid)
+            .map_err(|e| TreeError::Git(e.to_string()))?
+            .ok_or_else(|| TreeError::Git(format!("git cat-file: object {oid} is missing")))?;
         self.blobs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -420,5 +403,47 @@ mod tests {
             Err(TreeError::Outside | TreeError::Missing)
         ));
         assert_eq!(t.read("AGENTS.md").unwrap(), "# A\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_revision_reads_files_and_links_through_one_batch_reader() {
+        let d = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .arg("-C")
+                .arg(d.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+                .args(args)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        std::fs::create_dir_all(d.path().join("docs")).unwrap();
+        std::fs::write(d.path().join("AGENTS.md"), "# A\n").unwrap();
+        std::fs::write(d.path().join("docs/b.md"), "# B\n").unwrap();
+        std::os::unix::fs::symlink("AGENTS.md", d.path().join("CLAUDE.md")).unwrap();
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-qm", "v1"]);
+        std::fs::remove_file(d.path().join("docs/b.md")).unwrap();
+        let t = GitTree::new(d.path(), "HEAD").unwrap();
+        assert_eq!(t.files(), ["AGENTS.md", "CLAUDE.md", "docs/b.md"]);
+        assert_eq!(
+            t.resolve("CLAUDE.md").unwrap(),
+            Resolved {
+                real: "AGENTS.md".into(),
+                via_link: true
+            }
+        );
+        assert_eq!(t.read("docs/b.md").unwrap(), "# B\n", "as at the revision");
+        assert_eq!(t.read("AGENTS.md").unwrap(), "# A\n");
+        assert_eq!(t.resolve("NONE.md").unwrap_err(), TreeError::Missing);
+        assert_eq!(t.read("NONE.md").unwrap_err(), TreeError::Missing);
+        assert_eq!(
+            GitTree::new(d.path(), "nope").err(),
+            Some(TreeError::Git("--base nope: unknown git revision".into()))
+        );
     }
 }

@@ -549,3 +549,155 @@ fn config_flag_resolves_the_same_way_for_count_and_check() {
         "{v}"
     );
 }
+
+/// Every key of a pretty-printed JSON document as a dotted path (array elements add no
+/// name), in the order of first appearance.
+fn key_outline(pretty: &str) -> Vec<String> {
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for line in pretty.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let Some(rest) = line.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some((key, _)) = rest.split_once("\": ") else {
+            continue;
+        };
+        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+            stack.pop();
+        }
+        stack.push((indent, key.to_string()));
+        let path = stack
+            .iter()
+            .map(|(_, k)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
+        if !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The JSON's field names and their order are the format (the schema checks names only).
+#[cfg(unix)]
+#[test]
+fn json_field_names_and_order_are_the_format() {
+    let dir = fixture();
+    let d = dir.path();
+    std::os::unix::fs::symlink("AGENTS.md", d.join("CLAUDE.md")).unwrap();
+    std::fs::write(d.join("prompts/bin.md"), b"# Bin\n\0\0").unwrap();
+    let o = run(
+        d,
+        &["--base", "HEAD", "--max-growth", "1", "--format", "json"],
+    );
+    let text = stdout(&o);
+    let outline = key_outline(&text);
+    let expected = [
+        "version",
+        "tool",
+        "tool.name",
+        "tool.version",
+        "snapshot_date",
+        "models",
+        "base",
+        "max_growth",
+        "summary",
+        "summary.files",
+        "summary.prompts",
+        "summary.violations",
+        "summary.skipped",
+        "summary.tokens",
+        "summary.input_cost_usd",
+        "context",
+        "context.agent",
+        "context.name",
+        "context.tokens",
+        "context.budget_model",
+        "context.models",
+        "context.models.model",
+        "context.models.encoding",
+        "context.models.tokenizer",
+        "context.models.tokens",
+        "context.models.exact",
+        "context.models.error_pct",
+        "context.models.input_cost_usd",
+        "context.models.cached_input_cost_usd",
+        "context.models.context_window",
+        "context.models.context_share",
+        "context.budget",
+        "context.status",
+        "context.base",
+        "context.base.state",
+        "context.base.tokens",
+        "context.base.change",
+        "context.base.change_pct",
+        "context.files",
+        "context.files.path",
+        "context.files.real",
+        "context.files.via",
+        "context.files.tokens",
+        "context.problems",
+        "prompts",
+        "prompts.path",
+        "prompts.kind",
+        "prompts.name",
+        "prompts.start",
+        "prompts.start.line",
+        "prompts.start.column",
+        "prompts.end",
+        "prompts.end.line",
+        "prompts.end.column",
+        "prompts.budget",
+        "prompts.budget_model",
+        "prompts.status",
+        "prompts.models",
+        "prompts.models.model",
+        "prompts.models.encoding",
+        "prompts.models.tokenizer",
+        "prompts.models.tokens",
+        "prompts.models.exact",
+        "prompts.models.error_pct",
+        "prompts.models.input_cost_usd",
+        "prompts.models.cached_input_cost_usd",
+        "prompts.models.context_window",
+        "prompts.models.context_share",
+        "prompts.placeholders",
+        "prompts.base",
+        "prompts.base.state",
+        "prompts.base.tokens",
+        "prompts.base.change",
+        "prompts.base.change_pct",
+        "prompts.cost",
+        "prompts.cost.model",
+        "prompts.cost.output_tokens",
+        "prompts.cost.output_source",
+        "prompts.cost.per_call_usd",
+        "prompts.cost.calls_per_day",
+        "prompts.cost.daily_usd",
+        "prompts.cost.monthly_usd",
+        "prompts.cost.budget_usd",
+        "prompts.cost.monthly_budget_usd",
+        "prompts.cost.base_per_call_usd",
+        "deleted",
+        "deleted.path",
+        "deleted.kind",
+        "deleted.name",
+        "deleted.base_tokens",
+        "violations",
+        "violations.path",
+        "violations.start",
+        "violations.start.line",
+        "violations.start.column",
+        "violations.end",
+        "violations.end.line",
+        "violations.end.column",
+        "violations.rule",
+        "violations.severity",
+        "violations.message",
+        "skipped",
+        "skipped.path",
+        "skipped.reason",
+    ];
+    assert_eq!(outline, expected, "{text}");
+}
