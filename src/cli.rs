@@ -1,22 +1,8 @@
 //! `promptcost count` and `promptcost models`: rendering for the shell (text or JSON).
 
-use serde::Serialize;
-
 use crate::document::ModelCount;
 use crate::format;
 use crate::pricing::{Model, PriceTable, Tokenizer};
-
-/// `count --json` output.
-#[derive(Serialize)]
-pub struct CountOutput<'a> {
-    pub source: &'a str,
-    pub bytes: usize,
-    pub chars: usize,
-    pub snapshot_date: &'a str,
-    /// The count of each model with its cost fields (`output_tokens`, `per_call_usd`,
-    /// `monthly_usd`: see `cost::count`).
-    pub models: Vec<crate::cost::count::CountModel>,
-}
 
 pub fn count_models(text: &str, models: &[Model]) -> Vec<ModelCount> {
     let mut base: Vec<(crate::tokenize::Encoding, u64)> = Vec::new();

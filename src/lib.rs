@@ -17,3 +17,4 @@ pub mod pricing;
 pub mod server;
 pub mod textfile;
 pub mod tokenize;
+pub mod wire;

@@ -257,13 +257,12 @@ fn count(args: CountArgs) -> Result<ExitCode, CliError> {
     );
     let out = match text_out {
         None => {
-            let o = cli::CountOutput {
-                source: &source,
-                bytes: text.len(),
-                chars: text.chars().count(),
-                snapshot_date: &settings.table.snapshot_date,
-                models: costs,
-            };
+            let o = promptcost::wire::CountJson::new(
+                &source,
+                &text,
+                &settings.table.snapshot_date,
+                &costs,
+            );
             serde_json::to_string_pretty(&o)? + "\n"
         }
         Some(t) => t + &promptcost::cost::count::render_text(&costs, &settings),

@@ -2,16 +2,15 @@
 //! serde structs, built from the report, so the core types can change without changing the
 //! wire. Field names and order are the format; a test lists them.
 //!
-//! Owns: the JSON shape of the report. A model's count (`ModelCount`, shared with `count
-//! --json` and the editor) and a request's cost (`cost::report::PromptCost`) keep the shapes
-//! their owners give them. Never: computes anything.
+//! Owns: the JSON shape of the report. A model's count and a request's cost have the shapes
+//! of `crate::wire` (shared with `count --json`). Never: computes anything.
 
 use serde::Serialize;
 
 use super::context::{ContextEntry, ContextFile};
 use super::report::{BaseInfo, Deleted, LineCol, PromptEntry, Report, Skipped, Summary, Violation};
-use crate::cost::report::PromptCost;
-use crate::document::{ModelCount, PromptKind, Severity};
+use crate::document::{PromptKind, Severity};
+use crate::wire::{model_counts, ModelCountJson, PromptCostJson};
 
 /// The report's format version (`version`).
 pub(crate) const VERSION: u32 = 1;
@@ -56,7 +55,7 @@ pub(crate) struct ContextJson<'a> {
     pub name: &'a str,
     pub tokens: u64,
     pub budget_model: &'a str,
-    pub models: &'a [ModelCount],
+    pub models: Vec<ModelCountJson<'a>>,
     pub budget: Option<u64>,
     pub status: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,12 +97,12 @@ pub(crate) struct PromptJson<'a> {
     pub budget: Option<u64>,
     pub budget_model: &'a str,
     pub status: &'a str,
-    pub models: &'a [ModelCount],
+    pub models: Vec<ModelCountJson<'a>>,
     pub placeholders: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<&'a PromptCost>,
+    pub cost: Option<PromptCostJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -195,7 +194,7 @@ impl<'a> From<&'a ContextEntry> for ContextJson<'a> {
             name: &e.name,
             tokens: e.tokens,
             budget_model: &e.budget_model,
-            models: &e.models,
+            models: model_counts(&e.models),
             budget: e.budget,
             status: e.status,
             base: e.base.as_ref().map(Into::into),
@@ -247,10 +246,10 @@ impl<'a> From<&'a PromptEntry> for PromptJson<'a> {
             budget: e.budget,
             budget_model: &e.budget_model,
             status: e.status,
-            models: &e.models,
+            models: model_counts(&e.models),
             placeholders: e.placeholders,
             base: e.base.as_ref().map(Into::into),
-            cost: e.cost.as_ref(),
+            cost: e.cost.as_ref().map(PromptCostJson::from),
         }
     }
 }
@@ -293,19 +292,27 @@ mod tests {
     use super::*;
     use crate::check::Rule;
 
-    /// The enums' wire names are the names the core types' own serde gave them.
+    /// The enums' wire names, as the schema (`schemas/check-report.v1.schema.json`) lists them.
     #[test]
     fn names_match_the_core_enums() {
-        for k in [
-            PromptKind::File,
-            PromptKind::Section,
-            PromptKind::Message,
-            PromptKind::Literal,
+        for (k, name) in [
+            (PromptKind::File, "file"),
+            (PromptKind::Section, "section"),
+            (PromptKind::Message, "message"),
+            (PromptKind::Literal, "literal"),
         ] {
-            assert_eq!(serde_json::to_value(k).unwrap(), kind_name(k));
+            assert_eq!(kind_name(k), name);
         }
-        for s in [Severity::Error, Severity::Warning, Severity::Information] {
-            assert_eq!(serde_json::to_value(s).unwrap(), severity_name(s));
+        for (s, name) in [
+            (Severity::Error, "error"),
+            (Severity::Warning, "warning"),
+            (Severity::Information, "information"),
+        ] {
+            assert_eq!(severity_name(s), name);
+        }
+        let schema = include_str!("../../schemas/check-report.v1.schema.json");
+        for name in ["\"section\"", "\"literal\"", "\"information\""] {
+            assert!(schema.contains(name), "{name} not in the schema");
         }
         let v = Violation {
             path: "p.md".into(),

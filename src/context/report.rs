@@ -25,6 +25,7 @@ pub struct Totals {
     /// In the first model.
     pub tokens: u64,
     pub input_cost_usd: Option<f64>,
+    #[serde(serialize_with = "crate::wire::serialize_counts")]
     pub models: Vec<ModelCount>,
 }
 
@@ -58,6 +59,7 @@ pub struct FileRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     pub tokens: u64,
+    #[serde(serialize_with = "crate::wire::serialize_counts")]
     pub models: Vec<ModelCount>,
     /// Other names of the same text, counted once.
     #[serde(skip_serializing_if = "Vec::is_empty")]

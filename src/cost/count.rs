@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use super::prompt::{estimate, Knobs, Shape};
 use super::tools::{self, ToolDef};
 use crate::config::Settings;
@@ -15,18 +13,15 @@ use crate::document::ModelCount;
 use crate::format;
 use crate::pricing::Model;
 
-/// One model of `count --json`: the count, then the cost fields.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+/// One model of `count`: the count, then the cost fields (its JSON: `wire::CountJson`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct CountModel {
-    #[serde(flatten)]
     pub count: ModelCount,
     pub output_tokens: u64,
     pub reasoning_tokens: u64,
     /// Input tokens of the tool definitions (`--tools`), included in the call's cost.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools_tokens: Option<u64>,
     /// Whether the tools' framing is the provider's documented one (else an estimate).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools_framing_documented: Option<bool>,
     /// Input + output at the applicable tier, cache as configured; `null` without a price.
     pub per_call_usd: Option<f64>,

@@ -4,15 +4,13 @@
 //!
 //! Never: decides the exit code (a violation is reported like a token-budget one).
 
-use serde::Serialize;
-
 use super::prompt::{budgets, estimates_in, signed_usd, Estimate, FileContext};
 use crate::config::Settings;
 use crate::document::{Analysis, Document, Prompt, PromptKind};
 use crate::format;
 
-/// `cost` of a prompt in `check --format json`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+/// The cost of a prompt as a request, in `check` (its JSON: `wire::PromptCostJson`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct PromptCost {
     /// The budget model.
     pub model: String,
@@ -21,11 +19,8 @@ pub struct PromptCost {
     pub output_source: String,
     pub per_call_usd: Option<f64>,
     /// With an output range: its high end (what budgets are checked against).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_call_high_usd: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_share: Option<f64>,
     pub calls_per_day: Option<f64>,
     pub daily_usd: Option<f64>,
@@ -33,14 +28,10 @@ pub struct PromptCost {
     pub budget_usd: Option<f64>,
     pub monthly_budget_usd: Option<f64>,
     /// With `--base`: the cost per call at the base (`null` for a new prompt).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_per_call_usd: Option<f64>,
     /// With `--base` and a volume: the change per month.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_change_usd: Option<f64>,
-    #[serde(skip)]
     worst_per_call: Option<f64>,
-    #[serde(skip)]
     worst_monthly: Option<f64>,
 }
 

@@ -8,15 +8,13 @@
 use std::ops::Range;
 
 use ropey::Rope;
-use serde::Serialize;
 
 use crate::config::Settings;
 use crate::format;
 use crate::pricing::{Model, Tokenizer};
 
-/// A model's count and cost for one piece of text. Field names are part of the JSON output
-/// of `count --json`, `check --format json` and `promptcost/count`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+/// A model's count and cost for one piece of text (its JSON shape: `wire::ModelCountJson`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct ModelCount {
     pub model: String,
     /// The tokenizer the count was made with (for an estimate: the exact base count).
@@ -34,7 +32,6 @@ pub struct ModelCount {
     pub context_share: Option<f64>,
     /// Counted by Anthropic's `count_tokens` API (opt-in): exact, framing of one user
     /// message included.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub via_api: bool,
 }
 
@@ -85,8 +82,7 @@ impl ModelCount {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PromptKind {
     File,
     Section,
@@ -94,8 +90,7 @@ pub enum PromptKind {
     Literal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Error,
     Warning,
@@ -103,7 +98,7 @@ pub enum Severity {
 }
 
 /// A problem to show: budget exceeded, context window exceeded, bad directive.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     pub range: Range<usize>,
     pub severity: Severity,
