@@ -212,8 +212,9 @@ MODELS: list[tuple] = [
     ("deepseek", "deepseek-v4-flash", "deepseek_v4"),
     ("deepseek", "deepseek-chat", "deepseek_v4"),
     ("deepseek", "deepseek-reasoner", "deepseek_v4"),
-    # ---- Moonshot (Kimi), Z.ai (GLM), MiniMax: vocabularies exist, but no reference
-    # implementation that runs offline confirms them yet: "estimate".
+    # ---- Moonshot (Kimi), Z.ai (GLM), MiniMax: vocabularies exist (Hugging Face, and the
+    # tiktoken crate), but no registry package ships the vendors' files, so no reference
+    # implementation that runs offline confirms them (searched 2026-12-01): "estimate".
     ("moonshotai", "kimi-k3", "estimate"),
     ("moonshotai", "kimi-k3.1-pro", "estimate"),
     ("moonshotai", "kimi-k2.6", "estimate"),
