@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use promptcost::cli;
+use promptcost::commands as cli;
 use promptcost::config::{ConfigError, Overrides, Settings};
 use promptcost::pricing::{PriceTable, PricingError, UnknownModel};
 
@@ -64,11 +64,114 @@ enum Command {
     /// Show the model and price table.
     Models(ModelsArgs),
     /// Check prompts against budgets and a git base (for code review and CI).
-    Check(promptcost::check::CheckArgs),
+    Check(CheckArgs),
     /// What each coding agent (Claude Code, Codex, Cursor, Copilot, Gemini CLI) loads into a session started in a directory.
-    Context(promptcost::context::ContextArgs),
+    Context(ContextArgs),
     /// Read API usage records (JSON lines) and report calls, tokens and exact cost per model.
     Usage(UsageArgs),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files or directories to scan (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatFlag,
+    /// Compare every prompt with its version at this git revision (e.g. origin/main).
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+    /// Fail when a prompt (or an agent's always-loaded context) grows more than this since
+    /// --base: a percentage (10%, with a floor of 50 tokens), tokens (500), or both (10%:200).
+    #[arg(long, value_name = "LIMIT", requires = "base")]
+    max_growth: Option<String>,
+    /// Use this promptcost.toml instead of searching upward from the first path.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Model to count for (repeatable; the first is the one budgets are checked in).
+    #[arg(long = "model", short = 'm', value_name = "MODEL")]
+    models: Vec<String>,
+    /// Default token budget for each prompt file (overrides the configuration).
+    #[arg(long, value_name = "TOKENS")]
+    budget: Option<u64>,
+    /// A LiteLLM-format JSON price file to merge over the embedded table.
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `--format` of `check`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum FormatFlag {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+impl From<CheckArgs> for promptcost::commands::CheckOptions {
+    fn from(a: CheckArgs) -> Self {
+        use promptcost::commands::Format;
+        promptcost::commands::CheckOptions {
+            paths: a.paths,
+            format: match a.format {
+                FormatFlag::Human => Format::Human,
+                FormatFlag::Json => Format::Json,
+                FormatFlag::Sarif => Format::Sarif,
+                FormatFlag::Github => Format::Github,
+                FormatFlag::Markdown => Format::Markdown,
+            },
+            base: a.base,
+            max_growth: a.max_growth,
+            config: a.config,
+            models: a.models,
+            budget: a.budget,
+            prices: a.prices,
+            jobs: a.jobs,
+            output: a.output,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct ContextArgs {
+    /// The directory a session starts in (default: the current directory).
+    path: Option<PathBuf>,
+    /// Agent to report (repeatable): claude-code, codex, cursor, copilot, gemini. Default:
+    /// every agent that loads something here.
+    #[arg(long = "agent", short = 'a', value_name = "NAME")]
+    agents: Vec<String>,
+    /// Model to count for (repeatable); default: the configured models.
+    #[arg(long = "model", short = 'm', value_name = "MODEL")]
+    models: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Use this promptcost.toml instead of searching upward.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// A LiteLLM-format JSON price file to merge over the embedded table.
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
+}
+
+impl From<ContextArgs> for promptcost::commands::ContextOptions {
+    fn from(a: ContextArgs) -> Self {
+        promptcost::commands::ContextOptions {
+            path: a.path,
+            agents: a.agents,
+            models: a.models,
+            json: a.json,
+            config: a.config,
+            prices: a.prices,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -149,11 +252,11 @@ struct ModelsArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Lsp => Ok(ExitCode::from(promptcost::server::run_stdio() as u8)),
+        Command::Lsp => Ok(ExitCode::from(promptcost::commands::lsp() as u8)),
         Command::Count(args) => count(args),
         Command::Models(args) => models(args),
-        Command::Check(args) => Ok(promptcost::check::run(args)),
-        Command::Context(args) => Ok(promptcost::context::command::run(args)),
+        Command::Check(args) => Ok(promptcost::commands::check(args.into())),
+        Command::Context(args) => Ok(promptcost::commands::context(args.into())),
         Command::Usage(args) => usage(args),
     };
     match result {
@@ -235,7 +338,7 @@ fn count(args: CountArgs) -> Result<ExitCode, CliError> {
     let settings = settings(&args.common, &start, extra)?;
     let mut counts = cli::count_models(&text, &settings.models);
     if args.claude_api {
-        let api = promptcost::anthropic::ApiCounter::from_env();
+        let api = promptcost::commands::ApiCounter::from_env();
         for p in cli::apply_claude_api(&text, &mut counts, &settings.models, &api) {
             eprintln!("promptcost: {p}");
         }
@@ -309,11 +412,11 @@ fn models(args: ModelsArgs) -> Result<ExitCode, CliError> {
         None => PriceTable::embedded(),
     };
     let claude_api = args.claude_api && {
-        let has_key = promptcost::anthropic::api_key().is_some();
+        let has_key = promptcost::commands::api_key().is_some();
         if !has_key {
             eprintln!(
                 "promptcost: {} is not set; Claude counts are estimates",
-                promptcost::anthropic::KEY_ENV
+                promptcost::commands::KEY_ENV
             );
         }
         has_key

@@ -26,7 +26,7 @@ mod wire;
 pub use context::ContextEntry;
 pub use error::CheckError;
 pub use growth::Growth;
-pub use report::{BaseInfo, Deleted, LineCol, PromptEntry, Report, Skipped, Summary, Violation};
+pub use report::{PromptEntry, Report, Summary, Violation};
 pub use rules::Rule;
 
 pub(crate) use report::repo_path;
@@ -37,7 +37,8 @@ use std::process::ExitCode;
 
 use crate::config::{Overrides, Settings};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// The report's rendering (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
@@ -46,41 +47,33 @@ pub enum Format {
     Markdown,
 }
 
-#[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+/// What a check runs with (the binary fills it from `promptcost check`'s flags).
+#[derive(Debug)]
+pub struct CheckOptions {
     /// Files or directories to scan (default: the current directory).
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Compare every prompt with its version at this git revision (e.g. origin/main).
-    #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     /// Fail when a prompt (or an agent's always-loaded context) grows more than this since
     /// --base: a percentage (10%, with a floor of 50 tokens), tokens (500), or both (10%:200).
-    #[arg(long, value_name = "LIMIT", requires = "base")]
     pub max_growth: Option<String>,
     /// Use this promptcost.toml instead of searching upward from the first path.
-    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Model to count for (repeatable; the first is the one budgets are checked in).
-    #[arg(long = "model", short = 'm', value_name = "MODEL")]
     pub models: Vec<String>,
     /// Default token budget for each prompt file (overrides the configuration).
-    #[arg(long, value_name = "TOKENS")]
     pub budget: Option<u64>,
     /// A LiteLLM-format JSON price file to merge over the embedded table.
-    #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
     /// Worker threads (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Write the report to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
-pub fn run(args: CheckArgs) -> ExitCode {
+pub fn run(args: CheckOptions) -> ExitCode {
     let result = check(&args).and_then(|(report, text)| {
         write(args.output.as_deref(), &text)?;
         Ok(report)
@@ -122,7 +115,7 @@ struct Setup {
     start_dir: PathBuf,
 }
 
-fn setup(args: &CheckArgs) -> Result<Setup, CheckError> {
+fn setup(args: &CheckOptions) -> Result<Setup, CheckError> {
     let cwd = std::env::current_dir().map_err(CheckError::Process)?;
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![cwd.clone()]
@@ -175,7 +168,7 @@ fn setup(args: &CheckArgs) -> Result<Setup, CheckError> {
 }
 
 /// Runs the check and renders it; `Err` is a usage, configuration, git or I/O error.
-pub fn check(args: &CheckArgs) -> Result<(Report, String), CheckError> {
+pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
     let Setup {
         paths,
         settings,

@@ -13,25 +13,21 @@ use super::report::{reports, AgentReport};
 use super::tree::FsTree;
 use crate::config::{Overrides, Settings};
 
-#[derive(clap::Args, Debug)]
-pub struct ContextArgs {
+/// What `promptcost context` runs with (the binary fills it from its flags).
+#[derive(Debug)]
+pub struct ContextOptions {
     /// The directory a session starts in (default: the current directory).
     pub path: Option<PathBuf>,
     /// Agent to report (repeatable): claude-code, codex, cursor, copilot, gemini. Default:
     /// every agent that loads something here.
-    #[arg(long = "agent", short = 'a', value_name = "NAME")]
     pub agents: Vec<String>,
     /// Model to count for (repeatable); default: the configured models.
-    #[arg(long = "model", short = 'm', value_name = "MODEL")]
     pub models: Vec<String>,
     /// Print JSON.
-    #[arg(long)]
     pub json: bool,
     /// Use this promptcost.toml instead of searching upward.
-    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// A LiteLLM-format JSON price file to merge over the embedded table.
-    #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
 }
 
@@ -60,7 +56,7 @@ pub enum ContextError {
 }
 
 /// The rendered output (text or JSON).
-pub fn render(args: &ContextArgs) -> Result<String, ContextError> {
+pub fn render(args: &ContextOptions) -> Result<String, ContextError> {
     let cwd = std::env::current_dir()?;
     let dir = args.path.as_ref().map_or(cwd.clone(), |p| cwd.join(p));
     if !dir.is_dir() {
@@ -113,7 +109,7 @@ pub fn render(args: &ContextArgs) -> Result<String, ContextError> {
     })
 }
 
-pub fn run(args: ContextArgs) -> ExitCode {
+pub fn run(args: ContextOptions) -> ExitCode {
     match render(&args) {
         Ok(text) => {
             let mut out = std::io::stdout().lock();

@@ -77,7 +77,6 @@ pub struct Problem {
 /// What an agent loads.
 #[derive(Clone, Debug)]
 pub struct Loaded {
-    pub agent: &'static Agent,
     pub pieces: Vec<Piece>,
     pub problems: Vec<Problem>,
     /// The text of every real file read.
@@ -664,7 +663,6 @@ fn load_with(agent: &'static Agent, tree: &dyn Tree, start: &str, always_only: b
         start: start.trim_matches('/').to_string(),
         always_only,
         out: Loaded {
-            agent,
             pieces: Vec::new(),
             problems: Vec::new(),
             texts: HashMap::new(),

@@ -16,7 +16,7 @@ pub mod markdown;
 pub mod report;
 pub mod tree;
 
-pub use command::ContextArgs;
+pub use command::ContextOptions;
 
 use std::path::{Path, PathBuf};
 

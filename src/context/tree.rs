@@ -158,10 +158,6 @@ impl FsTree {
             inodes: Mutex::new(HashMap::new()),
         }
     }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
 }
 
 impl Tree for FsTree {

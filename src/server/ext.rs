@@ -32,6 +32,7 @@ macro_rules! wire {
         }
         impl $name {
             /// The TypeScript interface (a type starting with `?` is an optional field).
+            #[cfg(test)]
             pub fn ts() -> String {
                 let mut out = format!("export interface {} {{\n", stringify!($name));
                 for (key, ts) in [$( ($key, $ts) ),*] {
@@ -275,6 +276,7 @@ impl ModelsResult {
 }
 
 /// The TypeScript block `editors/vscode/src/protocol.ts` must hold between its markers.
+#[cfg(test)]
 pub fn typescript() -> String {
     let mut out = String::new();
     for (name, method) in [

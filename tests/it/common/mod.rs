@@ -24,7 +24,7 @@ impl Client {
     pub async fn start() -> Client {
         let (client_io, server_io) = tokio::io::duplex(1 << 22);
         let (sr, sw) = tokio::io::split(server_io);
-        tokio::spawn(promptcost::server::serve(sr, sw));
+        tokio::spawn(promptcost::commands::serve(sr, sw));
         let (cr, cw) = tokio::io::split(client_io);
         Client {
             reader: BufReader::new(cr),
