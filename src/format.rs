@@ -46,7 +46,7 @@ pub fn cost(v: Option<f64>) -> String {
 }
 
 /// A price per million tokens: `$2.50`, `$0.075`, `no price`.
-pub fn per_million(per_token: Option<f64>) -> String {
+pub(crate) fn per_million(per_token: Option<f64>) -> String {
     per_token.map_or_else(
         || "no price".to_string(),
         |p| format!("${}", trim_float(p * 1e6)),
@@ -54,7 +54,7 @@ pub fn per_million(per_token: Option<f64>) -> String {
 }
 
 /// `2.5000` -> `2.5`, `3.0000` -> `3`: at most four decimals, no trailing zeros.
-pub fn trim_float(v: f64) -> String {
+pub(crate) fn trim_float(v: f64) -> String {
     let s = format!("{v:.4}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
@@ -62,37 +62,6 @@ pub fn trim_float(v: f64) -> String {
 /// A count with its noun: `1 file`, `2 files`, `1,234 tokens`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// A signed change with separators: `+1,240`, `-12`, `0`.
-pub fn signed(delta: i64) -> String {
-    let n = thousands(delta.unsigned_abs());
-    match delta.signum() {
-        1 => format!("+{n}"),
-        -1 => format!("-{n}"),
-        _ => n,
-    }
-}
-
-/// A signed growth share with separators: `+18%`, `+369,922%`, `-3.5%`.
-pub fn signed_percent(share: f64) -> String {
-    if !share.is_finite() {
-        return "new".to_string();
-    }
-    let p = share * 100.0;
-    let body = if p.abs() >= 10.0 {
-        thousands(p.abs().round() as u64)
-    } else {
-        format!("{:.1}", p.abs())
-    };
-    let sign = if p > 0.0 {
-        "+"
-    } else if p < 0.0 {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}{body}%")
 }
 
 /// Left/right-aligned columns, two spaces apart, no trailing spaces (shell output and the
@@ -184,11 +153,6 @@ mod tests {
         assert_eq!(per_million(None), "no price");
         assert_eq!(plural(1, "file", "files"), "1 file");
         assert_eq!(plural(2, "file", "files"), "2 files");
-        assert_eq!(signed(1240), "+1,240");
-        assert_eq!(signed(-12), "-12");
-        assert_eq!(signed_percent(3699.22), "+369,922%");
-        assert_eq!(signed_percent(-0.035), "-3.5%");
-        assert_eq!(signed_percent(f64::INFINITY), "new");
         assert_eq!(
             table(
                 &[["a".into(), "1".into()], ["bbb".into(), "22".into()]],

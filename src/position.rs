@@ -50,7 +50,7 @@ pub fn to_offset(rope: &Rope, enc: PosEncoding, line: u32, character: u32) -> us
 }
 
 /// (`line`, `character`) of a byte offset (clamped, snapped to a char boundary).
-pub fn to_position(rope: &Rope, enc: PosEncoding, offset: usize) -> (u32, u32) {
+pub(crate) fn to_position(rope: &Rope, enc: PosEncoding, offset: usize) -> (u32, u32) {
     let offset = rope.char_to_byte(rope.byte_to_char(offset.min(rope.len_bytes())));
     let line = rope.byte_to_line(offset);
     let start = rope.line_to_byte(line);

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 /// How far into a file a NUL byte marks it as binary.
-pub const BINARY_SNIFF: usize = 8 * 1024;
+pub(crate) const BINARY_SNIFF: usize = 8 * 1024;
 
 /// Why a file is not counted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,7 +25,7 @@ pub enum Skip {
 }
 
 /// Whether text-sized bytes are binary (a NUL in the first 8 KiB).
-pub fn is_binary(bytes: &[u8]) -> bool {
+pub(crate) fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0)
 }
 

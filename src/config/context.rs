@@ -16,7 +16,7 @@ pub struct ContextSettings {
 
 impl ContextSettings {
     /// The budget of an agent's always-loaded context: its own, else the default.
-    pub fn budget_for(&self, agent_id: &str) -> Option<u64> {
+    pub(crate) fn budget_for(&self, agent_id: &str) -> Option<u64> {
         self.budgets
             .iter()
             .find(|(a, _)| a == agent_id)

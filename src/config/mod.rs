@@ -26,14 +26,14 @@ pub use discover::find_config;
 pub use file::{parse_file_config, CodeSection, ConfigError, ContextSection, FileConfig, Number};
 pub use globs::DEFAULT_INCLUDE;
 
-pub const CONFIG_FILE: &str = "promptcost.toml";
+pub(crate) const CONFIG_FILE: &str = "promptcost.toml";
 
 /// The default models: a current OpenAI model first (exact counts out of the box), then a
 /// current Claude and a current Gemini model.
-pub const DEFAULT_MODELS: [&str; 3] = ["gpt-5.5", "claude-sonnet-4-6", "gemini-3.5-flash"];
-pub const DEFAULT_EXPECTED_OUTPUT_TOKENS: u64 = 500;
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
-pub const DEFAULT_NAME_PATTERN: &str = crate::extract::code::DEFAULT_NAME_PATTERN;
+pub(crate) const DEFAULT_MODELS: [&str; 3] = ["gpt-5.5", "claude-sonnet-4-6", "gemini-3.5-flash"];
+pub(crate) const DEFAULT_EXPECTED_OUTPUT_TOKENS: u64 = 500;
+pub(crate) const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
+pub(crate) const DEFAULT_NAME_PATTERN: &str = crate::extract::code::DEFAULT_NAME_PATTERN;
 
 /// Editor or command-line settings: each `Some` overrides the project file.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]
@@ -68,7 +68,7 @@ pub struct CodeOverrides {
 impl Overrides {
     /// Editor settings as JSON (`{"models": [...], ...}`); empty lists and nulls mean "not set",
     /// unknown keys are ignored (editors send their own), wrong types are an error.
-    pub fn from_json(value: &serde_json::Value) -> Result<Overrides, ConfigError> {
+    pub(crate) fn from_json(value: &serde_json::Value) -> Result<Overrides, ConfigError> {
         let mut o: Overrides = serde_json::from_value(value.clone())
             .map_err(|e| ConfigError::plain(format!("invalid promptcost settings: {e}")))?;
         if o.models.as_ref().is_some_and(Vec::is_empty) {
@@ -111,17 +111,17 @@ impl Settings {
     }
 
     /// Whether `path` is a prompt file (default globs + `include`, minus `exclude`).
-    pub fn is_prompt_file(&self, path: &Path) -> bool {
+    pub(crate) fn is_prompt_file(&self, path: &Path) -> bool {
         let rel = self.rel(path);
         self.include.is_match(rel) && !self.is_excluded(path)
     }
 
-    pub fn is_excluded(&self, path: &Path) -> bool {
+    pub(crate) fn is_excluded(&self, path: &Path) -> bool {
         self.exclude.is_match(self.rel(path))
     }
 
     /// The file budget for `path`: the most specific per-glob budget, else the default.
-    pub fn budget_for(&self, path: &Path) -> Option<u64> {
+    pub(crate) fn budget_for(&self, path: &Path) -> Option<u64> {
         let rel = self.rel(path);
         self.budgets
             .iter()
@@ -132,7 +132,7 @@ impl Settings {
     }
 
     /// A per-glob budget only (no default budget): what applies to a source file as a whole.
-    pub fn glob_budget_for(&self, path: &Path) -> Option<u64> {
+    pub(crate) fn glob_budget_for(&self, path: &Path) -> Option<u64> {
         let rel = self.rel(path);
         self.budgets
             .iter()
@@ -142,12 +142,12 @@ impl Settings {
     }
 
     /// The rules for prompts in source code.
-    pub fn code_rules(&self) -> Arc<crate::extract::code::CompiledRules> {
+    pub(crate) fn code_rules(&self) -> Arc<crate::extract::code::CompiledRules> {
         self.code_rules.clone()
     }
 
     /// The language of a source file whose literals are scanned for prompts, if any.
-    pub fn code_lang(&self, path: &Path) -> Option<crate::extract::code::Lang> {
+    pub(crate) fn code_lang(&self, path: &Path) -> Option<crate::extract::code::Lang> {
         if !self.code_enabled || self.is_excluded(path) {
             return None;
         }
@@ -170,11 +170,16 @@ impl ModelSet {
         &self.0[0]
     }
 
-    /// The model a prompt is measured in: its own (directive or front matter) when that is
-    /// one of the configured models, else the primary one.
-    pub fn for_prompt(&self, own: Option<&str>) -> &Model {
-        own.and_then(|id| self.0.iter().find(|m| m.id == id))
-            .unwrap_or_else(|| self.primary())
+    /// The models a prompt is counted in: the configured ones, with the prompt's own model
+    /// (directive, front matter, the call; configured or not) first. That first model is the
+    /// one its budget is in: the primary model when the prompt has none of its own.
+    pub fn for_prompt<'a>(&'a self, own: Option<&'a Model>) -> Vec<&'a Model> {
+        let mut models: Vec<&Model> = self.0.iter().collect();
+        if let Some(m) = own {
+            models.retain(|x| x.id != m.id);
+            models.insert(0, m);
+        }
+        models
     }
 }
 

@@ -53,10 +53,26 @@ fn defaults_put_an_exact_openai_model_first() {
     let s = Settings::defaults(Path::new("/w"));
     assert_eq!(s.models.len(), 3);
     assert!(s.models.primary().counting.is_exact());
-    assert_eq!(s.models.for_prompt(Some("nope")).id, s.models.primary().id);
+    let ids = |ms: Vec<&crate::pricing::Model>| ms.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+    let all = ids(s.models.iter().collect());
     assert_eq!(
-        s.models.for_prompt(Some(&s.models[1].id)).id,
-        s.models[1].id
+        ids(s.models.for_prompt(None)),
+        all,
+        "no model of its own: the primary first"
+    );
+    let second = s.models[1].clone();
+    let got = ids(s.models.for_prompt(Some(&second)));
+    assert_eq!(
+        got,
+        vec![all[1].clone(), all[0].clone(), all[2].clone()],
+        "its own first, once"
+    );
+    let table = crate::pricing::PriceTable::embedded();
+    let other = table.resolve("gpt-4.1-mini").unwrap();
+    assert_eq!(
+        ids(s.models.for_prompt(Some(other))).len(),
+        4,
+        "an unconfigured model is added"
     );
     assert!(ModelSet::new(vec![]).is_none());
     assert_eq!(s.models[1].provider, Provider::Anthropic);

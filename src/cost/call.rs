@@ -205,7 +205,7 @@ pub fn conversation(
 }
 
 /// Calls per day → cost per day and per month (30 days).
-pub const DAYS_PER_MONTH: f64 = 30.0;
+pub(crate) const DAYS_PER_MONTH: f64 = 30.0;
 
 pub fn monthly(per_call: f64, calls_per_day: f64) -> f64 {
     per_call * calls_per_day * DAYS_PER_MONTH

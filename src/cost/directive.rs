@@ -26,7 +26,7 @@ pub struct DirectiveError {
 }
 
 /// The keys [`CostDirective::set`] knows, for "unknown setting" messages.
-pub const KEYS: &str =
+pub(crate) const KEYS: &str =
     "output=N or A..B, calls=N/day, turns=N, reasoning=N, budget_usd=X, monthly_budget_usd=X";
 
 fn count(v: &str) -> Option<u64> {

@@ -74,7 +74,7 @@ impl Expected {
         (self.low + self.high) / 2
     }
 
-    pub fn is_range(&self) -> bool {
+    pub(crate) fn is_range(&self) -> bool {
         self.low != self.high
     }
 
@@ -114,7 +114,7 @@ pub struct CostConfig {
 }
 
 /// The value of the longest glob matching `rel`.
-pub fn by_glob(rules: &[(String, GlobSet, f64)], rel: &std::path::Path) -> Option<f64> {
+pub(crate) fn by_glob(rules: &[(String, GlobSet, f64)], rel: &std::path::Path) -> Option<f64> {
     rules
         .iter()
         .filter(|(_, set, _)| set.is_match(rel))

@@ -64,11 +64,11 @@ pub struct Estimate {
 
 impl Estimate {
     /// The per-call cost budgets are checked against: the high end of a range.
-    pub fn worst_per_call(&self) -> Option<f64> {
+    pub(crate) fn worst_per_call(&self) -> Option<f64> {
         self.per_call_high_usd.or(self.per_call_usd)
     }
 
-    pub fn worst_monthly(&self) -> Option<f64> {
+    pub(crate) fn worst_monthly(&self) -> Option<f64> {
         Some(call::monthly(self.worst_per_call()?, self.calls_per_day?))
     }
 }
@@ -76,7 +76,7 @@ impl Estimate {
 /// Expected output, by precedence: directive, the prompt's own settings (an upper bound), the
 /// project's usage file (this model's average), the setting / `expected_output_tokens`, the
 /// default.
-pub fn expected_output(m: &Model, k: &Knobs, s: &Settings) -> Expected {
+pub(crate) fn expected_output(m: &Model, k: &Knobs, s: &Settings) -> Expected {
     if let Some((low, high)) = k.directive.output {
         return Expected {
             low,
@@ -225,7 +225,7 @@ fn first_placeholder_in(doc: &Document, range: std::ops::Range<usize>) -> Option
 }
 
 /// The part of `text` every call repeats: up to its first placeholder.
-pub fn static_prefix(text: &str) -> &str {
+pub(crate) fn static_prefix(text: &str) -> &str {
     &text[..first_placeholder(text).unwrap_or(text.len())]
 }
 
@@ -274,7 +274,7 @@ impl FileContext {
 }
 
 /// The request a prompt belongs to: the file for a section or message, itself otherwise.
-pub fn request_of<'a>(a: &'a Analysis, p: &'a Prompt) -> &'a Prompt {
+pub(crate) fn request_of<'a>(a: &'a Analysis, p: &'a Prompt) -> &'a Prompt {
     match p.kind {
         PromptKind::Section | PromptKind::Message => &a.file,
         _ => p,
@@ -287,7 +287,12 @@ pub fn estimates(doc: &Document, p: &Prompt, s: &Settings) -> Vec<Estimate> {
 }
 
 /// [`estimates`] with the document's structure already read.
-pub fn estimates_in(doc: &Document, ctx: &FileContext, p: &Prompt, s: &Settings) -> Vec<Estimate> {
+pub(crate) fn estimates_in(
+    doc: &Document,
+    ctx: &FileContext,
+    p: &Prompt,
+    s: &Settings,
+) -> Vec<Estimate> {
     let models: Vec<&Model> = p
         .counts
         .iter()
@@ -398,7 +403,7 @@ pub fn budgets(
 }
 
 /// `$0.0123`, or `$0.0100–$0.0250` for an output range.
-pub fn per_call_label(e: &Estimate) -> String {
+pub(crate) fn per_call_label(e: &Estimate) -> String {
     match (e.per_call_low_usd, e.per_call_high_usd) {
         (Some(l), Some(h)) => format!("{}–{}", format::usd(l), format::usd(h)),
         _ => format::cost(e.per_call_usd),
@@ -406,7 +411,7 @@ pub fn per_call_label(e: &Estimate) -> String {
 }
 
 /// `+$12.40/month`, `-$3.10/month`.
-pub fn signed_usd(v: f64) -> String {
+pub(crate) fn signed_usd(v: f64) -> String {
     let sign = if v < 0.0 { "-" } else { "+" };
     format!("{sign}{}", format::usd(v.abs()))
 }
@@ -533,7 +538,7 @@ pub fn hover_markdown(doc: &Document, a: &Analysis, p: &Prompt, s: &Settings) ->
 }
 
 /// ` · $0.0123/call · $369.00/month` for the code lens (the file's first model).
-pub fn lens_suffix(doc: &Document, a: &Analysis, s: &Settings) -> String {
+pub(crate) fn lens_suffix(doc: &Document, a: &Analysis, s: &Settings) -> String {
     if doc.is_source() {
         // A source file is not one request; each literal's hover has its cost.
         return String::new();

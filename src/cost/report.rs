@@ -11,7 +11,7 @@ use crate::format;
 
 /// The cost of a prompt as a request, in `check` (its JSON: `wire::PromptCostJson`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct PromptCost {
+pub(crate) struct PromptCost {
     /// The budget model.
     pub model: String,
     pub output_tokens: u64,
@@ -49,7 +49,7 @@ fn source_name(e: &Estimate) -> &'static str {
 
 /// The cost of a request in its budget model; `None` for sections and messages (parts of
 /// their file's request) and for a source file as a whole (its literals are the requests).
-pub fn prompt_cost(
+pub(crate) fn prompt_cost(
     doc: &Document,
     ctx: &FileContext,
     p: &Prompt,
@@ -91,14 +91,14 @@ pub fn prompt_cost(
 }
 
 /// Costs of every prompt of an analysis, in `a.all()` order.
-pub fn prompt_costs(doc: &Document, a: &Analysis, s: &Settings) -> Vec<Option<PromptCost>> {
+pub(crate) fn prompt_costs(doc: &Document, a: &Analysis, s: &Settings) -> Vec<Option<PromptCost>> {
     let ctx = FileContext::of(doc);
     a.all().map(|p| prompt_cost(doc, &ctx, p, s)).collect()
 }
 
 impl PromptCost {
     /// Records the base's cost per call (`None`: the prompt is new, it cost nothing).
-    pub fn set_base(&mut self, base: Option<f64>) {
+    pub(crate) fn set_base(&mut self, base: Option<f64>) {
         self.base_per_call_usd = base;
         if let (Some(now), Some(d)) = (self.per_call_usd, self.calls_per_day) {
             self.monthly_change_usd = Some(super::call::monthly(now - base.unwrap_or(0.0), d));
@@ -106,7 +106,7 @@ impl PromptCost {
     }
 
     /// `+$12.40/month at 10,000 calls/day`.
-    pub fn monthly_change_label(&self) -> Option<String> {
+    pub(crate) fn monthly_change_label(&self) -> Option<String> {
         let (c, d) = (self.monthly_change_usd?, self.calls_per_day?);
         Some(format!(
             "{}/month at {} calls/day",
@@ -153,7 +153,9 @@ impl PromptCost {
 /// One line per request worth showing in a report (a volume, a dollar budget or a change in
 /// dollars), largest monthly change first: `prompts/a.md: $0.0123/call · $369.00/month at
 /// 10,000 calls/day, +$12.40/month`.
-pub fn summary_lines<'a>(costs: impl Iterator<Item = (String, &'a PromptCost)>) -> Vec<String> {
+pub(crate) fn summary_lines<'a>(
+    costs: impl Iterator<Item = (String, &'a PromptCost)>,
+) -> Vec<String> {
     let mut shown: Vec<(String, &PromptCost)> = costs
         .filter(|(_, c)| {
             c.calls_per_day.is_some() || c.budget_usd.is_some() || c.monthly_budget_usd.is_some()

@@ -9,7 +9,7 @@ use crate::pricing::{Model, Provider};
 
 /// How a provider caches a repeated prompt prefix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Caching {
+pub(crate) enum Caching {
     /// OpenAI: automatic for prompts of at least `min` tokens; the cached prefix grows in
     /// steps of `step` tokens (OpenAI, "Prompt caching", 2026: 1,024 tokens, then 128-token
     /// increments; cached input at the cached-input price, no write fee unless the price
@@ -29,9 +29,9 @@ pub enum Caching {
 
 /// Anthropic's cache-write premiums and read discount over the base input price, used only
 /// where the price table lacks the model's own cache prices.
-pub const ANTHROPIC_WRITE_5M: f64 = 1.25;
-pub const ANTHROPIC_WRITE_1H: f64 = 2.0;
-pub const ANTHROPIC_READ: f64 = 0.1;
+pub(crate) const ANTHROPIC_WRITE_5M: f64 = 1.25;
+pub(crate) const ANTHROPIC_WRITE_1H: f64 = 2.0;
+pub(crate) const ANTHROPIC_READ: f64 = 0.1;
 
 /// Minimum cacheable prompt length per Claude model (Anthropic, "Prompt caching", as quoted in
 /// 2026). Where sources disagree the higher number is used, so a cost is never understated.
@@ -69,7 +69,7 @@ fn gemini_caching(id: &str) -> Caching {
 }
 
 /// The caching rule for a model. A model without a cached-input price caches nothing.
-pub fn caching(m: &Model) -> Caching {
+pub(crate) fn caching(m: &Model) -> Caching {
     match &m.provider {
         Provider::Anthropic => {
             let min = ANTHROPIC_MIN
@@ -92,7 +92,7 @@ pub fn caching(m: &Model) -> Caching {
 
 impl Caching {
     /// How many tokens of a `prefix`-token static prefix can be served from the cache.
-    pub fn cacheable(&self, prefix: u64) -> u64 {
+    pub(crate) fn cacheable(&self, prefix: u64) -> u64 {
         match *self {
             Caching::Automatic { min, step } if prefix >= min => {
                 let step = step.max(1);
@@ -106,7 +106,7 @@ impl Caching {
 
 /// Tokens a provider adds to a request that has tools, beyond the definitions themselves.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ToolFraming {
+pub(crate) enum ToolFraming {
     /// OpenAI Cookbook, "How to count tokens with tiktoken" (2024, checked against the API):
     /// per function `func_init` + `name:description`, per property `prop_key` +
     /// `name:type:description`, enums, `func_end`.
@@ -138,7 +138,7 @@ const ANTHROPIC_TOOL_PROMPT_346: &[&str] = &[
 ];
 
 /// The framing and whether it is documented for this exact model family (else an estimate).
-pub fn tool_framing(m: &Model) -> (ToolFraming, bool) {
+pub(crate) fn tool_framing(m: &Model) -> (ToolFraming, bool) {
     let id = m.id.as_str();
     match m.provider {
         Provider::OpenAi => {

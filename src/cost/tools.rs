@@ -17,7 +17,7 @@ use crate::pricing::Model;
 /// What the tools of a call in code add for model `m`: `Ok((tokens, documented))`, where
 /// `documented` is false for an estimate (no documented framing, or values that were not
 /// literals left out); `Err` says why they are not counted.
-pub fn of_call(m: &Model, t: &CallTools) -> Result<(u64, bool), ToolsError> {
+pub(crate) fn of_call(m: &Model, t: &CallTools) -> Result<(u64, bool), ToolsError> {
     let json = t.json.as_deref().ok_or(ToolsError::NotALiteral)?;
     let defs = parse(json)?;
     let (n, documented) = tokens(m, &defs);
@@ -47,7 +47,7 @@ pub fn note(m: &Model, t: &CallTools) -> String {
 
 /// A code prompt's count in `m`: its text's `tokens` plus its call's tools (an estimate when
 /// their framing is).
-pub fn with_call_tools(
+pub(crate) fn with_call_tools(
     m: &Model,
     tools: Option<&CallTools>,
     tokens: u64,

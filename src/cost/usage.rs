@@ -22,7 +22,7 @@ use crate::pricing::{Model, PriceTable, Provider};
 
 /// One call as recorded.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Record {
+pub(crate) struct Record {
     pub model: Option<String>,
     /// All input tokens, cached and cache-written ones included.
     pub input: u64,
@@ -213,7 +213,7 @@ pub enum UsageError {
 /// The records of one line: one for a response or usage object, any number for an OTLP
 /// export (`resourceSpans` → `scopeSpans` → `spans`) or a single span. `Err` says why a line
 /// holds none.
-pub fn parse_line(line: &str) -> Result<Vec<Record>, UsageError> {
+pub(crate) fn parse_line(line: &str) -> Result<Vec<Record>, UsageError> {
     let v: Value = serde_json::from_str(line)?;
     if !v.is_object() {
         return Err(UsageError::NotAnObject);
@@ -368,7 +368,7 @@ pub fn read(
 
 /// The 90th percentile, nearest rank (the smallest value with at least 90% of the calls at or
 /// below it).
-pub fn p90(mut v: Vec<u64>) -> u64 {
+pub(crate) fn p90(mut v: Vec<u64>) -> u64 {
     if v.is_empty() {
         return 0;
     }

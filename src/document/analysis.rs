@@ -9,7 +9,6 @@ use std::ops::Range;
 
 use ropey::Rope;
 
-use crate::config::Settings;
 use crate::format;
 use crate::pricing::{Model, Tokenizer};
 
@@ -168,17 +167,6 @@ pub struct PartInfo {
     pub range: Range<usize>,
     pub hint_at: usize,
     pub has_budget: bool,
-}
-
-/// The models a prompt is counted in: the configured ones, with the prompt's own model
-/// (directive, front matter, the call) first. That first model is the one its budget is in.
-pub(crate) fn prompt_models<'s>(settings: &'s Settings, own: Option<&'s Model>) -> Vec<&'s Model> {
-    let mut models: Vec<&Model> = settings.models.iter().collect();
-    if let Some(m) = own {
-        models.retain(|x| x.id != m.id);
-        models.insert(0, m);
-    }
-    models
 }
 
 /// Budget warnings (on the section's range, or the first line for a file) and context-window

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
 
-use super::analysis::{budget_problems, prompt_models, Analysis, ModelCount, PartInfo};
+use super::analysis::{budget_problems, Analysis, ModelCount, PartInfo};
 use super::analysis::{Problem, Prompt, PromptKind};
 use crate::config::Settings;
 use crate::extract::code::{CodePrompt, CompiledRules, Lang, ModelSource, Reason, SourceFile};
@@ -304,7 +304,7 @@ impl CodeState {
                             None
                         }
                     });
-            let models = prompt_models(settings, own);
+            let models = settings.models.for_prompt(own);
             let counts: Vec<ModelCount> = models
                 .iter()
                 .map(|m| {

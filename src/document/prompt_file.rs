@@ -10,7 +10,7 @@ use std::path::Path;
 
 use ropey::Rope;
 
-use super::analysis::{budget_problems, prompt_models, Analysis, ModelCount, PartInfo};
+use super::analysis::{budget_problems, Analysis, ModelCount, PartInfo};
 use super::analysis::{Problem, Prompt, PromptKind};
 use super::counter::RangeCounter;
 use super::framing::{framing, reply_priming};
@@ -262,5 +262,5 @@ fn own_models<'s>(
             None
         }
     });
-    prompt_models(settings, own)
+    settings.models.for_prompt(own)
 }

@@ -5,45 +5,40 @@
 use super::Tokenizer;
 use crate::tokenize::{Counting, Encoding};
 
-/// One estimate family: which model ids it covers, its factor over o200k and its error bound.
-pub struct Family {
-    pub name: &'static str,
+/// One estimate family: its factor over o200k and its error bound.
+pub(crate) struct Family {
     pub factor: f64,
     pub error_pct: f64,
 }
 
 /// Claude 3.x to 4.6: o200k × 1.18 (calibrated against `count_tokens`, sammcj/ingest #65,
 /// 2026-08); +16% (English prose) to +30% (Python) over GPT-4o (VentureBeat, 2025-05).
-pub const CLAUDE_3_TO_4_6: Family = Family {
-    name: "Claude 3 – 4.6",
+pub(crate) const CLAUDE_3_TO_4_6: Family = Family {
     factor: 1.18,
     error_pct: 15.0,
 };
 /// Claude Opus 4.7 and later: a new tokenizer; o200k × 1.53 (sammcj/ingest #65, 2026-08),
 /// 1.0–1.47x the tokens of Opus 4.6 by content (Anthropic 2026-04: up to 1.35x; independent
 /// measurements 2026-04: English prose 1.45x, code 1.13–1.33x, CJK 1.00x).
-pub const CLAUDE_4_7_PLUS: Family = Family {
-    name: "Claude 4.7+",
+pub(crate) const CLAUDE_4_7_PLUS: Family = Family {
     factor: 1.53,
     error_pct: 25.0,
 };
 /// Gemini models after 3.x: Google has not said which tokenizer they use; counted with the
 /// Gemma 3 model (what 2.0 – 3.x use) and marked as an estimate.
-pub const GEMINI_UNPUBLISHED: Family = Family {
-    name: "Gemini 4+",
+pub(crate) const GEMINI_UNPUBLISHED: Family = Family {
     factor: 1.0,
     error_pct: 15.0,
 };
 /// Other providers whose tokenizer is not published or not confirmed for the model (xAI,
 /// Mistral's current API models...): no calibration, a wide bound.
-pub const OTHER: Family = Family {
-    name: "other",
+pub(crate) const OTHER: Family = Family {
     factor: 1.1,
     error_pct: 30.0,
 };
 
 /// The family a Claude model id belongs to.
-pub fn claude_family(id: &str) -> &'static Family {
+pub(crate) fn claude_family(id: &str) -> &'static Family {
     let lower = id.to_ascii_lowercase();
     // Version numbers in Anthropic ids: claude-opus-4-7, claude-3-5-sonnet, claude-sonnet-5 ...
     let nums: Vec<u32> = lower
@@ -72,7 +67,7 @@ fn gemini_major(id: &str) -> Option<u32> {
 }
 
 /// How a model with the table's `tokenizer` is counted.
-pub fn counting_for(tokenizer: Tokenizer, id: &str) -> Counting {
+pub(crate) fn counting_for(tokenizer: Tokenizer, id: &str) -> Counting {
     let est = |base: Encoding, f: &Family| Counting::Estimate {
         base,
         factor: f.factor,
@@ -101,18 +96,24 @@ mod tests {
     #[test]
     fn claude_families_by_version() {
         assert_eq!(
-            claude_family("claude-3-5-sonnet").name,
-            CLAUDE_3_TO_4_6.name
+            claude_family("claude-3-5-sonnet").factor,
+            CLAUDE_3_TO_4_6.factor
         );
         assert_eq!(
-            claude_family("claude-sonnet-4-5-20250929").name,
-            CLAUDE_3_TO_4_6.name
+            claude_family("claude-sonnet-4-5-20250929").factor,
+            CLAUDE_3_TO_4_6.factor
         );
-        assert_eq!(claude_family("claude-opus-4-6").name, CLAUDE_3_TO_4_6.name);
-        assert_eq!(claude_family("claude-opus-4-7").name, CLAUDE_4_7_PLUS.name);
         assert_eq!(
-            claude_family("claude-sonnet-5-5").name,
-            CLAUDE_4_7_PLUS.name
+            claude_family("claude-opus-4-6").factor,
+            CLAUDE_3_TO_4_6.factor
+        );
+        assert_eq!(
+            claude_family("claude-opus-4-7").factor,
+            CLAUDE_4_7_PLUS.factor
+        );
+        assert_eq!(
+            claude_family("claude-sonnet-5-5").factor,
+            CLAUDE_4_7_PLUS.factor
         );
     }
 

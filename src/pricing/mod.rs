@@ -62,7 +62,7 @@ impl Model {
     /// The prices in force for a prompt of `input_tokens` tokens (LiteLLM's `*_above_Nk_tokens`
     /// tiers bill the whole request at the higher rate). Fields missing from a tier fall back
     /// to the base price.
-    pub fn prices_for(&self, input_tokens: u64) -> Prices {
+    pub(crate) fn prices_for(&self, input_tokens: u64) -> Prices {
         let mut p = self.base.clone();
         if let Some(t) = self.tiers.iter().rev().find(|t| input_tokens > t.above) {
             p.input = t.prices.input.or(p.input);
@@ -75,11 +75,11 @@ impl Model {
     }
 
     /// Input cost of `tokens` prompt tokens, or `None` when the model has no input price.
-    pub fn input_cost(&self, tokens: u64) -> Option<f64> {
+    pub(crate) fn input_cost(&self, tokens: u64) -> Option<f64> {
         self.prices_for(tokens).input.map(|p| p * tokens as f64)
     }
 
-    pub fn cached_input_cost(&self, tokens: u64) -> Option<f64> {
+    pub(crate) fn cached_input_cost(&self, tokens: u64) -> Option<f64> {
         self.prices_for(tokens)
             .cache_read
             .map(|p| p * tokens as f64)
@@ -93,7 +93,7 @@ impl Model {
     }
 
     /// "exact (o200k_base)", "≈ ±15%" ...
-    pub fn accuracy_label(&self) -> String {
+    pub(crate) fn accuracy_label(&self) -> String {
         match self.counting {
             Counting::Exact(e) => format!("exact ({e})"),
             Counting::Estimate { error_pct, .. } => format!("≈ ±{error_pct:.0}%"),
@@ -183,7 +183,7 @@ impl PriceTable {
 
     /// Merges a LiteLLM-format JSON file: known models get the prices it has, new chat models
     /// are added. Unknown fields and non-chat entries (embeddings, images...) are ignored.
-    pub fn merge_file(&mut self, path: &Path) -> Result<(), PricingError> {
+    pub(crate) fn merge_file(&mut self, path: &Path) -> Result<(), PricingError> {
         let text = std::fs::read_to_string(path).map_err(|source| PricingError::Read {
             path: path.to_path_buf(),
             source,

@@ -37,7 +37,7 @@ impl Provider {
     }
 
     /// Google's Gemini API or Vertex AI.
-    pub fn is_google(&self) -> bool {
+    pub(crate) fn is_google(&self) -> bool {
         matches!(self, Provider::Gemini | Provider::VertexAi)
     }
 }

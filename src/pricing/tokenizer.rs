@@ -55,7 +55,7 @@ impl Tokenizer {
 
     /// The tokenizer a table label names; a label the table does not define is counted as
     /// an estimate, as it always was.
-    pub fn from_label(label: &str) -> Tokenizer {
+    pub(crate) fn from_label(label: &str) -> Tokenizer {
         Tokenizer::ALL
             .into_iter()
             .find(|t| t.as_str() == label)

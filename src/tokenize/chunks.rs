@@ -18,7 +18,7 @@ use ropey::Rope;
 use super::Encoding;
 
 /// Chunks are cut at the first exact cut point after this many bytes.
-pub const TARGET_CHUNK: usize = 512;
+pub(crate) const TARGET_CHUNK: usize = 512;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Chunk {
@@ -192,7 +192,7 @@ impl ChunkedCount {
 
     /// How many bytes [`ChunkedCount::apply_edit`] would recount for an edit of
     /// `start..old_end`: the chunks it touches. Large only inside text without cut points.
-    pub fn edit_cost(&self, start: usize, old_end: usize) -> usize {
+    pub(crate) fn edit_cost(&self, start: usize, old_end: usize) -> usize {
         if self.blocks.is_empty() {
             return self.len;
         }
@@ -230,7 +230,7 @@ impl ChunkedCount {
 
     /// Splits chunks so that each of `anchors` (sorted) that is an exact cut point is a chunk
     /// boundary (used when an anchor moves without an edit next to it, e.g. front matter).
-    pub fn ensure_anchors(&mut self, rope: &Rope, anchors: &[usize]) {
+    pub(crate) fn ensure_anchors(&mut self, rope: &Rope, anchors: &[usize]) {
         for &a in anchors {
             if a == 0 || a >= self.len {
                 continue;

@@ -277,7 +277,7 @@ impl Model {
     /// reference that the fast merge loop (`gemma3_merge.rs`) is tested and benchmarked
     /// against.
     #[doc(hidden)]
-    pub fn count_reference(&self, s: &str) -> usize {
+    pub(crate) fn count_reference(&self, s: &str) -> usize {
         #[derive(Clone, Copy)]
         struct Sym {
             start: u32,

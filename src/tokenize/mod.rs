@@ -162,7 +162,7 @@ impl Counting {
         }
     }
 
-    pub fn is_exact(&self) -> bool {
+    pub(crate) fn is_exact(&self) -> bool {
         matches!(self, Counting::Exact(_))
     }
 
