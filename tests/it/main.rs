@@ -16,6 +16,7 @@ mod code_models;
 mod code_parts;
 mod code_robustness;
 mod code_values;
+mod code_yaml;
 mod context;
 mod cost_e2e;
 mod document_props;
