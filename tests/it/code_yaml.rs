@@ -282,3 +282,141 @@ fn yaml_values_match_pyyaml() {
     }
     assert!(CASES.len() >= 30);
 }
+
+// ---------------------------------------------------------------------------
+// In the editor and in CI
+// ---------------------------------------------------------------------------
+
+fn hint_labels(r: &serde_json::Value) -> Vec<(u64, String)> {
+    r["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|h| {
+                    (
+                        h["position"]["line"].as_u64().unwrap(),
+                        h["label"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_prompt_yml_gets_a_hint_per_message_and_a_hover_a_workflow_gets_none() {
+    use crate::common::{o200k, utf16_caps, Client};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture("summarize.prompt.yml");
+    let mut c = Client::start().await;
+    c.initialize(
+        utf16_caps(),
+        json!({"models": ["gpt-4o"], "expectedOutputTokens": 200}),
+        dir.path(),
+    )
+    .await;
+    let path = dir.path().join("summarize.prompt.yml");
+    let uri = format!("file://{}", path.display());
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": src}}),
+    )
+    .await;
+    let r = c.inlay_hints(&uri, 0, 40).await;
+    let hints = hint_labels(&r);
+    let system =
+        "You are a text summarizer. Your only job is to summarize text given to you.\nKeep it short.\n";
+    assert_eq!(hints.len(), 2, "one per message: {hints:?}");
+    assert_eq!(hints[0].0, 9, "{hints:?}");
+    assert!(
+        hints[0].1.starts_with(&format!("{} tok", o200k(system))),
+        "{hints:?}"
+    );
+    assert_eq!(hints[1].0, 13, "{hints:?}");
+    let md = c.hover_markdown(&uri, 10, 8).await;
+    assert!(
+        md.contains("priced as gpt-4o-mini, from the file"),
+        "the file's model, provider prefix off: {md}"
+    );
+    let md = c.hover_markdown(&uri, 15, 10).await;
+    assert!(
+        md.contains("prompt `user.content`") && md.contains("1 placeholder not filled"),
+        "{md}"
+    );
+
+    let wf = dir.path().join(".github/workflows/ci.yml");
+    let wf_uri = format!("file://{}", wf.display());
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": wf_uri, "languageId": "yaml", "version": 1, "text": fixture("ci.yml")}}),
+    )
+    .await;
+    let r = c.inlay_hints(&wf_uri, 0, 40).await;
+    assert!(
+        hint_labels(&r).is_empty(),
+        "a CI workflow is not a prompt file: {r}"
+    );
+    let r = c.hover(&wf_uri, 9, 20).await;
+    assert!(r["result"].is_null(), "{r}");
+    c.shutdown().await;
+}
+
+#[test]
+fn check_reports_the_prompts_of_yaml_prompt_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(d.join("app/prompts")).unwrap();
+    std::fs::write(
+        d.join("summarize.prompt.yml"),
+        fixture("summarize.prompt.yml"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("app/prompts/assistant.yaml"),
+        fixture("assistant.yaml"),
+    )
+    .unwrap();
+    std::fs::write(d.join(".github/workflows/ci.yml"), fixture("ci.yml")).unwrap();
+    std::fs::write(d.join("docker-compose.yml"), fixture("ci.yml")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_promptcost"))
+        .current_dir(d)
+        .args(["check", "--format", "json"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows: Vec<(String, String, String)> = report["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["kind"].as_str().unwrap().to_string(),
+                p["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .filter(|r| r.1 != "file")
+        .collect();
+    let names: Vec<(&str, &str)> = rows.iter().map(|r| (r.0.as_str(), r.2.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("app/prompts/assistant.yaml", "system_prompt"),
+            ("app/prompts/assistant.yaml", "prompts.greeting"),
+            ("app/prompts/assistant.yaml", "prompts.farewell"),
+            ("summarize.prompt.yml", "system.content"),
+            ("summarize.prompt.yml", "user.content"),
+        ],
+        "no workflow, no compose file: {rows:?}"
+    );
+    assert_eq!(report["summary"]["files"], 2);
+}
