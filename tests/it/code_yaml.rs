@@ -420,3 +420,28 @@ fn check_reports_the_prompts_of_yaml_prompt_files_only() {
     );
     assert_eq!(report["summary"]["files"], 2);
 }
+
+#[test]
+fn directives_in_yaml_comments() {
+    let src = "# promptcost: budget=50\nsystem_prompt: You are a helpful and kind assistant.\n# promptcost: budget=7 model=gpt-4o\nuser_prompt: Answer the question in one short sentence.\n# promptcost: ignore\nother_prompt: This one is left out of every count.\n";
+    let ps = run(src);
+    let got: Vec<(&str, Option<u64>, Option<&str>)> = ps
+        .iter()
+        .map(|p| (p.name.as_str(), p.budget, p.model.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("system_prompt", Some(50), None),
+            ("user_prompt", Some(7), Some("gpt-4o")),
+        ]
+    );
+    // above the first key, a directive is the whole file's (as above a prompt file's first section)
+    let src = "# promptcost: budget=50\nmodel: gpt-4o-mini\nsystem_prompt: You are a helpful and kind assistant.\nuser_prompt: Answer the question in one short sentence.\n";
+    let ps = run(src);
+    assert!(ps.iter().all(|p| p.budget == Some(50)), "{ps:#?}");
+    assert!(
+        ps.iter().all(|p| p.model_source == Some(ModelSource::File)),
+        "{ps:#?}"
+    );
+}
