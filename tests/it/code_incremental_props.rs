@@ -30,10 +30,31 @@ const TS: &[&str] = &[
 ];
 
 const YAML: &[&str] = &[
-    "model: openai/gpt-4o-mini\n", "messages:\n", "  - role: system\n    content: |\n      You are helpful.\n",
-    "  - role: user\n    content: \"Hi {{name}}\\n\"\n", "system_prompt: >-\n  Be brief\n  and kind.\n",
-    "template: 'Tell me a {adjective} joke.'\n", "testData:\n  - input: hello there\n", "# promptcost: budget=5\n",
-    "x: 1\n", "  ", "\n", "- ", ": ", "\"", "'", "|", ">", "{", "}", "[", "]", ",", "---\n", "日本語", "😀",
+    "model: openai/gpt-4o-mini\n",
+    "messages:\n",
+    "  - role: system\n    content: |\n      You are helpful.\n",
+    "  - role: user\n    content: \"Hi {{name}}\\n\"\n",
+    "system_prompt: >-\n  Be brief\n  and kind.\n",
+    "template: 'Tell me a {adjective} joke.'\n",
+    "testData:\n  - input: hello there\n",
+    "# promptcost: budget=5\n",
+    "x: 1\n",
+    "  ",
+    "\n",
+    "- ",
+    ": ",
+    "\"",
+    "'",
+    "|",
+    ">",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "---\n",
+    "日本語",
+    "😀",
 ];
 
 fn text(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
