@@ -445,3 +445,10 @@ fn directives_in_yaml_comments() {
         "{ps:#?}"
     );
 }
+
+#[test]
+fn a_prompt_tag_takes_a_key_the_rules_miss() {
+    let ps = run("name: x\n# prompt\nretry: Try again.\nother: not this one\n");
+    assert_eq!(values(&ps), [("retry", "Try again.")]);
+    assert_eq!(ps[0].reason, Reason::Tag);
+}
