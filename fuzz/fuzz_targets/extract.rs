@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&kind, rest)) = data.split_first() else { return };
     let text = String::from_utf8_lossy(rest).into_owned();
     let encs = [Encoding::O200kBase];
-    let files = ["prompts/a.md", "a.prompty", "a.prompt", "CLAUDE.md", "a.py", "a.ts", "a.tsx", "a.js", "a.rs", "a.go"];
+    let files = ["prompts/a.md", "a.prompty", "a.prompt", "CLAUDE.md", "a.py", "a.ts", "a.tsx", "a.js", "a.rs", "a.go", "a.prompt.yml"];
     let name = files[kind as usize % files.len()];
     let path = Path::new(name);
     match Lang::from_path(path) {

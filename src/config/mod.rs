@@ -151,7 +151,7 @@ impl Settings {
         if !self.code_enabled || self.is_excluded(path) {
             return None;
         }
-        crate::extract::code::Lang::from_path(path)
+        crate::extract::code::Lang::from_path(self.rel(path))
     }
 }
 

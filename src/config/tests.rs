@@ -17,6 +17,28 @@ fn editors_agree_with_the_default_prompt_files_and_languages() {
     let vscode: Vec<&str> = list.split('\'').skip(1).step_by(2).collect();
     assert_eq!(vscode, DEFAULT_INCLUDE, "editors/vscode/src/selector.ts");
     let lua = std::fs::read_to_string(root.join("editors/nvim/lsp/promptcost.lua")).unwrap();
+    // YAML prompt files: by path in both editors, never every `yaml` document
+    let quoted = |list: &str| -> Vec<String> {
+        list.split('\'')
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect()
+    };
+    let yaml_ts = ts
+        .split("YAML_PROMPT_FILE_PATTERNS: readonly string[] = [")
+        .nth(1)
+        .and_then(|t| t.split("];").next())
+        .expect("YAML_PROMPT_FILE_PATTERNS in selector.ts");
+    let yaml_lua = lua
+        .split("local yaml_prompt_files = {")
+        .nth(1)
+        .and_then(|t| t.split("\n}").next())
+        .expect("yaml_prompt_files in promptcost.lua");
+    let server = crate::extract::code::YAML_PROMPT_FILES;
+    assert_eq!(quoted(yaml_ts), server, "selector.ts YAML patterns");
+    assert_eq!(quoted(yaml_lua), server, "promptcost.lua YAML patterns");
+    assert!(lua.contains("'yaml'"), "Neovim filetypes lack yaml");
     for lang in [
         "python",
         "typescript",

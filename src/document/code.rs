@@ -298,6 +298,7 @@ impl CodeState {
                         Err(e) => {
                             let message = match p.model_source {
                                 Some(ModelSource::Call) => format!("the call's model: {e}"),
+                                Some(ModelSource::File) => format!("the file's model: {e}"),
                                 _ => e.to_string(),
                             };
                             problems.push(Problem::warning_at(p.range.start, "model", message));

@@ -273,6 +273,7 @@ impl Document {
         let from = match cp.model_source? {
             ModelSource::Call => "from the call",
             ModelSource::Directive => "from the directive",
+            ModelSource::File => "from the file",
         };
         Some(format!("priced as {}, {from}", p.budget_model))
     }

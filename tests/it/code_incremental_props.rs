@@ -35,6 +35,34 @@ const TS: &[&str] = &[
     "await generateText({ model: MODEL, system: BASE, tools });\n", "import { generateText, tool } from \"ai\";\n",
 ];
 
+const YAML: &[&str] = &[
+    "model: openai/gpt-4o-mini\n",
+    "messages:\n",
+    "  - role: system\n    content: |\n      You are helpful.\n",
+    "  - role: user\n    content: \"Hi {{name}}\\n\"\n",
+    "system_prompt: >-\n  Be brief\n  and kind.\n",
+    "template: 'Tell me a {adjective} joke.'\n",
+    "testData:\n  - input: hello there\n",
+    "# promptcost: budget=5\n",
+    "x: 1\n",
+    "  ",
+    "\n",
+    "- ",
+    ": ",
+    "\"",
+    "'",
+    "|",
+    ">",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "---\n",
+    "日本語",
+    "😀",
+];
+
 fn text(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(pieces), 0..max).prop_map(|v| v.concat())
 }
@@ -80,6 +108,11 @@ proptest! {
     #[test]
     fn python_incremental_prompts_equal_fresh(base in text(PY, 30), edits in prop::collection::vec((0.0..=1.0f64, 0.0..=0.2f64, text(PY, 3)), 1..12)) {
         check(Lang::Python, "app.py", base, edits)?;
+    }
+
+    #[test]
+    fn yaml_incremental_prompts_equal_fresh(base in text(YAML, 30), edits in prop::collection::vec((0.0..=1.0f64, 0.0..=0.2f64, text(YAML, 3)), 1..12)) {
+        check(Lang::Yaml, "summarize.prompt.yml", base, edits)?;
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod code_parts;
 mod code_robustness;
 mod code_tools;
 mod code_values;
+mod code_yaml;
 mod context;
 mod cost_e2e;
 mod document_props;

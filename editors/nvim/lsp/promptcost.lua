@@ -4,6 +4,24 @@
 --   vim.lsp.enable('promptcost')
 -- Override anything with vim.lsp.config('promptcost', { settings = { promptcost = { budget = 2000 } } }).
 
+-- YAML prompt files (the server's YAML_PROMPT_FILES in src/extract/code/lang.rs; a Rust
+-- test keeps the two lists equal). Other YAML buffers (CI workflows, compose files) are
+-- not attached.
+local yaml_prompt_files = {
+  '**/*.prompt.yml',
+  '**/*.prompt.yaml',
+  '**/prompts/**/*.{yml,yaml}',
+}
+
+local function is_yaml_prompt_file(name)
+  for _, glob in ipairs(yaml_prompt_files) do
+    if vim.glob.to_lpeg(glob):match(name) then
+      return true
+    end
+  end
+  return false
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'promptcost', 'lsp' },
@@ -25,15 +43,21 @@ return {
     'javascriptreact',
     'rust',
     'go',
+    -- YAML prompt files only (*.prompt.yml, prompts/**/*.yaml: see root_dir)
+    'yaml',
     -- the project file itself: its errors are shown at the offending key (only promptcost.toml,
     -- see root_dir; other TOML files are left alone)
     'toml',
   },
   -- The project root: the nearest promptcost.toml, else .git (none: single-file mode).
-  -- A TOML buffer is attached only when it is promptcost.toml.
+  -- A TOML buffer is attached only when it is promptcost.toml, a YAML buffer only when it
+  -- is a YAML prompt file.
   root_dir = function(bufnr, on_dir)
     local name = vim.api.nvim_buf_get_name(bufnr)
     if vim.bo[bufnr].filetype == 'toml' and vim.fs.basename(name) ~= 'promptcost.toml' then
+      return
+    end
+    if vim.bo[bufnr].filetype == 'yaml' and not is_yaml_prompt_file(name) then
       return
     end
     on_dir(vim.fs.root(bufnr, { 'promptcost.toml', '.git' }))

@@ -26,6 +26,15 @@ export const PROMPT_FILE_PATTERNS: readonly string[] = [
   '**/.cursorrules',
 ];
 
+/** YAML prompt files (`YAML_PROMPT_FILES` in src/extract/code/lang.rs; a Rust test checks
+ * that the two lists are equal): their values are prompts like literals in code. Other YAML
+ * files (CI workflows, compose files) are never sent. */
+export const YAML_PROMPT_FILE_PATTERNS: readonly string[] = [
+  '**/*.prompt.yml',
+  '**/*.prompt.yaml',
+  '**/prompts/**/*.{yml,yaml}',
+];
+
 /** Languages whose string literals may be prompts. */
 export const CODE_LANGUAGES: readonly string[] = [
   'python',
@@ -41,8 +50,8 @@ export const CODE_LANGUAGES: readonly string[] = [
 export const PROMPT_LANGUAGES: readonly string[] = ['prompt', 'prompty'];
 
 /**
- * The documentSelector: prompt-file globs (+ user `include` globs) on disk, code
- * languages on disk and untitled, and the prompt languages untitled.
+ * The documentSelector: prompt-file globs (+ user `include` globs) and YAML prompt files
+ * on disk, code languages on disk and untitled, and the prompt languages untitled.
  */
 export function documentSelector(extraInclude: readonly string[] = []): Filter[] {
   const filters: Filter[] = [];
@@ -52,6 +61,7 @@ export function documentSelector(extraInclude: readonly string[] = []): Filter[]
     if (!patterns.includes(glob)) patterns.push(glob);
   }
   for (const pattern of patterns) filters.push({ scheme: 'file', pattern });
+  for (const pattern of YAML_PROMPT_FILE_PATTERNS) filters.push({ scheme: 'file', pattern });
   for (const language of PROMPT_LANGUAGES) {
     filters.push({ scheme: 'file', language });
     filters.push({ scheme: 'untitled', language });

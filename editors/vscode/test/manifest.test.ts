@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { CODE_LANGUAGES, documentSelector, PROMPT_FILE_PATTERNS } from '../src/selector';
+import { CODE_LANGUAGES, documentSelector, PROMPT_FILE_PATTERNS, YAML_PROMPT_FILE_PATTERNS } from '../src/selector';
 import { toServerSettings } from '../src/settings';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -50,6 +50,8 @@ describe('documentSelector', () => {
   it('covers the default prompt files (file scheme) and code languages (file + untitled)', () => {
     const sel = documentSelector();
     for (const p of PROMPT_FILE_PATTERNS) assert.ok(sel.some((f) => f.scheme === 'file' && f.pattern === p), p);
+    for (const p of YAML_PROMPT_FILE_PATTERNS) assert.ok(sel.some((f) => f.scheme === 'file' && f.pattern === p), p);
+    assert.ok(!sel.some((f) => f.language === 'yaml'), 'not every YAML file');
     for (const l of CODE_LANGUAGES) {
       assert.ok(sel.some((f) => f.scheme === 'file' && f.language === l));
       assert.ok(sel.some((f) => f.scheme === 'untitled' && f.language === l));

@@ -9,10 +9,16 @@ use super::tree::named_children;
 
 impl<'a> Cx<'a> {
     pub(crate) fn is_list(&self, n: Node) -> bool {
-        matches!(n.kind(), "list" | "tuple" | "array")
+        matches!(
+            n.kind(),
+            "list" | "tuple" | "array" | "block_sequence" | "flow_sequence"
+        )
     }
     pub(crate) fn is_dict(&self, n: Node) -> bool {
-        matches!(n.kind(), "dictionary" | "object")
+        matches!(
+            n.kind(),
+            "dictionary" | "object" | "block_mapping" | "flow_mapping"
+        )
     }
     pub(crate) fn is_call(&self, n: Node) -> bool {
         matches!(n.kind(), "call" | "call_expression" | "new_expression")
@@ -23,7 +29,7 @@ impl<'a> Cx<'a> {
         named_children(n)
             .into_iter()
             .filter_map(|p| match p.kind() {
-                "pair" => Some((
+                "pair" | "block_mapping_pair" | "flow_pair" => Some((
                     self.name_text(p.child_by_field_name("key")?),
                     p.child_by_field_name("value")?,
                 )),

@@ -1,5 +1,6 @@
 //! Prompts in source code: string expressions that an LLM program sends, found with
-//! tree-sitter in Python, TypeScript/TSX, JavaScript/JSX, Rust and Go.
+//! tree-sitter in Python, TypeScript/TSX, JavaScript/JSX, Rust and Go, and the values of
+//! YAML prompt files (`*.prompt.yml`, `prompts/**/*.yaml`).
 //!
 //! Owns the facade of extraction from code; never counts tokens or prices.
 //!
@@ -48,7 +49,7 @@ pub use dialect::ecma::{html_unescape, js_unescape};
 pub use dialect::go::go_unescape;
 pub use dialect::python::{py_cleandoc, py_dedent, py_unescape};
 pub use dialect::rust::rust_unescape;
-pub use lang::Lang;
+pub use lang::{Lang, YAML_PROMPT_FILES};
 pub use query::{check_query, query_capture_names, QueryError, APPROVED_CAPTURES};
 pub use rules::{CodeRules, CompiledRules, RulesError, DEFAULT_NAME_PATTERN};
 pub use sdk::{frameworks_check, FrameworksError};
@@ -80,6 +81,8 @@ pub enum ModelSource {
     Directive,
     /// The `model` argument of the call that sends the prompt.
     Call,
+    /// The file's own `model:` (a YAML prompt file: GitHub Models, Semantic Kernel).
+    File,
 }
 
 /// A prompt found in source code.

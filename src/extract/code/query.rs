@@ -120,6 +120,8 @@ pub(crate) static Q_RS: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::Rust));
 pub(crate) static Q_GO: LazyLock<Result<LangQuery, QueryError>> =
     LazyLock::new(|| compile_query(Lang::Go));
+pub(crate) static Q_YAML: LazyLock<Result<LangQuery, QueryError>> =
+    LazyLock::new(|| compile_query(Lang::Yaml));
 
 pub(crate) fn lang_query(lang: Lang) -> &'static Result<LangQuery, QueryError> {
     match lang {
@@ -129,6 +131,7 @@ pub(crate) fn lang_query(lang: Lang) -> &'static Result<LangQuery, QueryError> {
         Lang::JavaScript => &Q_JS,
         Lang::Rust => &Q_RS,
         Lang::Go => &Q_GO,
+        Lang::Yaml => &Q_YAML,
     }
 }
 

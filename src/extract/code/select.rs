@@ -163,6 +163,9 @@ impl<'a> Cx<'a> {
         self.dedupe(cands)
             .into_iter()
             .map(|mut c| {
+                if c.model.is_none() && self.fam == Family::Yaml {
+                    c.model = self.yaml_file_model(c.node).map(|m| (m, ModelSource::File));
+                }
                 if c.model.is_none() {
                     c.model = self.model_of(&c).map(|m| (m, ModelSource::Call));
                 }
@@ -483,6 +486,9 @@ impl<'a> Cx<'a> {
     /// Whether a string expression is an argument of a non-LLM callee (`input`, loggers,
     /// `click.prompt`, exceptions, ...) or raised / thrown.
     pub(crate) fn excluded_context(&self, node: Node) -> bool {
+        if self.fam == Family::Yaml {
+            return self.yaml_not_sent(node);
+        }
         let mut n = node;
         for _ in 0..8 {
             let Some(p) = n.parent() else { return false };
@@ -708,6 +714,9 @@ impl<'a> Cx<'a> {
     }
 
     pub(crate) fn unwrap_value<'t>(&self, mut n: Node<'t>) -> Node<'t> {
+        if self.fam == Family::Yaml {
+            return super::dialect::yaml::yaml_content(n).unwrap_or(n);
+        }
         for _ in 0..4 {
             if matches!(n.kind(), "literal_element" | "jsx_expression") {
                 match named_children(n).first() {
@@ -724,12 +733,16 @@ impl<'a> Cx<'a> {
     pub(crate) fn name_text(&self, n: Node) -> String {
         let n = self.unwrap_value(n);
         match n.kind() {
-            "string" | "interpreted_string_literal" | "raw_string_literal" | "string_literal" => {
-                match self.resolve(n, 0) {
-                    Some(r) => r.value,
-                    None => self.t(n).to_string(),
-                }
-            }
+            "string"
+            | "interpreted_string_literal"
+            | "raw_string_literal"
+            | "string_literal"
+            | "plain_scalar"
+            | "single_quote_scalar"
+            | "double_quote_scalar" => match self.resolve(n, 0) {
+                Some(r) => r.value,
+                None => self.t(n).to_string(),
+            },
             "attribute" | "member_expression" | "field_expression" | "selector_expression" => {
                 let last = ["attribute", "property", "field"]
                     .iter()

@@ -5,6 +5,7 @@ pub(crate) mod ecma;
 pub(crate) mod go;
 pub(crate) mod python;
 pub(crate) mod rust;
+pub(crate) mod yaml;
 
 use tree_sitter::Node;
 
@@ -226,6 +227,7 @@ impl<'a> Cx<'a> {
             Family::Js => self.resolve_js(n, d),
             Family::Rs => self.resolve_rs(n, d),
             Family::Go => self.resolve_go(n, d),
+            Family::Yaml => self.resolve_yaml(n, d),
         }
     }
 
