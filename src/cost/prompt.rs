@@ -303,13 +303,12 @@ pub(crate) fn estimates_in(
         (Some(_), _) => {
             let value = code_prompt.map(|c| c.value.as_str()).unwrap_or("");
             let cut = first_placeholder(value).unwrap_or(value.len());
-            (
-                Knobs::default(),
-                Some(value[..cut].to_string()),
-                None,
-                false,
-                None,
-            )
+            // the cost keys of the directive above the literal (`# promptcost: output=300`)
+            let knobs = Knobs {
+                directive: code_prompt.map(|c| c.cost.clone()).unwrap_or_default(),
+                max_output: None,
+            };
+            (knobs, Some(value[..cut].to_string()), None, false, None)
         }
         _ => {
             // The static prefix matters only with a cache assumption.

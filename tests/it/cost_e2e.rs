@@ -616,3 +616,64 @@ fn editor_settings_as_initialization_options_over_stdio() {
     assert!(md.contains("static prefix cached on 25% of calls"), "{md}");
     s.stop();
 }
+
+/// A directive above a literal in code sets its expected output, volume and turns, as in a
+/// prompt file: in `check` and in the editor's hover.
+#[tokio::test]
+async fn a_directive_above_a_literal_in_code_prices_that_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("promptcost.toml"), "models = [\"gpt-4o\"]\n").unwrap();
+    let value = "You are a billing assistant. Answer in two sentences.";
+    let src = format!(
+        "# promptcost: output=300 calls=1000/day\nSYSTEM_PROMPT = \"{value}\"\nOTHER_PROMPT = \"{value} Be polite.\"\n"
+    );
+    std::fs::write(d.join("app.py"), &src).unwrap();
+    let o = promptcost(d, &["check", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json_of(&o);
+    let lits: Vec<&serde_json::Value> = v["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "literal")
+        .collect();
+    assert_eq!(lits.len(), 2, "{v}");
+    let per_call = o200k(value) as f64 * IN + 300.0 * OUT;
+    assert_eq!(lits[0]["cost"]["output_tokens"], 300);
+    assert_eq!(lits[0]["cost"]["output_source"], "directive");
+    assert!(
+        near(&lits[0]["cost"]["per_call_usd"], per_call),
+        "{}",
+        lits[0]["cost"]
+    );
+    assert!(near(
+        &lits[0]["cost"]["monthly_usd"],
+        per_call * 1000.0 * 30.0
+    ));
+    // the next statement has no directive: the defaults
+    assert_eq!(lits[1]["cost"]["output_tokens"], 500);
+    assert!(
+        lits[1]["cost"]["monthly_usd"].is_null(),
+        "{}",
+        lits[1]["cost"]
+    );
+
+    let mut c = Client::start().await;
+    c.settings = json!({});
+    c.initialize(utf16_caps(), Value::Null, d).await;
+    let uri = c.open(&d.join("app.py"), &src).await;
+    let md = c.hover_markdown(&uri, 1, 20).await;
+    assert!(md.contains("Output: 300 tokens (directive)"), "{md}");
+    assert!(
+        md.contains(&promptcost::format::usd(per_call * 1000.0 * 30.0)),
+        "{} in {md}",
+        promptcost::format::usd(per_call * 1000.0 * 30.0)
+    );
+    c.shutdown().await;
+}

@@ -106,6 +106,8 @@ pub struct CodePrompt {
     pub model_source: Option<ModelSource>,
     /// Problems in the directive that applies to this prompt (`budget=0`, unknown keys).
     pub directive_errors: Vec<String>,
+    /// The directive's cost keys (`output=`, `calls=`, `turns=`, dollar budgets, ...).
+    pub cost: crate::cost::CostDirective,
     pub reason: Reason,
     /// The tool definitions of the call that sends it (`tools=[...]`, `functions=[...]`,
     /// `tools: {...}`), when its SDK signature names a tools argument and the call passes one.

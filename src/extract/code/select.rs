@@ -47,6 +47,7 @@ pub(crate) struct Cand<'t> {
     pub(crate) res: Resolved,
     pub(crate) rank: Rank,
     pub(crate) budget: Option<u64>,
+    pub(crate) cost: crate::cost::CostDirective,
     pub(crate) model: Option<(String, ModelSource)>,
     pub(crate) errors: Vec<String>,
     /// An explicit tag or directive covers it: no exclusion, no judgement.
@@ -109,6 +110,7 @@ impl<'a> Cx<'a> {
             res,
             rank,
             budget: None,
+            cost: Default::default(),
             model: None,
             errors: Vec::new(),
             tagged: rank == Rank::Tag,
@@ -176,6 +178,7 @@ impl<'a> Cx<'a> {
                     value: c.res.value,
                     placeholders: c.res.placeholders,
                     budget: c.budget,
+                    cost: c.cost,
                     model_source: c.model.as_ref().map(|m| m.1),
                     model: c.model.map(|m| m.0),
                     directive_errors: c.errors,

@@ -85,6 +85,9 @@ impl<'a> Cx<'a> {
                     if d.budget.is_some() {
                         cand.budget = d.budget;
                     }
+                    if d.cost != crate::cost::CostDirective::default() {
+                        cand.cost = d.cost.clone();
+                    }
                     if let Some(m) = &d.model {
                         cand.model = Some((m.clone(), ModelSource::Directive));
                     }
@@ -99,6 +102,7 @@ impl<'a> Cx<'a> {
                         .unwrap_or_else(|| format!("prompt@L{}", self.row(node.start_byte()) + 1));
                     let mut cand = self.cand(name, node, r, Rank::Tag);
                     cand.budget = d.budget;
+                    cand.cost = d.cost.clone();
                     cand.model = d.model.clone().map(|m| (m, ModelSource::Directive));
                     cand.errors = d.errors.clone();
                     tag_cands.push(cand);
