@@ -40,6 +40,7 @@ mod query;
 mod rules;
 mod sdk;
 mod select;
+mod sites;
 mod source;
 mod tags;
 mod template;
