@@ -122,13 +122,7 @@ impl Settings {
 
     /// The file budget for `path`: the most specific per-glob budget, else the default.
     pub(crate) fn budget_for(&self, path: &Path) -> Option<u64> {
-        let rel = self.rel(path);
-        self.budgets
-            .iter()
-            .filter(|(_, set, _)| set.is_match(rel))
-            .max_by_key(|(g, _, _)| g.len())
-            .map(|(_, _, b)| *b)
-            .or(self.budget)
+        self.glob_budget_for(path).or(self.budget)
     }
 
     /// A per-glob budget only (no default budget): what applies to a source file as a whole.
