@@ -136,6 +136,11 @@ pub(crate) fn top_level<'t>(root: Node<'t>, text: &str, fam: Family) -> Facts<'t
     }
 }
 
+/// A byte of a word, as [`Cx::word_counts`] splits the text.
+pub(crate) fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
 impl<'a> Cx<'a> {
     /// Links each constant to the model (and the tools) of the (first) call it is passed to,
     /// in top-level statements that mention a model.
@@ -193,23 +198,15 @@ impl<'a> Cx<'a> {
     /// A hash of the facts: constant names, the value texts of constants referenced
     /// anywhere else in the file, imports, model links. (A constant used nowhere else can
     /// change without changing any other statement's prompts.)
-    pub(crate) fn facts_fingerprint(&self) -> u64 {
+    /// `uses` gives how often a constant's name occurs as a word ([`Cx::word_counts`], kept
+    /// up to date by the caller so that an edit need not scan the whole text).
+    pub(crate) fn facts_fingerprint_with(&self, uses: &dyn Fn(&str) -> usize) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        let uses = self.word_counts();
         let mut consts: Vec<(&String, &str)> = self
             .facts
             .consts
             .iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    if uses.get(k.as_str()).copied().unwrap_or(0) > 1 {
-                        self.t(*v)
-                    } else {
-                        ""
-                    },
-                )
-            })
+            .map(|(k, v)| (k, if uses(k.as_str()) > 1 { self.t(*v) } else { "" }))
             .collect();
         consts.sort();
         consts.hash(&mut h);
@@ -224,11 +221,11 @@ impl<'a> Cx<'a> {
     }
 
     /// How often each constant's name occurs as a word in the text (one pass).
-    fn word_counts(&self) -> HashMap<&str, usize> {
+    pub(crate) fn word_counts(&self) -> HashMap<&str, usize> {
         let mut counts: HashMap<&str, usize> =
             self.facts.consts.keys().map(|k| (k.as_str(), 0)).collect();
         let b = self.text.as_bytes();
-        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+        let word = is_word_byte;
         let mut i = 0;
         while i < b.len() {
             if word(b[i]) {
