@@ -111,12 +111,12 @@ fn is_import(stmt: Node, fam: Family, text: &str) -> bool {
     }
 }
 
-/// Constants and imports of a file, from its top-level statements.
-pub(crate) fn top_level<'t>(root: Node<'t>, text: &str, fam: Family) -> Facts<'t> {
+/// Constants and imports of a file, from its top-level statements (`tops`: the root's
+/// children, walked once per extraction).
+pub(crate) fn top_level<'t>(tops: &[Node<'t>], text: &str, fam: Family) -> Facts<'t> {
     let mut bindings = Vec::new();
     let mut imports = Vec::new();
-    let mut c = root.walk();
-    for stmt in root.named_children(&mut c) {
+    for &stmt in tops.iter().filter(|n| n.is_named()) {
         if is_import(stmt, fam, text) {
             imports_in(text.get(stmt.byte_range()).unwrap_or(""), &mut imports);
         } else {
@@ -144,15 +144,13 @@ pub(crate) fn is_word_byte(c: u8) -> bool {
 impl<'a> Cx<'a> {
     /// Links each constant to the model (and the tools) of the (first) call it is passed to,
     /// in top-level statements that mention a model.
-    pub(crate) fn link_models(&mut self, root: Node<'a>) {
+    pub(crate) fn link_models(&mut self, tops: &[Node<'a>]) {
         if self.facts.consts.is_empty() {
             return;
         }
         let mut links: HashMap<String, String> = HashMap::new();
         let mut tool_links: HashMap<String, CallTools> = HashMap::new();
-        let mut c = root.walk();
-        let stmts: Vec<Node<'a>> = root.named_children(&mut c).collect();
-        for stmt in stmts {
+        for &stmt in tops.iter().filter(|n| n.is_named()) {
             if !self.t(stmt).contains("model") {
                 continue;
             }

@@ -283,10 +283,14 @@ impl SourceFile {
     /// The prompts in `text` (the text this tree was parsed from), sorted by
     /// `range.start`, without overlaps or duplicates.
     pub fn prompts(&self, text: &str, rules: &CompiledRules) -> Vec<CodePrompt> {
-        let Some((facts, fp)) = self.facts(text) else {
+        let Some(tree) = self.tree.as_ref() else {
             return Vec::new();
         };
-        self.prompts_in(text, rules, None, facts, fp)
+        let tops = top_nodes(tree);
+        let Some((facts, fp)) = self.facts(text, &tops) else {
+            return Vec::new();
+        };
+        self.prompts_in(text, rules, None, &tops, facts, fp)
     }
 
     /// Whether the tree holds syntax errors (then error recovery may regroup statements far
@@ -314,17 +318,16 @@ impl SourceFile {
         let Some(tree) = self.tree.as_ref() else {
             return (0..text.len(), Vec::new());
         };
-        let Some((facts, fp)) = self.facts(text) else {
+        let all = top_nodes(tree);
+        let Some((facts, fp)) = self.facts(text, &all) else {
             return (0..text.len(), Vec::new());
         };
         if fp != self.facts_seen.load(Ordering::Relaxed) {
-            return (0..text.len(), self.prompts_in(text, rules, None, facts, fp));
+            return (
+                0..text.len(),
+                self.prompts_in(text, rules, None, &all, facts, fp),
+            );
         }
-        let root = tree.root_node();
-        let all: Vec<Node> = {
-            let mut c = root.walk();
-            root.children(&mut c).collect()
-        };
         if all.is_empty() {
             return (0..text.len(), self.prompts(text, rules));
         }
@@ -359,7 +362,7 @@ impl SourceFile {
         let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
         (
             covered.clone(),
-            self.prompts_in(text, rules, Some(covered), facts, fp),
+            self.prompts_in(text, rules, Some(covered), &all, facts, fp),
         )
     }
 
@@ -369,6 +372,7 @@ impl SourceFile {
         text: &'t str,
         rules: &'t CompiledRules,
         window: Option<Range<usize>>,
+        tops: &[Node<'t>],
         facts: Facts<'t>,
         fingerprint: u64,
     ) -> Vec<CodePrompt> {
@@ -391,7 +395,7 @@ impl SourceFile {
             sinks: Default::default(),
         };
         self.facts_seen.store(fingerprint, Ordering::Relaxed);
-        let sites = cx.collect(root, lq, window.clone());
+        let sites = cx.collect(root, tops, lq, window.clone());
         cx.jsx = sites.jsx.clone();
         let mut out = cx.run(root, sites);
         if let Some(w) = window {
@@ -407,22 +411,21 @@ impl SourceFile {
     }
 
     /// The file-wide facts (constants, imports, model links) and their fingerprint.
-    fn facts<'t>(&'t self, text: &'t str) -> Option<(Facts<'t>, u64)> {
+    fn facts<'t>(&'t self, text: &'t str, tops: &[Node<'t>]) -> Option<(Facts<'t>, u64)> {
         static RULES: LazyLock<CompiledRules> = LazyLock::new(CompiledRules::default);
-        let tree = self.tree.as_ref()?;
+        self.tree.as_ref()?;
         let fam = self.lang.family();
-        let root = tree.root_node();
         let mut cx = Cx {
             fam,
             jsx: HashSet::new(),
             text,
             rules: &RULES,
             lines: Vec::new(),
-            facts: top_level(root, text, fam),
+            facts: top_level(tops, text, fam),
             prompt_module: false,
             sinks: Default::default(),
         };
-        cx.link_models(root);
+        cx.link_models(tops);
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         let consts = &cx.facts.consts;
         let fresh = memo
@@ -439,6 +442,14 @@ impl SourceFile {
         drop(memo);
         Some((std::mem::take(&mut cx.facts), fp))
     }
+}
+
+/// The root's children (top-level statements and comments), walked once per extraction:
+/// the facts, the windows and the query roots all read them.
+fn top_nodes(tree: &Tree) -> Vec<Node<'_>> {
+    let root = tree.root_node();
+    let mut c = root.walk();
+    root.children(&mut c).collect()
 }
 
 /// Adds (`add`) or takes away the words of `text` around `start..end` that are constants'
