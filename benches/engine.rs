@@ -365,12 +365,17 @@ fn analysis() {
 fn code_prompts() {
     println!("\n## Source code: a keystroke inside a prompt literal of a 1 MB Python file with 500 prompts");
     println!(
-        "Incremental: rope edit, tree-sitter re-parse with `Tree::edit`, re-extraction of the"
+        "Incremental: rope edit and the text's `String` mirror edited in place; an edit inside a"
     );
+    println!("string's content that cannot end or split it (no quote, backslash, brace or line break typed,");
     println!(
-        "statements around the edit, counting only the literal whose value changed. Full: parse,"
+        "deleted or next to it; no escape or interpolation in that literal) moves the tree with"
     );
-    println!("extract and count from scratch.\n");
+    println!("`Tree::edit` alone, anything else is re-parsed incrementally; re-extraction of the statements");
+    println!(
+        "around the edit, counting only the literal whose value changed. Full: parse, extract and"
+    );
+    println!("count from scratch.\n");
     println!("| file | prompts | incremental p50 | p99 | full | full / p50 |");
     println!("|---|--:|--:|--:|--:|--:|");
     // Valid Python: 500 prompt constants, each followed by ordinary functions.

@@ -28,6 +28,9 @@ use crate::tokenize::Encoding;
 pub struct CodeState {
     pub lang: Lang,
     pub source: SourceFile,
+    /// The whole text, as the rope holds it (the tree and the extraction read a `&str`):
+    /// edited in place, never copied from the rope.
+    text: String,
     rules: Arc<CompiledRules>,
     pub prompts: Vec<CodePrompt>,
     encodings: Vec<Encoding>,
@@ -75,6 +78,7 @@ impl CodeState {
         let mut code = CodeState {
             lang,
             source: SourceFile::parse(lang, text).for_path(path),
+            text: text.to_string(),
             rules,
             prompts: Vec::new(),
             encodings: encodings.to_vec(),
@@ -109,7 +113,9 @@ impl CodeState {
     /// re-parses the tree and re-extracts the prompts around the edit.
     pub(super) fn replace(&mut self, rope: &mut Rope, start: usize, end: usize, text: &str) {
         let (start_position, old_end_position) = (point(rope, start), point(rope, end));
+        let kind = self.source.begin_edit(&self.text, start, end, text);
         super::edit_rope(rope, start, end, text);
+        self.text.replace_range(start..end, text);
         let new_end = start + text.len();
         let edit = tree_sitter::InputEdit {
             start_byte: start,
@@ -119,10 +125,16 @@ impl CodeState {
             old_end_position,
             new_end_position: point(rope, new_end),
         };
-        let full = rope.to_string();
-        self.source.edit(&edit, &full);
+        self.source.finish_edit(&edit, &self.text, kind);
         let line_delta = edit.new_end_position.row as isize - old_end_position.row as isize;
+        let full = std::mem::take(&mut self.text);
         self.refresh_edit(&full, start, end, text.len(), line_delta);
+        self.text = full;
+    }
+
+    /// The whole text.
+    pub(super) fn text(&self) -> &str {
+        &self.text
     }
 
     /// After an edit (bytes `start..old_end` became `new_len` bytes; `text` is the new

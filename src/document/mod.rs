@@ -193,7 +193,10 @@ impl Document {
     }
 
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        match &self.body {
+            Body::PromptFile(_) => self.rope.to_string(),
+            Body::Source(c) => c.text().to_string(),
+        }
     }
 
     pub fn len(&self) -> usize {

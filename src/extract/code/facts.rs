@@ -111,12 +111,12 @@ fn is_import(stmt: Node, fam: Family, text: &str) -> bool {
     }
 }
 
-/// Constants and imports of a file, from its top-level statements.
-pub(crate) fn top_level<'t>(root: Node<'t>, text: &str, fam: Family) -> Facts<'t> {
+/// Constants and imports of a file, from its top-level statements (`tops`: the root's
+/// children, walked once per extraction).
+pub(crate) fn top_level<'t>(tops: &[Node<'t>], text: &str, fam: Family) -> Facts<'t> {
     let mut bindings = Vec::new();
     let mut imports = Vec::new();
-    let mut c = root.walk();
-    for stmt in root.named_children(&mut c) {
+    for &stmt in tops.iter().filter(|n| n.is_named()) {
         if is_import(stmt, fam, text) {
             imports_in(text.get(stmt.byte_range()).unwrap_or(""), &mut imports);
         } else {
@@ -136,18 +136,21 @@ pub(crate) fn top_level<'t>(root: Node<'t>, text: &str, fam: Family) -> Facts<'t
     }
 }
 
+/// A byte of a word, as [`Cx::word_counts`] splits the text.
+pub(crate) fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
 impl<'a> Cx<'a> {
     /// Links each constant to the model (and the tools) of the (first) call it is passed to,
     /// in top-level statements that mention a model.
-    pub(crate) fn link_models(&mut self, root: Node<'a>) {
+    pub(crate) fn link_models(&mut self, tops: &[Node<'a>]) {
         if self.facts.consts.is_empty() {
             return;
         }
         let mut links: HashMap<String, String> = HashMap::new();
         let mut tool_links: HashMap<String, CallTools> = HashMap::new();
-        let mut c = root.walk();
-        let stmts: Vec<Node<'a>> = root.named_children(&mut c).collect();
-        for stmt in stmts {
+        for &stmt in tops.iter().filter(|n| n.is_named()) {
             if !self.t(stmt).contains("model") {
                 continue;
             }
@@ -193,23 +196,15 @@ impl<'a> Cx<'a> {
     /// A hash of the facts: constant names, the value texts of constants referenced
     /// anywhere else in the file, imports, model links. (A constant used nowhere else can
     /// change without changing any other statement's prompts.)
-    pub(crate) fn facts_fingerprint(&self) -> u64 {
+    /// `uses` gives how often a constant's name occurs as a word ([`Cx::word_counts`], kept
+    /// up to date by the caller so that an edit need not scan the whole text).
+    pub(crate) fn facts_fingerprint_with(&self, uses: &dyn Fn(&str) -> usize) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        let uses = self.word_counts();
         let mut consts: Vec<(&String, &str)> = self
             .facts
             .consts
             .iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    if uses.get(k.as_str()).copied().unwrap_or(0) > 1 {
-                        self.t(*v)
-                    } else {
-                        ""
-                    },
-                )
-            })
+            .map(|(k, v)| (k, if uses(k.as_str()) > 1 { self.t(*v) } else { "" }))
             .collect();
         consts.sort();
         consts.hash(&mut h);
@@ -224,11 +219,11 @@ impl<'a> Cx<'a> {
     }
 
     /// How often each constant's name occurs as a word in the text (one pass).
-    fn word_counts(&self) -> HashMap<&str, usize> {
+    pub(crate) fn word_counts(&self) -> HashMap<&str, usize> {
         let mut counts: HashMap<&str, usize> =
             self.facts.consts.keys().map(|k| (k.as_str(), 0)).collect();
         let b = self.text.as_bytes();
-        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+        let word = is_word_byte;
         let mut i = 0;
         while i < b.len() {
             if word(b[i]) {

@@ -33,6 +33,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn collect<'t>(
         &self,
         root: Node<'t>,
+        tops: &[Node<'t>],
         lq: &LangQuery,
         window: Option<Range<usize>>,
     ) -> Sites<'t> {
@@ -44,11 +45,11 @@ impl<'a> Cx<'a> {
                 // Only the top-level nodes in the window; the whole root (so that patterns
                 // anchored at it still match) with the cursor limited to the window when
                 // none of them needs splitting.
-                let mut c = root.walk();
-                let tops: Vec<Node<'t>> = root
-                    .children(&mut c)
-                    .filter(|n| n.end_byte() > w.start && n.start_byte() < w.end)
-                    .collect();
+                // (in order and disjoint: the first ending after the window's start up to
+                // the last starting before its end)
+                let a = tops.partition_point(|n| n.end_byte() <= w.start);
+                let b = tops.partition_point(|n| n.start_byte() < w.end).max(a);
+                let tops = &tops[a..b];
                 let split: Vec<Node<'t>> = tops.iter().flat_map(|t| query_roots(*t)).collect();
                 if split.len() == tops.len() {
                     cursor.set_byte_range(w.clone());

@@ -6,12 +6,12 @@ use std::ops::{ControlFlow, Range};
 
 use tree_sitter::{InputEdit, Node, ParseOptions, ParseState, Parser, Point, Tree};
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex};
 
-use std::sync::LazyLock;
-
-use super::facts::{top_level, Facts};
+use super::facts::{is_word_byte, top_level, Facts};
 use super::lang::{Family, Lang};
 use super::query::lang_query;
 use super::rules::CompiledRules;
@@ -29,6 +29,29 @@ pub struct SourceFile {
     facts_seen: AtomicU64,
     /// Byte ranges (new text) whose syntax changed in the last `edit`.
     changed: Vec<Range<usize>>,
+    /// What the whole text gave last time, kept up to date by edits inside a literal
+    /// (`None`: to be computed again from the text).
+    memo: Mutex<Memo>,
+}
+
+/// File-wide scans of the current text that an edit inside a string literal updates in
+/// place instead of scanning the text again.
+#[derive(Clone, Debug, Default)]
+struct Memo {
+    /// How often each top-level constant's name occurs as a word (see `facts.rs`).
+    uses: Option<HashMap<String, usize>>,
+    /// The byte offset of each line's start.
+    lines: Option<Vec<usize>>,
+}
+
+/// How an edit is applied to the tree (see [`SourceFile::begin_edit`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditKind {
+    /// Inside the content of a string literal, in characters that cannot end or split it:
+    /// the tree keeps its shape, `Tree::edit` alone moves its nodes (no re-parse).
+    InString,
+    /// Anything else: an incremental re-parse.
+    Reparse,
 }
 
 pub(crate) fn new_parser(lang: Lang) -> Option<Parser> {
@@ -73,6 +96,7 @@ impl Clone for SourceFile {
             module_names: self.module_names.clone(),
             facts_seen: AtomicU64::new(self.facts_seen.load(Ordering::Relaxed)),
             changed: self.changed.clone(),
+            memo: Mutex::new(self.memo()),
         }
     }
 }
@@ -98,7 +122,104 @@ impl SourceFile {
             module_names: Vec::new(),
             facts_seen: AtomicU64::new(0),
             changed: Vec::new(),
+            memo: Mutex::new(Memo::default()),
         }
+    }
+
+    fn memo(&self) -> Memo {
+        self.memo.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Before replacing `text[start..old_end]` with `inserted` (`text` is the old text):
+    /// how the tree will follow the edit. Call [`SourceFile::finish_edit`] with the answer
+    /// once the text is edited.
+    pub fn begin_edit(
+        &mut self,
+        text: &str,
+        start: usize,
+        old_end: usize,
+        inserted: &str,
+    ) -> EditKind {
+        let kind = if self.in_string_content(text, start, old_end, inserted) {
+            EditKind::InString
+        } else {
+            EditKind::Reparse
+        };
+        let memo = self.memo.get_mut().unwrap_or_else(|p| p.into_inner());
+        match kind {
+            EditKind::InString => {
+                if let Some(uses) = memo.uses.as_mut() {
+                    count_words_around(uses, text, start, old_end, false);
+                }
+            }
+            EditKind::Reparse => *memo = Memo::default(),
+        }
+        kind
+    }
+
+    /// After the edit that [`SourceFile::begin_edit`] saw (`new_text` is the whole new text):
+    /// moves the tree's nodes (`EditKind::InString`) or re-parses (see [`SourceFile::edit`]).
+    pub fn finish_edit(&mut self, edit: &InputEdit, new_text: &str, kind: EditKind) {
+        match (kind, self.tree.as_mut()) {
+            (EditKind::InString, Some(tree)) => {
+                tree.edit(edit);
+                // The shape is the same: nothing but the edit itself changed.
+                self.changed.clear();
+                let memo = self.memo.get_mut().unwrap_or_else(|p| p.into_inner());
+                if let Some(uses) = memo.uses.as_mut() {
+                    let (s, e) = (edit.start_byte, edit.new_end_byte);
+                    count_words_around(uses, new_text, s, e, true);
+                }
+                if let Some(lines) = memo.lines.as_mut() {
+                    // No line break was inserted or removed: later lines move.
+                    let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
+                    let from = lines.partition_point(|&l| l <= edit.start_byte);
+                    for l in &mut lines[from..] {
+                        *l = (*l as isize + delta) as usize;
+                    }
+                }
+            }
+            _ => self.edit(edit, new_text),
+        }
+    }
+
+    /// Whether replacing `text[start..old_end]` with `inserted` stays inside the content of
+    /// one Python string literal and cannot change how it is tokenized: no quote, backslash,
+    /// brace, line break or NUL is inserted, removed or next to the edit, and the literal's
+    /// content holds no escape or interpolation (the scanner splits content only there). A
+    /// fresh parse of the new text then gives the same tree with the content resized.
+    fn in_string_content(&self, text: &str, start: usize, old_end: usize, inserted: &str) -> bool {
+        let Some(tree) = self.tree.as_ref() else {
+            return false;
+        };
+        let b = text.as_bytes();
+        let splits = |c: &u8| matches!(c, b'\\' | b'{' | b'}' | b'"' | b'\'' | 0);
+        let breaks = |c: &u8| splits(c) || matches!(c, b'\n' | b'\r');
+        if self.lang.family() != Family::Py
+            || start == 0
+            || old_end >= b.len()
+            || start > old_end
+            || splits(&b[start - 1])
+            || splits(&b[old_end])
+            || b[start..old_end].iter().any(breaks)
+            || inserted.as_bytes().iter().any(breaks)
+        {
+            return false;
+        }
+        let root = tree.root_node();
+        if root.has_error() {
+            return false;
+        }
+        root.descendant_for_byte_range(start, old_end)
+            .is_some_and(|n| {
+                n.kind() == "string_content"
+                    && n.child_count() == 0
+                    && n.start_byte() < start
+                    && old_end < n.end_byte()
+                    && !b[n.byte_range()]
+                        .iter()
+                        .any(|c| matches!(c, b'\\' | b'{' | b'}' | 0))
+            })
     }
 
     /// Tells the file's path: a file or folder named like the pattern (`prompts.py`,
@@ -121,6 +242,7 @@ impl SourceFile {
     /// Incremental re-parse after an edit: `Tree::edit`, then parse `new_text`
     /// (the whole new document) reusing the old tree.
     pub fn edit(&mut self, edit: &InputEdit, new_text: &str) {
+        *self.memo.get_mut().unwrap_or_else(|p| p.into_inner()) = Memo::default();
         let Some(mut parser) = new_parser(self.lang) else {
             self.tree = None;
             return;
@@ -161,10 +283,14 @@ impl SourceFile {
     /// The prompts in `text` (the text this tree was parsed from), sorted by
     /// `range.start`, without overlaps or duplicates.
     pub fn prompts(&self, text: &str, rules: &CompiledRules) -> Vec<CodePrompt> {
-        let Some((facts, fp)) = self.facts(text) else {
+        let Some(tree) = self.tree.as_ref() else {
             return Vec::new();
         };
-        self.prompts_in(text, rules, None, facts, fp)
+        let tops = top_nodes(tree);
+        let Some((facts, fp)) = self.facts(text, &tops) else {
+            return Vec::new();
+        };
+        self.prompts_in(text, rules, None, &tops, facts, fp)
     }
 
     /// Whether the tree holds syntax errors (then error recovery may regroup statements far
@@ -192,17 +318,16 @@ impl SourceFile {
         let Some(tree) = self.tree.as_ref() else {
             return (0..text.len(), Vec::new());
         };
-        let Some((facts, fp)) = self.facts(text) else {
+        let all = top_nodes(tree);
+        let Some((facts, fp)) = self.facts(text, &all) else {
             return (0..text.len(), Vec::new());
         };
         if fp != self.facts_seen.load(Ordering::Relaxed) {
-            return (0..text.len(), self.prompts_in(text, rules, None, facts, fp));
+            return (
+                0..text.len(),
+                self.prompts_in(text, rules, None, &all, facts, fp),
+            );
         }
-        let root = tree.root_node();
-        let all: Vec<Node> = {
-            let mut c = root.walk();
-            root.children(&mut c).collect()
-        };
         if all.is_empty() {
             return (0..text.len(), self.prompts(text, rules));
         }
@@ -237,7 +362,7 @@ impl SourceFile {
         let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
         (
             covered.clone(),
-            self.prompts_in(text, rules, Some(covered), facts, fp),
+            self.prompts_in(text, rules, Some(covered), &all, facts, fp),
         )
     }
 
@@ -247,6 +372,7 @@ impl SourceFile {
         text: &'t str,
         rules: &'t CompiledRules,
         window: Option<Range<usize>>,
+        tops: &[Node<'t>],
         facts: Facts<'t>,
         fingerprint: u64,
     ) -> Vec<CodePrompt> {
@@ -263,13 +389,13 @@ impl SourceFile {
             jsx: HashSet::new(),
             text,
             rules,
-            lines: line_starts(text),
+            lines: self.line_starts(text),
             facts,
             prompt_module: self.module_names.iter().any(|n| rules.name_matches(n)),
             sinks: Default::default(),
         };
         self.facts_seen.store(fingerprint, Ordering::Relaxed);
-        let sites = cx.collect(root, lq, window.clone());
+        let sites = cx.collect(root, tops, lq, window.clone());
         cx.jsx = sites.jsx.clone();
         let mut out = cx.run(root, sites);
         if let Some(w) = window {
@@ -278,25 +404,85 @@ impl SourceFile {
         out
     }
 
+    /// The line starts of `text` (the text this tree was parsed from), kept between edits.
+    fn line_starts(&self, text: &str) -> Vec<usize> {
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        memo.lines.get_or_insert_with(|| line_starts(text)).clone()
+    }
+
     /// The file-wide facts (constants, imports, model links) and their fingerprint.
-    fn facts<'t>(&'t self, text: &'t str) -> Option<(Facts<'t>, u64)> {
+    fn facts<'t>(&'t self, text: &'t str, tops: &[Node<'t>]) -> Option<(Facts<'t>, u64)> {
         static RULES: LazyLock<CompiledRules> = LazyLock::new(CompiledRules::default);
-        let tree = self.tree.as_ref()?;
+        self.tree.as_ref()?;
         let fam = self.lang.family();
-        let root = tree.root_node();
         let mut cx = Cx {
             fam,
             jsx: HashSet::new(),
             text,
             rules: &RULES,
             lines: Vec::new(),
-            facts: top_level(root, text, fam),
+            facts: top_level(tops, text, fam),
             prompt_module: false,
             sinks: Default::default(),
         };
-        cx.link_models(root);
-        let fp = cx.facts_fingerprint();
+        cx.link_models(tops);
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        let consts = &cx.facts.consts;
+        let fresh = memo
+            .uses
+            .as_ref()
+            .is_none_or(|u| u.len() != consts.len() || consts.keys().any(|k| !u.contains_key(k)));
+        if fresh {
+            let uses = cx.word_counts();
+            memo.uses = Some(uses.into_iter().map(|(k, n)| (k.to_string(), n)).collect());
+        }
+        let uses = memo.uses.as_ref();
+        let fp =
+            cx.facts_fingerprint_with(&|name| uses.and_then(|u| u.get(name)).copied().unwrap_or(0));
+        drop(memo);
         Some((std::mem::take(&mut cx.facts), fp))
+    }
+}
+
+/// The root's children (top-level statements and comments), walked once per extraction:
+/// the facts, the windows and the query roots all read them.
+fn top_nodes(tree: &Tree) -> Vec<Node<'_>> {
+    let root = tree.root_node();
+    let mut c = root.walk();
+    root.children(&mut c).collect()
+}
+
+/// Adds (`add`) or takes away the words of `text` around `start..end` that are constants'
+/// names in `uses`: the words that touch the edited range (the rest of the text is the same
+/// before and after the edit).
+fn count_words_around(
+    uses: &mut HashMap<String, usize>,
+    text: &str,
+    start: usize,
+    end: usize,
+    add: bool,
+) {
+    let b = text.as_bytes();
+    let (mut l, mut r) = (start.min(b.len()), end.min(b.len()));
+    while l > 0 && is_word_byte(b[l - 1]) {
+        l -= 1;
+    }
+    while r < b.len() && is_word_byte(b[r]) {
+        r += 1;
+    }
+    let mut i = l;
+    while i < r {
+        if is_word_byte(b[i]) {
+            let s = i;
+            while i < r && is_word_byte(b[i]) {
+                i += 1;
+            }
+            if let Some(n) = text.get(s..i).and_then(|w| uses.get_mut(w)) {
+                *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            }
+        } else {
+            i += 1;
+        }
     }
 }
 
@@ -351,7 +537,74 @@ pub(crate) fn line_starts(text: &str) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::input_edit;
+    use super::{input_edit, EditKind, Lang, SourceFile};
+
+    /// Every node's kind, byte range and points, in pre-order.
+    fn shape(f: &SourceFile) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut c = f.tree().unwrap().walk();
+        loop {
+            let n = c.node();
+            out.push(format!(
+                "{} {:?} {:?}-{:?}",
+                n.kind(),
+                n.byte_range(),
+                n.start_position(),
+                n.end_position()
+            ));
+            if c.goto_first_child() || c.goto_next_sibling() {
+                continue;
+            }
+            loop {
+                if !c.goto_parent() {
+                    return out;
+                }
+                if c.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_inside_a_literal_moves_the_tree_as_a_fresh_parse_would() {
+        let mut text = String::from(
+            "A = \"\"\"You are a bot that answers questions about billing.\nBe brief, it's fine to say so.\"\"\"\n\ndef f(x):\n    return g(x, f'no {x} and more words here', 'a short one with words')\n\nB = 'tail'\n",
+        );
+        let mut f = SourceFile::parse(Lang::Python, &text);
+        let mut in_place = 0;
+        let mut seed = 7u64;
+        for _ in 0..1000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let at = (seed >> 33) as usize % text.len();
+            let del = (seed >> 20) as usize % 3;
+            let end = (at + del).min(text.len());
+            let ins = ["x", "", " ", "ab", "\"", "{", "\n", "é"][(seed >> 8) as usize % 8];
+            if !text.is_char_boundary(at) || !text.is_char_boundary(end) {
+                continue;
+            }
+            let old = text.clone();
+            let kind = f.begin_edit(&old, at, end, ins);
+            text.replace_range(at..end, ins);
+            let e = input_edit(&old, at, end, &text, at + ins.len());
+            f.finish_edit(&e, &text, kind);
+            if kind == EditKind::InString {
+                in_place += 1;
+                assert_eq!(
+                    shape(&f),
+                    shape(&SourceFile::parse(Lang::Python, &text)),
+                    "{text:?}"
+                );
+            }
+            if f.has_error() {
+                text = old;
+                f = SourceFile::parse(Lang::Python, &text);
+            }
+        }
+        assert!(in_place > 30, "{in_place} edits in place");
+    }
 
     #[test]
     fn input_edit_clamps_inside_characters() {
