@@ -33,7 +33,7 @@ pub(crate) const CONFIG_FILE: &str = "promptcost.toml";
 pub(crate) const DEFAULT_MODELS: [&str; 3] = ["gpt-5.5", "claude-sonnet-4-6", "gemini-3.5-flash"];
 pub(crate) const DEFAULT_EXPECTED_OUTPUT_TOKENS: u64 = 500;
 pub(crate) const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
-pub(crate) const DEFAULT_NAME_PATTERN: &str = crate::extract::code::DEFAULT_NAME_PATTERN;
+pub const DEFAULT_NAME_PATTERN: &str = crate::extract::code::DEFAULT_NAME_PATTERN;
 
 /// Editor or command-line settings: each `Some` overrides the project file.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]

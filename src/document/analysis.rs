@@ -36,7 +36,7 @@ pub struct ModelCount {
 
 impl ModelCount {
     /// An exact count from the provider's API in place of an estimate.
-    pub fn from_api(model: &Model, tokens: u64) -> ModelCount {
+    pub(crate) fn from_api(model: &Model, tokens: u64) -> ModelCount {
         ModelCount {
             exact: true,
             error_pct: None,
@@ -46,7 +46,7 @@ impl ModelCount {
     }
 
     /// "exact (o200k_base)", "≈ ±15%" or "exact via API".
-    pub fn accuracy_label(&self, model: Option<&Model>) -> String {
+    pub(crate) fn accuracy_label(&self, model: Option<&Model>) -> String {
         match (self.via_api, model, self.error_pct) {
             (true, _, _) => crate::anthropic::EXACT_VIA_API.to_string(),
             (_, Some(m), _) => m.accuracy_label(),
@@ -72,7 +72,7 @@ impl ModelCount {
     }
 
     /// `412 tok · $0.0010` (estimates: `≈412 tok · $0.0012`).
-    pub fn short_label(&self) -> String {
+    pub(crate) fn short_label(&self) -> String {
         format!(
             "{} tok · {}",
             format::tokens(self.tokens, self.exact),
@@ -140,7 +140,7 @@ impl Prompt {
     }
 
     /// The count the budget is checked against.
-    pub fn budget_count(&self) -> &ModelCount {
+    pub(crate) fn budget_count(&self) -> &ModelCount {
         self.count_for(&self.budget_model)
             .unwrap_or(&self.counts[0])
     }

@@ -99,7 +99,7 @@ impl Document {
         }
     }
 
-    pub fn is_source(&self) -> bool {
+    pub(crate) fn is_source(&self) -> bool {
         matches!(self.body, Body::Source(_))
     }
 
@@ -113,7 +113,7 @@ impl Document {
 
     /// Adds counters for encodings not counted yet (after a configuration change); a source
     /// file counts its literals' values in them from its next edit on (on demand until then).
-    pub fn ensure_encodings(&mut self, encodings: &[Encoding]) {
+    pub(crate) fn ensure_encodings(&mut self, encodings: &[Encoding]) {
         match &mut self.body {
             Body::PromptFile(f) => f.ensure_encodings(&self.rope, encodings),
             Body::Source(c) => encodings.iter().for_each(|&e| c.add_encoding(e)),
@@ -121,7 +121,7 @@ impl Document {
     }
 
     /// The encodings among `encodings` not counted yet.
-    pub fn missing_encodings(&self, encodings: &[Encoding]) -> Vec<Encoding> {
+    pub(crate) fn missing_encodings(&self, encodings: &[Encoding]) -> Vec<Encoding> {
         let has = |e: Encoding| match &self.body {
             Body::PromptFile(f) => f.has_encoding(e),
             Body::Source(c) => c.has_encoding(e),
@@ -131,7 +131,7 @@ impl Document {
 
     /// Bytes an edit of `range` would recount (the most over the encodings; 0 for a source
     /// file, whose literals are counted by value).
-    pub fn edit_cost(&self, range: Range<usize>) -> usize {
+    pub(crate) fn edit_cost(&self, range: Range<usize>) -> usize {
         match &self.body {
             Body::PromptFile(f) => f.edit_cost(range),
             Body::Source(_) => 0,
@@ -140,7 +140,7 @@ impl Document {
 
     /// Forgets the counts (they are made again, e.g. on a background thread, by
     /// [`Document::counting_job`]). A source file has none to forget.
-    pub fn drop_counters(&mut self) {
+    pub(crate) fn drop_counters(&mut self) {
         match &mut self.body {
             Body::PromptFile(f) => f.drop_counters(),
             Body::Source(_) => {}
@@ -151,7 +151,7 @@ impl Document {
     /// background thread: the rope is shared, not copied). Each encoding counts on a thread
     /// of its own, so a large file's first numbers wait for the slowest encoding, not the sum.
     /// A source file has no chunk counters: its job makes none (see `ensure_encodings`).
-    pub fn counting_job(
+    pub(crate) fn counting_job(
         &self,
         encodings: Vec<Encoding>,
     ) -> impl FnOnce() -> Vec<ChunkedCount> + Send + 'static {
@@ -175,7 +175,7 @@ impl Document {
     }
 
     /// Installs counters made by [`Document::counting_job`] for the current text.
-    pub fn install_counters(&mut self, counters: Vec<ChunkedCount>) {
+    pub(crate) fn install_counters(&mut self, counters: Vec<ChunkedCount>) {
         match &mut self.body {
             Body::PromptFile(f) => f.install_counters(&self.rope, counters),
             Body::Source(_) => {}
@@ -183,12 +183,12 @@ impl Document {
     }
 
     /// The end of the first line (before its line break), given the line's byte length.
-    pub fn text_prefix_line_end(&self, line_len: usize) -> usize {
+    pub(crate) fn text_prefix_line_end(&self, line_len: usize) -> usize {
         before_break(&self.rope, 0, line_len.min(self.len()))
     }
 
     /// The decoded value of the code literal shown at `range` (source files only).
-    pub fn literal_value(&self, range: Range<usize>) -> Option<String> {
+    pub(crate) fn literal_value(&self, range: Range<usize>) -> Option<String> {
         self.code()?.literal_at(&range).map(|cp| cp.value.clone())
     }
 
@@ -219,7 +219,7 @@ impl Document {
     }
 
     /// Replaces the whole text (the fast path for full-document sync).
-    pub fn set_text(&mut self, text: &str) {
+    pub(crate) fn set_text(&mut self, text: &str) {
         let rope = Rope::from_str(text);
         self.body = match &self.body {
             Body::PromptFile(f) => {
@@ -250,7 +250,11 @@ impl Document {
     /// (hints), the one under the cursor (hover) or those with a budget (diagnostics), so a
     /// keystroke in a file with thousands of sections costs O(sections) cheap steps, not
     /// O(sections) counts.
-    pub fn analyze_where(&self, settings: &Settings, keep: &dyn Fn(&PartInfo) -> bool) -> Analysis {
+    pub(crate) fn analyze_where(
+        &self,
+        settings: &Settings,
+        keep: &dyn Fn(&PartInfo) -> bool,
+    ) -> Analysis {
         match &self.body {
             Body::PromptFile(f) => f.analyze(&self.rope, &self.path, settings, keep),
             Body::Source(c) => c.analyze(&self.rope, &self.path, settings, keep),
@@ -282,7 +286,7 @@ impl Document {
     }
 
     /// Template placeholders in `range` (computed on demand: hovers, reports).
-    pub fn placeholders_in(&self, range: Range<usize>) -> Vec<String> {
+    pub(crate) fn placeholders_in(&self, range: Range<usize>) -> Vec<String> {
         let (a, b) = (range.start.min(self.len()), range.end.min(self.len()));
         placeholders(
             &self

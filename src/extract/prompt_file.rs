@@ -157,7 +157,7 @@ impl Structure {
     }
 
     /// Where the prompt text starts (after front matter).
-    pub fn body_start(&self) -> usize {
+    pub(crate) fn body_start(&self) -> usize {
         self.front_matter.as_ref().map_or(0, |f| f.end)
     }
 
@@ -251,7 +251,7 @@ impl Structure {
 
     /// The file-level directive: directives before the first section (or in front matter
     /// keys `budget` / `model`).
-    pub fn file_directive(&self, rope: &Rope) -> Directive {
+    pub(crate) fn file_directive(&self, rope: &Rope) -> Directive {
         let mut d = Directive::default();
         if let Some(fm) = &self.front_matter {
             d.budget = fm.budget;
@@ -382,7 +382,7 @@ fn dotprompt_role(line: &str) -> Option<String> {
 /// Parses `promptcost: budget=1500 model=claude-sonnet-4-5` (or `promptcost: ignore`) from a
 /// comment line: `<!-- ... -->`, `{{!-- ... --}}`, `{# ... #}`, or any comment in code
 /// (the shared grammar of [`crate::extract::directive`]).
-pub fn parse_directive(line: &str) -> Option<Directive> {
+pub(crate) fn parse_directive(line: &str) -> Option<Directive> {
     crate::extract::directive::parse(line)
 }
 
@@ -391,7 +391,7 @@ pub fn parse_directive(line: &str) -> Option<Directive> {
 /// Only a few keys matter (`model`, `budget`, and Prompty's `model:` block), so this reads
 /// the YAML subset they use (top-level and nested `key: scalar` lines) rather than pulling in
 /// a YAML library; anything else in the block is carried along uncounted.
-pub fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
+pub(crate) fn parse_front_matter(rope: &Rope) -> Option<FrontMatter> {
     if rope.len_bytes() < 4 || (0..3).any(|i| rope.byte(i) != b'-') {
         return None;
     }

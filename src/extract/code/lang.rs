@@ -125,13 +125,13 @@ impl Lang {
     }
 
     /// The tree-sitter grammar.
-    pub fn ts_language(self) -> Language {
+    pub(crate) fn ts_language(self) -> Language {
         (self.row().grammar)()
     }
 
     /// The query text used for this language (`src/queries/*.scm`), with the `; @only`
     /// blocks of other grammars left out.
-    pub fn query_source(self) -> String {
+    pub(crate) fn query_source(self) -> String {
         let row = self.row();
         // TSX is TypeScript with JSX: it takes the TypeScript blocks.
         let grammar = if self == Lang::Tsx {

@@ -46,7 +46,7 @@ struct Memo {
 
 /// How an edit is applied to the tree (see [`SourceFile::begin_edit`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EditKind {
+pub(crate) enum EditKind {
     /// Inside the content of a string literal, in characters that cannot end or split it:
     /// the tree keeps its shape, `Tree::edit` alone moves its nodes (no re-parse).
     InString,
@@ -133,7 +133,7 @@ impl SourceFile {
     /// Before replacing `text[start..old_end]` with `inserted` (`text` is the old text):
     /// how the tree will follow the edit. Call [`SourceFile::finish_edit`] with the answer
     /// once the text is edited.
-    pub fn begin_edit(
+    pub(crate) fn begin_edit(
         &mut self,
         text: &str,
         start: usize,
@@ -159,7 +159,7 @@ impl SourceFile {
 
     /// After the edit that [`SourceFile::begin_edit`] saw (`new_text` is the whole new text):
     /// moves the tree's nodes (`EditKind::InString`) or re-parses (see [`SourceFile::edit`]).
-    pub fn finish_edit(&mut self, edit: &InputEdit, new_text: &str, kind: EditKind) {
+    pub(crate) fn finish_edit(&mut self, edit: &InputEdit, new_text: &str, kind: EditKind) {
         match (kind, self.tree.as_mut()) {
             (EditKind::InString, Some(tree)) => {
                 tree.edit(edit);
@@ -300,7 +300,7 @@ impl SourceFile {
     }
 
     /// Byte ranges whose syntax changed in the last [`SourceFile::edit`].
-    pub fn changed_ranges(&self) -> &[Range<usize>] {
+    pub(crate) fn changed_ranges(&self) -> &[Range<usize>] {
         &self.changed
     }
 
@@ -309,7 +309,7 @@ impl SourceFile {
     /// taken together), and the byte range those statements cover. Prompts never span
     /// top-level statements, so the result equals [`SourceFile::prompts`] restricted to the
     /// covered range: an edit re-extracts only what it can have changed.
-    pub fn prompts_around(
+    pub(crate) fn prompts_around(
         &self,
         text: &str,
         rules: &CompiledRules,
