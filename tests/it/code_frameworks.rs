@@ -187,7 +187,9 @@ fn dspy_field_descriptions() {
             // a signature's docstring is its instructions (a `[[docstring]]` entry)
             "Answer questions with short factoid answers.",
             "a factual question about history",
-            "often between 1 and 5 words"
+            "often between 1 and 5 words",
+            // a parenthesized docstring is a docstring (Python folds the parentheses)
+            "Summarize the observations in two sentences. Keep only the most important details."
         ]
     );
     assert!(ps.iter().all(|p| p.reason == Reason::Sdk));

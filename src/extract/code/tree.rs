@@ -124,7 +124,18 @@ pub(crate) fn docstring_of(body: Node<'_>) -> Option<Node<'_>> {
             if n.kind() != "expression_statement" || n.named_child_count() != 1 {
                 return None;
             }
-            let s = n.named_child(0)?;
+            // a parenthesized string is a docstring too: Python folds the parentheses away
+            let mut s = n.named_child(0)?;
+            while s.kind() == "parenthesized_expression" {
+                let inner: Vec<Node<'_>> = named_children(s)
+                    .into_iter()
+                    .filter(|k| !is_comment_kind(k.kind()))
+                    .collect();
+                match inner.as_slice() {
+                    [one] => s = *one,
+                    _ => return None,
+                }
+            }
             return matches!(s.kind(), "string" | "concatenated_string").then_some(s);
         }
         if !c.goto_next_sibling() {
