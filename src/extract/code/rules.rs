@@ -139,9 +139,10 @@ pub(crate) fn reads_as_text(value: &str, placeholders: &[String]) -> bool {
         .filter(|c| c.is_alphabetic() || c.is_whitespace())
         .count();
     // a short question or input request (`Run shell command?`, `Enter your key: `) is
-    // asked of a human
-    let end = value.trim_end();
-    let asks = (end.ends_with('?') || end.ends_with(':')) && words <= 8 && !t.contains('\n');
+    // asked of a human, on the line it leaves the cursor on (text that ends its line, such
+    // as `"Here are the files:\n"`, introduces what follows it)
+    let end = value.trim_end_matches([' ', '\t']);
+    let asks = (end.ends_with('?') || end.ends_with(':')) && words <= 8 && !value.contains('\n');
     words >= 3 && letters * 2 >= t.chars().count() && !asks
 }
 
@@ -284,4 +285,24 @@ pub(crate) fn is_excluded_callee(callee: &str) -> bool {
                 | "add_argument"
         )
         || matches!(last, "add_argument" | "add_option")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_as_text;
+
+    #[test]
+    fn text_that_ends_its_line_is_not_a_question_for_a_human() {
+        for (v, want) in [
+            ("Here is the current content of the files:\n", true),
+            ("Below are the rules you must follow.", true),
+            ("Enter your AWS Secret Access Key: ", false),
+            ("Run shell command?", false),
+            ("rollout_id", false),
+            ("a/b/c.txt", false),
+            ("SELECT name FROM users WHERE id = 1", false),
+        ] {
+            assert_eq!(reads_as_text(v, &[]), want, "{v:?}");
+        }
+    }
 }
