@@ -103,6 +103,15 @@ struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Check only shard I of N (1-based): files split by a stable hash of their path from
+    /// the repository's top level, the same on every machine. Merge the JSON reports with
+    /// --merge.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<promptcost::commands::Shard>,
+}
+
+fn parse_shard(s: &str) -> Result<promptcost::commands::Shard, String> {
+    promptcost::commands::Shard::parse(s).map_err(|e| e.to_string())
 }
 
 /// `--format` of `check`.
@@ -135,6 +144,7 @@ impl From<CheckArgs> for promptcost::commands::CheckOptions {
             prices: a.prices,
             jobs: a.jobs,
             output: a.output,
+            shard: a.shard,
         }
     }
 }

@@ -20,6 +20,7 @@ mod markdown;
 mod render;
 mod report;
 mod rules;
+mod shard;
 mod walk;
 mod wire;
 
@@ -28,6 +29,7 @@ pub use error::CheckError;
 pub use growth::Growth;
 pub use report::{PromptEntry, Report, Summary, Violation};
 pub use rules::Rule;
+pub use shard::Shard;
 
 pub(crate) use report::repo_path;
 
@@ -71,6 +73,8 @@ pub struct CheckOptions {
     pub jobs: Option<usize>,
     /// Write the report to this file instead of standard output.
     pub output: Option<PathBuf>,
+    /// Check only this shard's files (`--shard i/n`).
+    pub shard: Option<Shard>,
 }
 
 pub fn run(args: CheckOptions) -> ExitCode {
@@ -185,10 +189,17 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
         .map(|rev| git::Base::open(rev, git_top.as_deref(), &start_dir))
         .transpose()?;
 
-    let (files, skipped) = walk::scan(&paths, &settings, args.jobs, &cwd);
-    let base_counts = base
-        .as_ref()
-        .map(|b| compare::BaseCounts::of(b.files(&paths, &settings), &b.top, &settings, &cwd));
+    // Shards split files by their path from the repository's top level (else the root).
+    let shard_root = git_top.clone().unwrap_or_else(|| settings.root.clone());
+    let shard = args.shard.map(|s| (s, shard_root.as_path()));
+    let (files, skipped) = walk::scan(&paths, &settings, args.jobs, &cwd, shard);
+    let base_counts = base.as_ref().map(|b| {
+        let mut files = b.files(&paths, &settings);
+        if let Some(s) = args.shard {
+            files.retain(|(path, _)| s.contains(path));
+        }
+        compare::BaseCounts::of(files, &b.top, &settings, &cwd)
+    });
     let against = base
         .as_ref()
         .zip(base_counts.as_ref())
@@ -198,14 +209,21 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
             growth,
         });
     let prompts = compare::compare(&files, against.as_ref());
-    let ctx = context::check(
+    let ctx = if args.shard.is_some_and(|s| !s.is_first()) {
+        context::ContextCheck {
+            entries: Vec::new(),
+            violations: Vec::new(),
+        }
+    } else {
+        context::check(
         &settings,
         git_top.as_deref().unwrap_or(&start_dir),
         &start_dir,
         &cwd,
         base.as_ref().map(|b| (b.rev.as_str(), &b.tree)),
         growth,
-    );
+    )
+    };
 
     let mut violations = prompts.violations;
     violations.extend(ctx.violations);

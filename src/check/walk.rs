@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::report::{relative_path, LineCol, Skipped};
+use super::shard::Shard;
 use crate::config::Settings;
 use crate::cost::report::PromptCost;
 use crate::document::{Analysis, Document};
@@ -76,8 +77,9 @@ pub(super) fn scan(
     settings: &Settings,
     jobs: Option<usize>,
     cwd: &Path,
+    shard: Option<(Shard, &Path)>,
 ) -> (Vec<FileResult>, Vec<Skipped>) {
-    let (found, skipped) = walk(paths, settings, jobs);
+    let (found, skipped) = walk(paths, settings, jobs, shard);
     let mut files: Vec<FileResult> = found
         .into_iter()
         .map(|(p, facts, analysis)| FileResult {
@@ -103,7 +105,13 @@ pub(super) fn scan(
 type Walked = (Vec<(PathBuf, Facts, Analysis)>, Vec<(PathBuf, String)>);
 
 /// Walks `paths` (respecting .gitignore) in parallel and analyses every prompt file.
-fn walk(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Walked {
+/// With a shard (and the directory its paths start from), only that shard's files.
+fn walk(
+    paths: &[PathBuf],
+    settings: &Settings,
+    jobs: Option<usize>,
+    shard: Option<(Shard, &Path)>,
+) -> Walked {
     let mut builder = ignore::WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
         builder.add(p);
@@ -142,6 +150,11 @@ fn walk(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Walked {
             let Some(kind) = file_kind(settings, &path) else {
                 return ignore::WalkState::Continue;
             };
+            if let Some((s, root)) = shard {
+                if !s.contains(&relative_path(&path, root)) {
+                    return ignore::WalkState::Continue;
+                }
+            }
             // Files that cannot be read as text are skipped with the reason (the rules of
             // `textfile`).
             match crate::textfile::read(&path, settings.max_file_size) {
