@@ -108,6 +108,10 @@ struct CheckArgs {
     /// --merge.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     shard: Option<promptcost::commands::Shard>,
+    /// Keep each file's counts in DIR and reuse them while the file, the settings and the
+    /// promptcost version are unchanged (safe to share between CI runs).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
 }
 
 fn parse_shard(s: &str) -> Result<promptcost::commands::Shard, String> {
@@ -145,6 +149,10 @@ impl From<CheckArgs> for promptcost::commands::CheckOptions {
             jobs: a.jobs,
             output: a.output,
             shard: a.shard,
+            cache: a
+                .cache
+                .or_else(|| std::env::var_os("PROMPTCOST_CACHE_DIR").map(PathBuf::from))
+                .filter(|d| !d.as_os_str().is_empty()),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! dispatch to its renderings: `render`, `wire` (JSON), `github`, `markdown`).
 
 mod compare;
+mod cache;
 mod context;
 mod error;
 mod git;
@@ -75,6 +76,9 @@ pub struct CheckOptions {
     pub output: Option<PathBuf>,
     /// Check only this shard's files (`--shard i/n`).
     pub shard: Option<Shard>,
+    /// Keep each file's result in this directory and reuse it while the file, the settings
+    /// and the promptcost version are unchanged (`--cache`, `PROMPTCOST_CACHE_DIR`).
+    pub cache: Option<PathBuf>,
 }
 
 pub fn run(args: CheckOptions) -> ExitCode {
@@ -192,7 +196,19 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
     // Shards split files by their path from the repository's top level (else the root).
     let shard_root = git_top.clone().unwrap_or_else(|| settings.root.clone());
     let shard = args.shard.map(|s| (s, shard_root.as_path()));
-    let (files, skipped) = walk::scan(&paths, &settings, args.jobs, &cwd, shard);
+    let cache = args
+        .cache
+        .as_ref()
+        .map(|d| cache::Cache::new(&cwd.join(d), &settings));
+    let (files, skipped) = walk::scan(&paths, &settings, args.jobs, &cwd, shard, cache.as_ref());
+    if let Some(c) = &cache {
+        let hits = c.hits.load(std::sync::atomic::Ordering::Relaxed);
+        let misses = c.misses.load(std::sync::atomic::Ordering::Relaxed);
+        crate::log::stderr(&format!(
+            "promptcost: cache: {hits} of {} files from the cache",
+            hits + misses
+        ));
+    }
     let base_counts = base.as_ref().map(|b| {
         let mut files = b.files(&paths, &settings);
         if let Some(s) = args.shard {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::report::{relative_path, LineCol, Skipped};
+use super::cache::Cache;
 use super::shard::Shard;
 use crate::config::Settings;
 use crate::cost::report::PromptCost;
@@ -78,8 +79,9 @@ pub(super) fn scan(
     jobs: Option<usize>,
     cwd: &Path,
     shard: Option<(Shard, &Path)>,
+    cache: Option<&Cache>,
 ) -> (Vec<FileResult>, Vec<Skipped>) {
-    let (found, skipped) = walk(paths, settings, jobs, shard);
+    let (found, skipped) = walk(paths, settings, jobs, shard, cache);
     let mut files: Vec<FileResult> = found
         .into_iter()
         .map(|(p, facts, analysis)| FileResult {
@@ -111,6 +113,7 @@ fn walk(
     settings: &Settings,
     jobs: Option<usize>,
     shard: Option<(Shard, &Path)>,
+    cache: Option<&Cache>,
 ) -> Walked {
     let mut builder = ignore::WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
@@ -159,10 +162,21 @@ fn walk(
             // `textfile`).
             match crate::textfile::read(&path, settings.max_file_size) {
                 Ok(text) => {
-                    if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings)
-                    {
-                        let facts = Facts::of(&doc, &a, settings);
-                        drop(doc);
+                    let key = cache.map(|c| {
+                        let rel = settings.rel(&path).to_string_lossy().replace('\\', "/");
+                        c.key(&rel, &text)
+                    });
+                    let result = match cache.zip(key).and_then(|(c, k)| c.get(k)) {
+                        Some(hit) => hit,
+                        None => {
+                            let result = analyse(settings, &path, &text, kind, &encodings);
+                            if let (Some(c), Some(k)) = (cache, key) {
+                                c.put(k, result.as_ref().map(|(a, f)| (a, f)));
+                            }
+                            result
+                        }
+                    };
+                    if let Some((a, facts)) = result {
                         found.lock().unwrap().push((path, facts, a));
                     }
                 }
@@ -176,6 +190,19 @@ fn walk(
         })
     });
     (found.into_inner().unwrap(), skipped.into_inner().unwrap())
+}
+
+/// A file's analysis and facts (`None`: a source file without prompts).
+fn analyse(
+    settings: &Settings,
+    path: &Path,
+    text: &str,
+    kind: FileKind,
+    encodings: &[crate::tokenize::Encoding],
+) -> Option<(Analysis, Facts)> {
+    let (doc, a) = open_document(settings, path, text, kind, encodings)?;
+    let facts = Facts::of(&doc, &a, settings);
+    Some((a, facts))
 }
 
 /// The path and a plain reason for a walk error.
