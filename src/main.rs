@@ -112,6 +112,10 @@ struct CheckArgs {
     /// promptcost version are unchanged (safe to share between CI runs).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Merge these `--format json` reports of the shards of one check into one report (in
+    /// --format), instead of checking; exit code of the merged violations.
+    #[arg(long, value_name = "REPORT", num_args = 1.., conflicts_with_all = ["paths", "base", "max_growth", "shard", "cache", "config", "models", "budget", "prices"])]
+    merge: Vec<PathBuf>,
 }
 
 fn parse_shard(s: &str) -> Result<promptcost::commands::Shard, String> {
@@ -153,6 +157,7 @@ impl From<CheckArgs> for promptcost::commands::CheckOptions {
                 .cache
                 .or_else(|| std::env::var_os("PROMPTCOST_CACHE_DIR").map(PathBuf::from))
                 .filter(|d| !d.as_os_str().is_empty()),
+            merge: a.merge,
         }
     }
 }

@@ -10,14 +10,15 @@
 //! against its budgets and base), `context` (agent context), `report` (the report and the
 //! dispatch to its renderings: `render`, `wire` (JSON), `github`, `markdown`).
 
-mod compare;
 mod cache;
+mod compare;
 mod context;
 mod error;
 mod git;
 mod github;
 mod growth;
 mod markdown;
+mod merge;
 mod render;
 mod report;
 mod rules;
@@ -79,6 +80,8 @@ pub struct CheckOptions {
     /// Keep each file's result in this directory and reuse it while the file, the settings
     /// and the promptcost version are unchanged (`--cache`, `PROMPTCOST_CACHE_DIR`).
     pub cache: Option<PathBuf>,
+    /// Merge these `--format json` reports of shards instead of checking (`--merge`).
+    pub merge: Vec<PathBuf>,
 }
 
 pub fn run(args: CheckOptions) -> ExitCode {
@@ -177,6 +180,9 @@ fn setup(args: &CheckOptions) -> Result<Setup, CheckError> {
 
 /// Runs the check and renders it; `Err` is a usage, configuration, git or I/O error.
 pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
+    if !args.merge.is_empty() {
+        return merged(args);
+    }
     let Setup {
         paths,
         settings,
@@ -232,13 +238,13 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
         }
     } else {
         context::check(
-        &settings,
-        git_top.as_deref().unwrap_or(&start_dir),
-        &start_dir,
-        &cwd,
-        base.as_ref().map(|b| (b.rev.as_str(), &b.tree)),
-        growth,
-    )
+            &settings,
+            git_top.as_deref().unwrap_or(&start_dir),
+            &start_dir,
+            &cwd,
+            base.as_ref().map(|b| (b.rev.as_str(), &b.tree)),
+            growth,
+        )
     };
 
     let mut violations = prompts.violations;
@@ -270,10 +276,29 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
             .and_then(|t| cwd.strip_prefix(t).ok())
             .map(Path::to_path_buf),
     };
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
     let root = git_top.as_deref().unwrap_or(&cwd);
-    let text = report::render(&report, args.format, color, root)?;
+    let text = report::render(&report, args.format, color(args), root)?;
+    Ok((report, text))
+}
+
+fn color(args: &CheckOptions) -> bool {
+    args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// `--merge`: the shards' reports as one, rendered. Paths in the reports are relative to
+/// the directory the shards ran in, which should be this one (as for SARIF's paths).
+fn merged(args: &CheckOptions) -> Result<(Report, String), CheckError> {
+    let cwd = std::env::current_dir().map_err(CheckError::Process)?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let mut report = merge::merge(&args.merge.iter().map(|p| cwd.join(p)).collect::<Vec<_>>())?;
+    let git_top = crate::git::toplevel(&cwd);
+    report.cwd_in_repo = git_top
+        .as_ref()
+        .and_then(|t| cwd.strip_prefix(t).ok())
+        .map(Path::to_path_buf);
+    let root = git_top.as_deref().unwrap_or(&cwd);
+    let text = report::render(&report, args.format, color(args), root)?;
     Ok((report, text))
 }

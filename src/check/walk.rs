@@ -10,8 +10,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::report::{relative_path, LineCol, Skipped};
 use super::cache::Cache;
+use super::report::{relative_path, LineCol, Skipped};
 use super::shard::Shard;
 use crate::config::Settings;
 use crate::cost::report::PromptCost;
