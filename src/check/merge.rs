@@ -462,13 +462,15 @@ pub(super) fn merge(files: &[PathBuf]) -> Result<Report, CheckError> {
         let paths = p.report.prompts.iter().map(|e| e.path.as_str());
         for path in paths.chain(p.report.deleted.iter().map(|d| d.path.as_str())) {
             match owner.insert(path, i) {
-                Some(other) if other != i => return Err(CheckError::Merge {
-                    path: p.file.clone(),
-                    message: format!(
+                Some(other) if other != i => {
+                    return Err(CheckError::Merge {
+                        path: p.file.clone(),
+                        message: format!(
                         "{path} is also in {}: not shards of one check (or a shard given twice)",
                         parts[other].file.display()
                     ),
-                }),
+                    })
+                }
                 _ => {}
             }
         }
