@@ -1,6 +1,6 @@
 //! `cargo bench --bench check`: `promptcost check` (the release binary) on a generated tree of
 //! 10,000 files (prompt files and source files with prompt literals, about 200 MB): files per
-//! second with 1 and 2 threads, against the raw counting time of the tokenizer on the same
+//! second with 1 and 2 threads, against the raw counting time of the engine's counter on the same
 //! bytes, measured in the same run; then with `--cache`: a cold run filling the cache, a warm
 //! run, and a re-run after a one-file change, against the cold run without a cache.
 
@@ -99,7 +99,6 @@ fn scan(root: &Path, jobs: usize) -> Duration {
 fn scan_with(root: &Path, jobs: usize, extra: &[&str]) -> Duration {
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_promptcost"))
-        .args(extra)
         .args([
             "check",
             "--format",
@@ -109,6 +108,7 @@ fn scan_with(root: &Path, jobs: usize, extra: &[&str]) -> Duration {
             "--jobs",
             &jobs.to_string(),
         ])
+        .args(extra)
         .arg(root)
         .output()
         .unwrap();
@@ -141,7 +141,7 @@ fn main() {
     }
     let bytes: usize = texts.iter().map(String::len).sum();
     println!("## `promptcost check` on {FILES} files ({} MB): prompt files and AGENTS.md (40%), Python and TypeScript with prompt literals (50%), plain text (10%, walked, not prompts)", bytes / 1_000_000);
-    println!("Model gpt-4o (o200k_base). Baseline: counting every byte of every file with bpe-openai on one");
+    println!("Model gpt-4o (o200k_base). Baseline: counting every byte of every file with the engine's counter (toktok) on one");
     println!("thread, in memory (no walking, reading, parsing or reporting). The tree was just written, so");
     println!("it is in the page cache for every run.\n");
     Encoding::O200kBase.warm_up();
@@ -153,7 +153,7 @@ fn main() {
     println!("| run | time | files/s | MB/s | vs counting all bytes |");
     println!("|---|--:|--:|--:|--:|");
     println!(
-        "| count all bytes (bpe-openai, 1 thread; median of 3) | {} | | {:.1} | 1.00x |",
+        "| count all bytes (the engine's o200k counter, 1 thread; median of 3) | {} | | {:.1} | 1.00x |",
         ms(count_time),
         mbps(bytes, count_time)
     );
