@@ -195,10 +195,14 @@ struct ProblemC {
     code: String,
 }
 
+/// (line, column).
+type Pos = (usize, usize);
+
 #[derive(Serialize, Deserialize)]
 struct FactsC {
-    prompts: Vec<((usize, usize), (usize, usize), usize)>,
-    problems: Vec<((usize, usize), (usize, usize))>,
+    /// Start, end (line, column), placeholders.
+    prompts: Vec<(Pos, Pos, usize)>,
+    problems: Vec<(Pos, Pos)>,
     costs: Vec<Option<CostC>>,
 }
 
@@ -342,11 +346,11 @@ impl PromptC {
     }
 }
 
-fn lc(p: LineCol) -> (usize, usize) {
+fn lc(p: LineCol) -> Pos {
     (p.line, p.column)
 }
 
-fn un_lc((line, column): (usize, usize)) -> LineCol {
+fn un_lc((line, column): Pos) -> LineCol {
     LineCol { line, column }
 }
 
