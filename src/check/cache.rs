@@ -145,6 +145,30 @@ impl Cache {
     }
 }
 
+/// The result for the file at `path` with `text`: from the cache when it has a sound
+/// entry, else computed by `compute` (and stored). Without a cache, computed.
+pub(crate) fn cached(
+    cache: Option<&Cache>,
+    settings: &Settings,
+    path: &Path,
+    text: &str,
+    compute: impl FnOnce(&str) -> Cached,
+) -> Cached {
+    let Some(c) = cache else {
+        return compute(text);
+    };
+    let key = c.key(
+        &settings.rel(path).to_string_lossy().replace('\\', "/"),
+        text,
+    );
+    if let Some(hit) = c.get(key) {
+        return hit;
+    }
+    let result = compute(text);
+    c.put(key, result.as_ref().map(|(a, f)| (a, f)));
+    result
+}
+
 #[derive(Serialize, Deserialize)]
 struct Entry {
     key: String,

@@ -207,6 +207,13 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
         .as_ref()
         .map(|d| cache::Cache::new(&cwd.join(d), &settings));
     let (files, skipped) = walk::scan(&paths, &settings, args.jobs, &cwd, shard, cache.as_ref());
+    let base_counts = base.as_ref().map(|b| {
+        let mut files = b.files(&paths, &settings);
+        if let Some(s) = args.shard {
+            files.retain(|(path, _)| s.contains(path));
+        }
+        compare::BaseCounts::of(files, &b.top, &settings, &cwd, cache.as_ref())
+    });
     if let Some(c) = &cache {
         let hits = c.hits.load(std::sync::atomic::Ordering::Relaxed);
         let misses = c.misses.load(std::sync::atomic::Ordering::Relaxed);
@@ -215,13 +222,6 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
             hits + misses
         ));
     }
-    let base_counts = base.as_ref().map(|b| {
-        let mut files = b.files(&paths, &settings);
-        if let Some(s) = args.shard {
-            files.retain(|(path, _)| s.contains(path));
-        }
-        compare::BaseCounts::of(files, &b.top, &settings, &cwd)
-    });
     let against = base
         .as_ref()
         .zip(base_counts.as_ref())

@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::cache::Cache;
+use super::cache::{cached, Cache};
 use super::report::{relative_path, LineCol, Skipped};
 use super::shard::Shard;
 use crate::config::Settings;
@@ -162,20 +162,9 @@ fn walk(
             // `textfile`).
             match crate::textfile::read(&path, settings.max_file_size) {
                 Ok(text) => {
-                    let key = cache.map(|c| {
-                        let rel = settings.rel(&path).to_string_lossy().replace('\\', "/");
-                        c.key(&rel, &text)
+                    let result = cached(cache, settings, &path, &text, |text| {
+                        analyse(settings, &path, text, kind, &encodings)
                     });
-                    let result = match cache.zip(key).and_then(|(c, k)| c.get(k)) {
-                        Some(hit) => hit,
-                        None => {
-                            let result = analyse(settings, &path, &text, kind, &encodings);
-                            if let (Some(c), Some(k)) = (cache, key) {
-                                c.put(k, result.as_ref().map(|(a, f)| (a, f)));
-                            }
-                            result
-                        }
-                    };
                     if let Some((a, facts)) = result {
                         found.lock().unwrap().push((path, facts, a));
                     }
@@ -193,7 +182,7 @@ fn walk(
 }
 
 /// A file's analysis and facts (`None`: a source file without prompts).
-fn analyse(
+pub(super) fn analyse(
     settings: &Settings,
     path: &Path,
     text: &str,
