@@ -267,6 +267,16 @@ fn a_warm_cache_gives_the_same_report_and_never_trusts_a_bad_entry() {
         "{}",
         err(&o)
     );
+
+    // A base file unchanged in the work tree is read from the work tree's entry.
+    git(d, &["add", "prompts", "app", "AGENTS.md"]);
+    git(d, &["commit", "-qm", "v2"]);
+    let fresh = d.join(".cache-2");
+    let flag = ["--cache", fresh.to_str().unwrap()];
+    let o = run(d, &[&["prompts", "app", "AGENTS.md"][..], &flag].concat());
+    assert!(err(&o).contains("cache: 0 of 51 files"), "{}", err(&o));
+    let o = run(d, &[&args[..], &flag].concat());
+    assert!(err(&o).contains("cache: 102 of 102 files"), "{}", err(&o));
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
