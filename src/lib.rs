@@ -31,7 +31,7 @@ mod server;
 /// `count` and `models` it renders.
 pub mod commands {
     pub use crate::anthropic::{api_key, ApiCounter, KEY_ENV};
-    pub use crate::check::{run as check, CheckOptions, Format};
+    pub use crate::check::{run as check, CheckOptions, Format, Shard};
     pub use crate::cli::{
         apply_claude_api, count_models, models_json, render_count_text, render_models_text,
     };

@@ -103,6 +103,23 @@ struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Check only shard I of N (1-based): files split by a stable hash of their path from
+    /// the repository's top level, the same on every machine. Merge the JSON reports with
+    /// --merge.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<promptcost::commands::Shard>,
+    /// Keep each file's counts in DIR and reuse them while the file, the settings and the
+    /// promptcost version are unchanged (safe to share between CI runs).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Merge these `--format json` reports of the shards of one check into one report (in
+    /// --format), instead of checking; exit code of the merged violations.
+    #[arg(long, value_name = "REPORT", num_args = 1.., conflicts_with_all = ["paths", "base", "max_growth", "shard", "cache", "config", "models", "budget", "prices"])]
+    merge: Vec<PathBuf>,
+}
+
+fn parse_shard(s: &str) -> Result<promptcost::commands::Shard, String> {
+    promptcost::commands::Shard::parse(s).map_err(|e| e.to_string())
 }
 
 /// `--format` of `check`.
@@ -135,6 +152,12 @@ impl From<CheckArgs> for promptcost::commands::CheckOptions {
             prices: a.prices,
             jobs: a.jobs,
             output: a.output,
+            shard: a.shard,
+            cache: a
+                .cache
+                .or_else(|| std::env::var_os("PROMPTCOST_CACHE_DIR").map(PathBuf::from))
+                .filter(|d| !d.as_os_str().is_empty()),
+            merge: a.merge,
         }
     }
 }

@@ -9,9 +9,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::cache::{cached, Cache};
 use super::growth::Growth;
 use super::report::{relative_path, BaseInfo, Deleted, PromptEntry, Violation};
-use super::walk::{file_kind, open_document, FileResult};
+use super::walk::{analyse, file_kind, FileResult};
 use super::Rule;
 use crate::config::Settings;
 use crate::document::{Analysis, Prompt, PromptKind, Severity};
@@ -35,6 +36,7 @@ impl BaseCounts {
         top: &Path,
         settings: &Settings,
         cwd: &Path,
+        cache: Option<&Cache>,
     ) -> BaseCounts {
         let mut out = BaseCounts::default();
         let encodings = encodings_of(&settings.models);
@@ -43,11 +45,16 @@ impl BaseCounts {
             let Some(kind) = file_kind(settings, &abs) else {
                 continue;
             };
-            let Some((doc, a)) = open_document(settings, &abs, &text, kind, &encodings) else {
+            // The same key as the work tree's file with this path and text: an unchanged
+            // file's base is read from the cache the work tree's run filled.
+            let Some((a, facts)) = cached(cache, settings, &abs, &text, |text| {
+                analyse(settings, &abs, text, kind, &encodings)
+            }) else {
                 continue;
             };
-            let costs = crate::cost::report::prompt_costs(&doc, &a, settings);
-            for ((key, tokens), cost) in keyed(&relative_path(&abs, cwd), &a).into_iter().zip(costs)
+            for ((key, tokens), cost) in keyed(&relative_path(&abs, cwd), &a)
+                .into_iter()
+                .zip(facts.costs)
             {
                 if let Some(c) = cost {
                     out.per_call_usd.insert(key.clone(), c.per_call_usd);

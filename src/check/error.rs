@@ -29,4 +29,7 @@ pub enum CheckError {
     Process(std::io::Error),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    /// `--merge`: a report that cannot be read back, or is not a shard of the same check.
+    #[error("--merge {}: {message}", .path.display())]
+    Merge { path: PathBuf, message: String },
 }

@@ -10,6 +10,7 @@
 //! against its budgets and base), `context` (agent context), `report` (the report and the
 //! dispatch to its renderings: `render`, `wire` (JSON), `github`, `markdown`).
 
+mod cache;
 mod compare;
 mod context;
 mod error;
@@ -17,9 +18,11 @@ mod git;
 mod github;
 mod growth;
 mod markdown;
+mod merge;
 mod render;
 mod report;
 mod rules;
+mod shard;
 mod walk;
 mod wire;
 
@@ -28,6 +31,7 @@ pub use error::CheckError;
 pub use growth::Growth;
 pub use report::{PromptEntry, Report, Summary, Violation};
 pub use rules::Rule;
+pub use shard::Shard;
 
 pub(crate) use report::repo_path;
 
@@ -71,6 +75,13 @@ pub struct CheckOptions {
     pub jobs: Option<usize>,
     /// Write the report to this file instead of standard output.
     pub output: Option<PathBuf>,
+    /// Check only this shard's files (`--shard i/n`).
+    pub shard: Option<Shard>,
+    /// Keep each file's result in this directory and reuse it while the file, the settings
+    /// and the promptcost version are unchanged (`--cache`, `PROMPTCOST_CACHE_DIR`).
+    pub cache: Option<PathBuf>,
+    /// Merge these `--format json` reports of shards instead of checking (`--merge`).
+    pub merge: Vec<PathBuf>,
 }
 
 pub fn run(args: CheckOptions) -> ExitCode {
@@ -169,6 +180,9 @@ fn setup(args: &CheckOptions) -> Result<Setup, CheckError> {
 
 /// Runs the check and renders it; `Err` is a usage, configuration, git or I/O error.
 pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
+    if !args.merge.is_empty() {
+        return merged(args);
+    }
     let Setup {
         paths,
         settings,
@@ -185,10 +199,29 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
         .map(|rev| git::Base::open(rev, git_top.as_deref(), &start_dir))
         .transpose()?;
 
-    let (files, skipped) = walk::scan(&paths, &settings, args.jobs, &cwd);
-    let base_counts = base
+    // Shards split files by their path from the repository's top level (else the root).
+    let shard_root = git_top.clone().unwrap_or_else(|| settings.root.clone());
+    let shard = args.shard.map(|s| (s, shard_root.as_path()));
+    let cache = args
+        .cache
         .as_ref()
-        .map(|b| compare::BaseCounts::of(b.files(&paths, &settings), &b.top, &settings, &cwd));
+        .map(|d| cache::Cache::new(&cwd.join(d), &settings));
+    let (files, skipped) = walk::scan(&paths, &settings, args.jobs, &cwd, shard, cache.as_ref());
+    let base_counts = base.as_ref().map(|b| {
+        let mut files = b.files(&paths, &settings);
+        if let Some(s) = args.shard {
+            files.retain(|(path, _)| s.contains(path));
+        }
+        compare::BaseCounts::of(files, &b.top, &settings, &cwd, cache.as_ref())
+    });
+    if let Some(c) = &cache {
+        let hits = c.hits.load(std::sync::atomic::Ordering::Relaxed);
+        let misses = c.misses.load(std::sync::atomic::Ordering::Relaxed);
+        crate::log::stderr(&format!(
+            "promptcost: cache: {hits} of {} files from the cache",
+            hits + misses
+        ));
+    }
     let against = base
         .as_ref()
         .zip(base_counts.as_ref())
@@ -198,14 +231,21 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
             growth,
         });
     let prompts = compare::compare(&files, against.as_ref());
-    let ctx = context::check(
-        &settings,
-        git_top.as_deref().unwrap_or(&start_dir),
-        &start_dir,
-        &cwd,
-        base.as_ref().map(|b| (b.rev.as_str(), &b.tree)),
-        growth,
-    );
+    let ctx = if args.shard.is_some_and(|s| !s.is_first()) {
+        context::ContextCheck {
+            entries: Vec::new(),
+            violations: Vec::new(),
+        }
+    } else {
+        context::check(
+            &settings,
+            git_top.as_deref().unwrap_or(&start_dir),
+            &start_dir,
+            &cwd,
+            base.as_ref().map(|b| (b.rev.as_str(), &b.tree)),
+            growth,
+        )
+    };
 
     let mut violations = prompts.violations;
     violations.extend(ctx.violations);
@@ -236,10 +276,29 @@ pub fn check(args: &CheckOptions) -> Result<(Report, String), CheckError> {
             .and_then(|t| cwd.strip_prefix(t).ok())
             .map(Path::to_path_buf),
     };
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
     let root = git_top.as_deref().unwrap_or(&cwd);
-    let text = report::render(&report, args.format, color, root)?;
+    let text = report::render(&report, args.format, color(args), root)?;
+    Ok((report, text))
+}
+
+fn color(args: &CheckOptions) -> bool {
+    args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// `--merge`: the shards' reports as one, rendered. Paths in the reports are relative to
+/// the directory the shards ran in, which should be this one (as for SARIF's paths).
+fn merged(args: &CheckOptions) -> Result<(Report, String), CheckError> {
+    let cwd = std::env::current_dir().map_err(CheckError::Process)?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let mut report = merge::merge(&args.merge.iter().map(|p| cwd.join(p)).collect::<Vec<_>>())?;
+    let git_top = crate::git::toplevel(&cwd);
+    report.cwd_in_repo = git_top
+        .as_ref()
+        .and_then(|t| cwd.strip_prefix(t).ok())
+        .map(Path::to_path_buf);
+    let root = git_top.as_deref().unwrap_or(&cwd);
+    let text = report::render(&report, args.format, color(args), root)?;
     Ok((report, text))
 }

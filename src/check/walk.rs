@@ -10,7 +10,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::cache::{cached, Cache};
 use super::report::{relative_path, LineCol, Skipped};
+use super::shard::Shard;
 use crate::config::Settings;
 use crate::cost::report::PromptCost;
 use crate::document::{Analysis, Document};
@@ -76,8 +78,10 @@ pub(super) fn scan(
     settings: &Settings,
     jobs: Option<usize>,
     cwd: &Path,
+    shard: Option<(Shard, &Path)>,
+    cache: Option<&Cache>,
 ) -> (Vec<FileResult>, Vec<Skipped>) {
-    let (found, skipped) = walk(paths, settings, jobs);
+    let (found, skipped) = walk(paths, settings, jobs, shard, cache);
     let mut files: Vec<FileResult> = found
         .into_iter()
         .map(|(p, facts, analysis)| FileResult {
@@ -103,7 +107,14 @@ pub(super) fn scan(
 type Walked = (Vec<(PathBuf, Facts, Analysis)>, Vec<(PathBuf, String)>);
 
 /// Walks `paths` (respecting .gitignore) in parallel and analyses every prompt file.
-fn walk(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Walked {
+/// With a shard (and the directory its paths start from), only that shard's files.
+fn walk(
+    paths: &[PathBuf],
+    settings: &Settings,
+    jobs: Option<usize>,
+    shard: Option<(Shard, &Path)>,
+    cache: Option<&Cache>,
+) -> Walked {
     let mut builder = ignore::WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
         builder.add(p);
@@ -142,14 +153,19 @@ fn walk(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Walked {
             let Some(kind) = file_kind(settings, &path) else {
                 return ignore::WalkState::Continue;
             };
+            if let Some((s, root)) = shard {
+                if !s.contains(&relative_path(&path, root)) {
+                    return ignore::WalkState::Continue;
+                }
+            }
             // Files that cannot be read as text are skipped with the reason (the rules of
             // `textfile`).
             match crate::textfile::read(&path, settings.max_file_size) {
                 Ok(text) => {
-                    if let Some((doc, a)) = open_document(settings, &path, &text, kind, &encodings)
-                    {
-                        let facts = Facts::of(&doc, &a, settings);
-                        drop(doc);
+                    let result = cached(cache, settings, &path, &text, |text| {
+                        analyse(settings, &path, text, kind, &encodings)
+                    });
+                    if let Some((a, facts)) = result {
                         found.lock().unwrap().push((path, facts, a));
                     }
                 }
@@ -163,6 +179,19 @@ fn walk(paths: &[PathBuf], settings: &Settings, jobs: Option<usize>) -> Walked {
         })
     });
     (found.into_inner().unwrap(), skipped.into_inner().unwrap())
+}
+
+/// A file's analysis and facts (`None`: a source file without prompts).
+pub(super) fn analyse(
+    settings: &Settings,
+    path: &Path,
+    text: &str,
+    kind: FileKind,
+    encodings: &[crate::tokenize::Encoding],
+) -> Option<(Analysis, Facts)> {
+    let (doc, a) = open_document(settings, path, text, kind, encodings)?;
+    let facts = Facts::of(&doc, &a, settings);
+    Some((a, facts))
 }
 
 /// The path and a plain reason for a walk error.

@@ -144,7 +144,7 @@ pub(crate) fn kind_name(k: PromptKind) -> &'static str {
     }
 }
 
-fn severity_name(s: Severity) -> &'static str {
+pub(super) fn severity_name(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -31,8 +31,8 @@ pub(crate) struct PromptCost {
     pub base_per_call_usd: Option<f64>,
     /// With `--base` and a volume: the change per month.
     pub monthly_change_usd: Option<f64>,
-    worst_per_call: Option<f64>,
-    worst_monthly: Option<f64>,
+    pub(crate) worst_per_call: Option<f64>,
+    pub(crate) worst_monthly: Option<f64>,
 }
 
 fn source_name(e: &Estimate) -> &'static str {

@@ -7,6 +7,7 @@ mod oracle;
 mod stdio_client;
 
 mod check_e2e;
+mod check_scale;
 mod claude_api;
 mod code_corpus;
 mod code_fixtures;
