@@ -11,7 +11,7 @@ use tree_sitter::Node;
 
 use super::lang::Family;
 use super::select::{Cand, Cx, Rank};
-use super::tree::{named_children, preorder};
+use super::tree::{is_scope, named_children, preorder};
 use super::ModelSource;
 
 /// A local variable to follow: in function `f`, `hops` names away from the prompt.
@@ -42,15 +42,6 @@ fn is_function(kind: &str) -> bool {
             | "function_item"
             | "closure_expression"
     )
-}
-
-/// Kinds whose insides belong to another scope (skipped when walking a function body).
-fn is_nested_scope(kind: &str) -> bool {
-    is_function(kind)
-        || matches!(
-            kind,
-            "class_definition" | "class_declaration" | "class" | "impl_item"
-        )
 }
 
 fn enclosing_function(n: Node<'_>) -> Option<Node<'_>> {
@@ -198,7 +189,7 @@ impl<'a> Cx<'a> {
             return vec![self.t(n).to_string()];
         }
         preorder(n, |x| {
-            if is_nested_scope(x.kind()) {
+            if is_scope(x.kind()) {
                 return false;
             }
             if self.is_identifier(x) && self.reads_as_value(x) {
@@ -252,7 +243,7 @@ impl<'a> Cx<'a> {
         let mut out = Vec::new();
         let body = f.child_by_field_name("body").unwrap_or(f);
         preorder(body, |x| {
-            if x.id() != body.id() && is_nested_scope(x.kind()) {
+            if x.id() != body.id() && is_scope(x.kind()) {
                 return false;
             }
             self.assigned(x, name, &mut out);
