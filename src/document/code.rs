@@ -280,7 +280,8 @@ impl CodeState {
         let mut calls = std::collections::HashSet::new();
         for p in &self.prompts {
             let tools = p.tools.as_ref().filter(|t| calls.insert(t.call));
-            for (i, m) in settings.models.iter().enumerate() {
+            // a constant that another prompt resolves counts once, in that prompt
+            for (i, m) in settings.models.iter().enumerate().filter(|_| !p.inside) {
                 let text = m.counting.from_base(count(m.counting.encoding(), &p.value));
                 let c = crate::cost::tools::with_call_tools(m, tools, text);
                 totals[i] += c.tokens;

@@ -62,3 +62,9 @@
 ; ---- prose (rule 4): string expressions in files that use an LLM framework
 (string) @prose
 (template_string) @prose
+
+; ---- functions: the returns of one named like the pattern are prompts (`parts.rs`)
+(function_declaration) @function
+(method_definition) @function
+(variable_declarator value: (arrow_function) @function)
+(variable_declarator value: (function_expression) @function)

@@ -14,3 +14,7 @@
 (assignment_statement left: (expression_list) @name.list right: (expression_list) @value.list)
 ; Request{Prompt: "..."}   /   map[string]string{"prompt": "..."}
 (keyed_element key: (literal_element) @name value: (literal_element) @value)
+
+; ---- functions: the returns of one named like the pattern are prompts (`parts.rs`)
+(function_declaration) @function
+(method_declaration) @function

@@ -62,3 +62,6 @@
 ; the maximal ones that read as prose outside non-prompt contexts
 (string) @prose
 (concatenated_string) @prose
+
+; ---- functions: the returns of one named like the pattern are prompts (`parts.rs`)
+(function_definition) @function

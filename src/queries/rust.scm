@@ -17,3 +17,6 @@
 (assignment_expression left: (identifier) @name right: (_) @value)
 (assignment_expression
   left: (field_expression field: (field_identifier) @name) right: (_) @value)
+
+; ---- functions: the returns of one named like the pattern are prompts (`parts.rs`)
+(function_item) @function

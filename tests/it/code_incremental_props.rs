@@ -23,6 +23,10 @@ const PY: &[&str] = &[
     "TOOLS = [{\"name\": \"f\", \"description\": \"Do f.\", \"input_schema\": {}}]\n",
     "client.chat.completions.create(model=MODEL, messages=[{\"role\": \"system\", \"content\": BASE}], tools=TOOLS)\n",
     "client.chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": \"Hi there.\"}], tools=[{\"type\": \"function\", \"function\": {\"name\": \"g\"}}])\n",
+    // parts across statements: a constant, a helper's returns, a function named like a prompt
+    "INTRO = \"Follow the rules below carefully.\"\n", "def helper():\n    return \"Use the tools when you need them.\"\n",
+    "def build_prompt():\n    return \"\\n\".join([INTRO, helper()])\n",
+    "def ask():\n    text = helper()\n    client.chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": text}])\n",
 ];
 const TS: &[&str] = &[
     "const systemPrompt = `You are ${role}.`;\n", "// prompt\n", "/* prompt */ ", "let x = 1;\n", "export const qaTemplate = \"Q\";\n",
@@ -33,6 +37,8 @@ const TS: &[&str] = &[
     "const note = \"Please answer every question in plain English only.\";\n",
     "const tools = { weather: tool({ description: \"Get the weather.\", parameters: z.object({}) }) };\n",
     "await generateText({ model: MODEL, system: BASE, tools });\n", "import { generateText, tool } from \"ai\";\n",
+    "const INTRO = \"Follow the rules below carefully.\";\n", "function helper() { return \"Use the tools when you need them.\"; }\n",
+    "const buildPrompt = () => [INTRO, helper()].join(\"\\n\");\n",
 ];
 
 const YAML: &[&str] = &[

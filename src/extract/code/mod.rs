@@ -113,6 +113,9 @@ pub struct CodePrompt {
     /// The tool definitions of the call that sends it (`tools=[...]`, `functions=[...]`,
     /// `tools: {...}`), when its SDK signature names a tools argument and the call passes one.
     pub tools: Option<CallTools>,
+    /// Its text is also inside another prompt's value (a top-level constant that prompt
+    /// resolves, `"\n".join([INTRO, ...])`): shown on its own, counted once in a total.
+    pub inside: bool,
 }
 
 /// The tools argument of a call (`frameworks.toml` `tools`), as JSON when it is a literal.

@@ -1,11 +1,14 @@
-//! The parts of a prompt that a function builds piece by piece: the local variables a
-//! prompt's expression names (`f"...{task_context}..."`, `content: feedback`,
-//! `"\n".join(lines)`), followed back to their assignments in the same function
-//! (`x = "..."`, `x += f"..."`, `lines.append("...")`, `x = append(x, "...")`). Each
-//! string found there is text sent to the model, reported on its own line ("part of"
-//! the prompt). Never leaves the function: no calls, no parameters, no other files.
+//! The parts of a prompt that code builds piece by piece: the variables a prompt's
+//! expression names (`f"...{task_context}..."`, `content: feedback`, `"\n".join(lines)`),
+//! followed back to their assignments in the same function (`x = "..."`, `x += f"..."`,
+//! `lines.append("...")`, `x = append(x, "...")`), to the file's top-level constants
+//! (`PREAMBLE = "..."`), and into the functions of the same file whose results it uses
+//! (`self.get_platform_info()`, `_format_schema(s)`: their `return` values). The returns of
+//! a function named like a prompt (`def build_system_prompt()`) are followed the same way.
+//! Each string found is text sent to the model, reported on its own line ("part of" the
+//! prompt). Never leaves the file; parameters are not followed to their callers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use tree_sitter::Node;
 
@@ -20,13 +23,27 @@ struct Work<'t> {
     name: String,
     hops: u32,
     model: Option<(String, ModelSource)>,
+    /// Read by an expression that resolves top-level constants into its own value: a
+    /// constant reached from here is already counted there.
+    resolved: bool,
+}
+
+/// The state of one walk over a file's prompts.
+struct Walk<'t> {
+    root: Node<'t>,
+    /// Breadth first: a name is first reached by its shortest chain.
+    work: VecDeque<Work<'t>>,
+    seen: HashSet<(usize, String)>,
+    out: Vec<Cand<'t>>,
+    /// The file's functions by name (built on the first call to follow).
+    fns: Option<HashMap<String, Vec<Node<'t>>>>,
 }
 
 /// How far a chain of local variables is followed (`a` names `b` names `c`).
-const MAX_HOPS: u32 = 4;
+const MAX_HOPS: u32 = 6;
 
 /// Kinds that open a function scope: a local variable never crosses one.
-fn is_function(kind: &str) -> bool {
+pub(crate) fn is_function(kind: &str) -> bool {
     matches!(
         kind,
         "function_definition"
@@ -58,6 +75,18 @@ fn enclosing_function(n: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// The top-level statement that holds `n` (the root's child).
+fn top_of(n: Node<'_>) -> Option<Node<'_>> {
+    let mut x = n;
+    while let Some(p) = x.parent() {
+        if p.parent().is_none() {
+            return Some(x);
+        }
+        x = p;
+    }
+    None
+}
+
 /// Text that says something: a word of three letters or more once its placeholders are
 /// out, and more than one token (`"- Platform: {p}\n"` yes; `"- {name}: {desc}\n"`, a key
 /// such as `"error_type"` no).
@@ -66,11 +95,17 @@ fn has_words(value: &str, placeholders: &[String]) -> bool {
     for p in placeholders {
         t = t.replacen(p.as_str(), " ", 1);
     }
+    // template variables of other engines (`{{ name }}`, `${name}`) are not words either
+    let t = TEMPLATE_VAR.replace_all(&t, " ");
     let t = t.trim();
     t.contains(char::is_whitespace)
         && t.split(|c: char| !c.is_alphabetic())
             .any(|w| w.chars().count() >= 3)
 }
+
+static TEMPLATE_VAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}|\{%[^{}]*%\}").expect("valid regex")
+});
 
 /// Calls that only reshape the text they wrap (`dedent("...")`, `"...".strip()`); any
 /// other call around a literal (`d.get("k", "default")`) is not text of the prompt.
@@ -82,98 +117,339 @@ fn reshapes_text(callee: &str) -> bool {
     )
 }
 
+/// Calls that fill a template with their arguments (`t.format(x=a)`, `fmt.Sprintf(t, a)`):
+/// the arguments are text of the result.
+fn fills_template(callee: &str) -> bool {
+    let leaf = callee.rsplit('.').next().unwrap_or(callee);
+    matches!(
+        leaf,
+        "format" | "format_map" | "substitute" | "safe_substitute" | "Sprintf" | "replace"
+    )
+}
+
 impl<'a> Cx<'a> {
-    /// The parts of `prompts` and of the unresolved names that prompt sinks received
-    /// (`self.sinks`), as candidates of rank `Part`.
+    /// The parts of `prompts`, of the unresolved names that prompt sinks received
+    /// (`self.sinks`) and of the returns of `functions` named like the pattern, as
+    /// candidates of rank `Part`.
     /// A part is priced in its prompt's model (the call's, or a directive's).
-    pub(crate) fn parts<'t>(&self, root: Node<'t>, prompts: &[Cand<'t>]) -> Vec<Cand<'t>> {
-        let mut work: Vec<Work<'t>> = Vec::new();
+    pub(crate) fn parts<'t>(
+        &self,
+        root: Node<'t>,
+        prompts: &[Cand<'t>],
+        functions: &[Node<'t>],
+    ) -> Vec<Cand<'t>> {
+        let mut w = Walk {
+            root,
+            work: VecDeque::new(),
+            seen: HashSet::new(),
+            out: Vec::new(),
+            fns: None,
+        };
         for c in prompts {
-            if let Some(f) = enclosing_function(c.node) {
-                let model = c
-                    .model
-                    .clone()
-                    .or_else(|| self.model_of(c).map(|m| (m, ModelSource::Call)));
-                for id in self.free_names(c.node) {
-                    work.push(Work {
-                        f,
-                        name: id,
-                        hops: 0,
-                        model: model.clone(),
-                    });
-                }
-            }
+            let f = enclosing_function(c.node).unwrap_or(root);
+            let model = c
+                .model
+                .clone()
+                .or_else(|| self.model_of(c).map(|m| (m, ModelSource::Call)));
+            let from = Work {
+                f,
+                name: c.name.clone(),
+                hops: 0,
+                model,
+                resolved: true,
+            };
+            self.follow_expr(c.node, &from, &mut w);
         }
         for r in self.sinks.borrow().iter() {
             if let Some(n) = root.descendant_for_byte_range(r.start, r.end) {
                 if self.excluded_context(n) {
                     continue;
                 }
-                if let Some(f) = enclosing_function(n) {
-                    let model = self.model_around(n).map(|m| (m, ModelSource::Call));
-                    for name in self.free_names(n) {
-                        let model = model.clone();
-                        work.push(Work {
-                            f,
-                            name,
-                            hops: 0,
-                            model,
-                        });
-                    }
-                }
+                let from = Work {
+                    f: enclosing_function(n).unwrap_or(root),
+                    name: String::new(),
+                    hops: 0,
+                    model: self.model_around(n).map(|m| (m, ModelSource::Call)),
+                    resolved: false,
+                };
+                self.follow_expr(n, &from, &mut w);
             }
         }
-        let mut seen: HashSet<(usize, String)> = HashSet::new();
-        let mut out = Vec::new();
-        while let Some(w) = work.pop() {
-            if w.hops > MAX_HOPS || !seen.insert((w.f.start_byte(), w.name.clone())) {
+        for &f in functions {
+            let Some(name) = self.function_name(f) else {
+                continue;
+            };
+            if self.rules.name_matches(&name) && !self.excluded_context(f) {
+                self.follow_returns(f, &name, 0, None, &mut w);
+            }
+        }
+        while let Some(x) = w.work.pop_front() {
+            if x.hops > MAX_HOPS || !w.seen.insert((x.f.start_byte(), x.name.clone())) {
                 continue;
             }
-            for v in self.values_of(w.f, &w.name) {
-                self.part_value(v, &w, &mut work, &mut out);
+            let mut values = self.values_of(x.f, &x.name);
+            let mut at = x;
+            if values.is_empty() && at.f.id() != root.id() {
+                // not assigned in the function: a top-level constant of the file
+                // (the same node, found from this walk's root)
+                let v = self.facts.consts.get(&at.name).and_then(|v| {
+                    root.descendant_for_byte_range(v.start_byte(), v.end_byte())
+                        .filter(|n| n.kind() == v.kind())
+                });
+                if let Some(v) = v {
+                    self.crossed(&at.name);
+                    values.push(v);
+                    at.f = root;
+                    at.hops += 1;
+                }
+            }
+            // a constant that the reading expression resolved is counted there already
+            let inside = at.resolved
+                && at.f.id() == root.id()
+                && self
+                    .facts
+                    .consts
+                    .get(&at.name)
+                    .is_some_and(|v| self.resolve(self.unwrap_value(*v), 0).is_some());
+            let n0 = w.out.len();
+            for v in values {
+                self.part_value(v, &at, &mut w);
+            }
+            for c in &mut w.out[n0..] {
+                c.inside |= inside;
+            }
+        }
+        w.out
+    }
+
+    /// The names an expression reads and the same-file functions it calls, to follow.
+    fn follow_expr<'t>(&self, n: Node<'t>, from: &Work<'t>, w: &mut Walk<'t>) {
+        for id in self.free_names(n) {
+            w.work.push_back(Work {
+                f: from.f,
+                name: id,
+                hops: from.hops,
+                model: from.model.clone(),
+                resolved: from.resolved,
+            });
+        }
+        let mut calls = Vec::new();
+        preorder(n, |x| {
+            if x.id() != n.id() && is_scope(x.kind()) {
+                return false;
+            }
+            if self.is_call(x) {
+                calls.push(x);
+            }
+            true
+        });
+        for call in calls {
+            self.follow_call(call, from, w);
+        }
+    }
+
+    /// A call to a function of the same file (`helper(...)`, `self.helper(...)`,
+    /// `this.helper(...)`): its returns are text of the caller's value.
+    fn follow_call<'t>(&self, call: Node<'t>, from: &Work<'t>, w: &mut Walk<'t>) {
+        let callee = self.callee_text(call);
+        let name = match callee.split_once('.') {
+            None => callee.as_str(),
+            Some(("self" | "this" | "cls", rest)) if !rest.contains('.') => rest,
+            _ => return,
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return;
+        }
+        let fns = w.fns.get_or_insert_with(|| self.functions_by_name(w.root));
+        let targets = fns.get(name).cloned().unwrap_or_default();
+        if targets.is_empty() {
+            return;
+        }
+        let top = top_of(call).map(|t| t.id());
+        for g in targets {
+            if top_of(g).map(|t| t.id()) != top {
+                self.crossed(name);
+            }
+            self.follow_returns(g, name, from.hops + 1, from.model.clone(), w);
+        }
+    }
+
+    /// The values `f` returns, followed as parts.
+    fn follow_returns<'t>(
+        &self,
+        f: Node<'t>,
+        name: &str,
+        hops: u32,
+        model: Option<(String, ModelSource)>,
+        w: &mut Walk<'t>,
+    ) {
+        if hops > MAX_HOPS || !w.seen.insert((f.start_byte(), format!("{name}()"))) {
+            return;
+        }
+        let at = Work {
+            f,
+            name: name.to_string(),
+            hops,
+            model,
+            resolved: false,
+        };
+        for r in self.returns_of(f) {
+            self.part_value(r, &at, w);
+        }
+    }
+
+    /// The expressions `f` returns: `return` statements outside nested functions, an arrow
+    /// function's expression body, a Rust block's tail expression.
+    fn returns_of<'t>(&self, f: Node<'t>) -> Vec<Node<'t>> {
+        let Some(body) = f.child_by_field_name("body") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if f.kind() == "arrow_function" && body.kind() != "statement_block" {
+            return vec![body];
+        }
+        preorder(body, |x| {
+            if x.id() != body.id() && is_scope(x.kind()) {
+                return false;
+            }
+            if matches!(x.kind(), "return_statement" | "return_expression") {
+                if let Some(v) = named_children(x).first() {
+                    out.push(if v.kind() == "expression_list" {
+                        named_children(*v).first().copied().unwrap_or(*v)
+                    } else {
+                        *v
+                    });
+                }
+                return false;
+            }
+            true
+        });
+        if self.fam == Family::Rs {
+            if let Some(last) = named_children(body).last() {
+                if !last.kind().ends_with("statement") && !last.kind().ends_with("declaration") {
+                    out.push(*last);
+                }
             }
         }
         out
     }
 
+    /// A function's name: its own, or the variable / property it is bound to.
+    pub(crate) fn function_name(&self, f: Node) -> Option<String> {
+        if let Some(n) = f.child_by_field_name("name") {
+            return Some(self.t(n).to_string());
+        }
+        let p = f.parent()?;
+        let key = match p.kind() {
+            "variable_declarator" => p.child_by_field_name("name"),
+            "pair" => p.child_by_field_name("key"),
+            "assignment_expression" => p.child_by_field_name("left"),
+            _ => None,
+        }?;
+        Some(self.name_text(key))
+    }
+
+    /// Every named function of the file (one walk).
+    fn functions_by_name<'t>(&self, root: Node<'t>) -> HashMap<String, Vec<Node<'t>>> {
+        let mut out: HashMap<String, Vec<Node<'t>>> = HashMap::new();
+        let mut steps = 0usize;
+        preorder(root, |x| {
+            steps += 1;
+            if is_function(x.kind()) {
+                if let Some(n) = self.function_name(x) {
+                    out.entry(n).or_default().push(x);
+                }
+            }
+            steps < 2_000_000
+        });
+        out
+    }
+
+    /// A part of this walk reaches outside the statements it starts from (a top-level
+    /// constant, another top-level function): windowed extraction must see the whole file.
+    fn crossed(&self, name: &str) {
+        self.linked.borrow_mut().insert(name.to_string());
+    }
+
     /// A value given to a local: its strings become parts; the names it uses are followed.
-    fn part_value<'t>(
-        &self,
-        v: Node<'t>,
-        w: &Work<'t>,
-        work: &mut Vec<Work<'t>>,
-        out: &mut Vec<Cand<'t>>,
-    ) {
+    fn part_value<'t>(&self, v: Node<'t>, x: &Work<'t>, w: &mut Walk<'t>) {
         let v = self.unwrap_value(v);
         if self.is_list(v) {
             for el in named_children(v) {
-                self.part_value(el, w, work, out);
+                self.part_value(el, x, w);
             }
             return;
         }
-        let next = |name: String| Work {
-            f: w.f,
+        if matches!(v.kind(), "list_splat" | "spread_element") {
+            if let Some(inner) = named_children(v).first() {
+                self.part_value(*inner, x, w);
+            }
+            return;
+        }
+        if self.is_dict(v) {
+            // a message or a content block in the value: its text
+            let pairs = self.pairs(v);
+            let text_block = pairs.iter().any(|(k, t)| {
+                k == "type"
+                    && self.resolve(*t, 0).is_some_and(|r| {
+                        matches!(r.value.as_str(), "text" | "input_text" | "output_text")
+                    })
+            });
+            let message = pairs.iter().any(|(k, _)| k == "role");
+            for (k, val) in pairs {
+                if (text_block && k == "text") || (message && k == "content") {
+                    self.part_value(val, x, w);
+                }
+            }
+            return;
+        }
+        let next = |name: String, resolved: bool| Work {
+            f: x.f,
             name,
-            hops: w.hops + 1,
-            model: w.model.clone(),
+            hops: x.hops + 1,
+            model: x.model.clone(),
+            resolved,
         };
         for b in self.branches(v) {
             if let Some(list) = self.joined_name(b) {
-                work.push(next(list));
+                w.work.push_back(next(list, false));
             } else if let Some((n, r, wrapped)) = self.resolve_wrapped(b) {
                 if wrapped && !(self.is_call(b) && reshapes_text(&self.callee_text(b))) {
+                    // `section("Title")`: a literal argument is not text; what the function
+                    // returns is
+                    self.follow_call(b, x, w);
                     continue;
                 }
                 for id in self.free_names(n) {
-                    work.push(next(id));
+                    w.work.push_back(next(id, true));
                 }
-                if has_words(&r.value, &r.placeholders) && !self.excluded_context(n) {
-                    let mut c = self.cand(w.name.clone(), n, r, Rank::Part);
-                    c.model.clone_from(&w.model);
-                    out.push(c);
+                let own: Vec<String> = r.placeholders.iter().chain(&r.borrowed).cloned().collect();
+                if has_words(&r.value, &own) && !self.excluded_context(n) {
+                    let mut c = self.cand(x.name.clone(), n, r, Rank::Part);
+                    c.model.clone_from(&x.model);
+                    w.out.push(c);
                 }
             } else if self.is_identifier(b) {
-                work.push(next(self.t(b).to_string()));
+                w.work.push_back(next(self.t(b).to_string(), false));
+            } else if self.is_call(b) {
+                let callee = self.callee_text(b);
+                if fills_template(&callee) {
+                    let from = Work {
+                        hops: x.hops + 1,
+                        ..next(String::new(), false)
+                    };
+                    if let Some(args) = b.child_by_field_name("arguments") {
+                        self.follow_expr(args, &from, w);
+                    }
+                    if let Some(recv) = b
+                        .child_by_field_name("function")
+                        .and_then(|f| f.child_by_field_name("object"))
+                    {
+                        self.part_value(recv, x, w);
+                    }
+                } else if !super::rules::is_excluded_callee(&callee) {
+                    self.follow_call(b, x, w);
+                }
             }
         }
     }

@@ -24,6 +24,7 @@ pub const APPROVED_CAPTURES: &[&str] = &[
     "docstring.body",
     "jsx.attribute",
     "prose",
+    "function",
     "_method",
     "_ctor",
     "_tag",
@@ -47,6 +48,7 @@ pub(crate) enum Cap {
     DocstringBody,
     JsxAttribute,
     Prose,
+    Function,
     Helper,
 }
 
@@ -66,6 +68,7 @@ pub(crate) fn cap_of(name: &str) -> Option<Cap> {
         "docstring.body" => Cap::DocstringBody,
         "jsx.attribute" => Cap::JsxAttribute,
         "prose" => Cap::Prose,
+        "function" => Cap::Function,
         "_method" | "_ctor" | "_tag" | "_key" | "_fn" => Cap::Helper,
         _ => return None,
     })

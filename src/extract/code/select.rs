@@ -52,6 +52,8 @@ pub(crate) struct Cand<'t> {
     pub(crate) errors: Vec<String>,
     /// An explicit tag or directive covers it: no exclusion, no judgement.
     pub(crate) tagged: bool,
+    /// Its text is counted in another prompt too (a constant that prompt resolves).
+    pub(crate) inside: bool,
 }
 
 pub(crate) struct Cx<'a> {
@@ -67,6 +69,9 @@ pub(crate) struct Cx<'a> {
     /// Unresolved names that a prompt sink received (`content=feedback`): `parts.rs`
     /// follows them to their assignments.
     pub(crate) sinks: std::cell::RefCell<Vec<Range<usize>>>,
+    /// Names of the top-level constants and functions that `parts.rs` reached from
+    /// another top-level statement (see `SourceFile::prompts_around`).
+    pub(crate) linked: std::cell::RefCell<HashSet<String>>,
 }
 
 impl<'a> Cx<'a> {
@@ -96,6 +101,7 @@ impl<'a> Cx<'a> {
             model: None,
             errors: Vec::new(),
             tagged: rank == Rank::Tag,
+            inside: false,
         }
     }
 
@@ -142,7 +148,7 @@ impl<'a> Cx<'a> {
                     || reads_as_text(&c.res.value, &own))
                 && (c.tagged || !c.rank.prose() || reads_as_prose(&c.res.value, &own))
         });
-        let parts = self.parts(root, &cands);
+        let parts = self.parts(root, &cands, &sites.functions);
         cands.extend(parts.into_iter().filter(|c| !ignored(&c.range)));
         self.dedupe(cands)
             .into_iter()
@@ -165,6 +171,7 @@ impl<'a> Cx<'a> {
                     model: c.model.map(|m| m.0),
                     directive_errors: c.errors,
                     tools,
+                    inside: c.inside,
                     reason: match c.rank {
                         Rank::Tag => Reason::Tag,
                         Rank::Name => Reason::Name,
@@ -205,6 +212,9 @@ impl<'a> Cx<'a> {
             binding_names
                 .entry((value.start_byte(), value.end_byte()))
                 .or_insert_with(|| name.clone());
+            if is_dunder(name) {
+                continue;
+            }
             let named = self.rules.name_matches(name);
             if named || self.member_of_prompt_scope(*value) {
                 let template = name == "template" && self.in_prompt_template_call(*value);
@@ -362,6 +372,9 @@ impl<'a> Cx<'a> {
                 .get(&(top.start_byte(), top.end_byte()))
                 .cloned()
                 .unwrap_or_else(|| format!("prompt@L{}", self.row(top.start_byte()) + 1));
+            if is_dunder(&name) {
+                continue;
+            }
             cands.push(self.cand(name, top, r, Rank::Prose));
         }
     }
@@ -672,6 +685,11 @@ impl<'a> Cx<'a> {
 /// Names whose values describe things to a human or a schema, or name them: `description`,
 /// `help`, `title`, `label`, `name`, `id`, `type`, `usage`, `epilog`, `error`, `message` of
 /// an exception.
+/// Python's module metadata (`__all__`, `__version__`): never a prompt.
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__") && name != "__doc__"
+}
+
 fn non_prompt_key(k: &str) -> bool {
     let k = k.to_ascii_lowercase();
     let last = k.rsplit(['.', '_']).next().unwrap_or(&k);

@@ -23,6 +23,8 @@ pub(crate) struct Sites<'t> {
     pub(crate) message_ctors: Vec<Node<'t>>,
     pub(crate) tagged: Vec<Node<'t>>,
     pub(crate) prose: Vec<Node<'t>>,
+    /// Function definitions (their returns are followed when their name matches).
+    pub(crate) functions: Vec<Node<'t>>,
     pub(crate) prompt_docstrings: Vec<Node<'t>>,
     pub(crate) comments: Vec<Node<'t>>,
     pub(crate) docstrings: HashSet<(usize, usize)>,
@@ -62,7 +64,7 @@ impl<'a> Cx<'a> {
         for qroot in roots {
             let mut it = cursor.matches(&lq.query, qroot, self.text.as_bytes());
             while let Some(m) = it.next() {
-                let mut get = [None::<Node<'t>>; 15];
+                let mut get = [None::<Node<'t>>; 16];
                 for c in m.captures() {
                     if let Some(cap) = lq.caps.get(c.index as usize) {
                         get[*cap as usize] = Some(c.node);
@@ -101,6 +103,9 @@ impl<'a> Cx<'a> {
                 }
                 if let Some(n) = g(Cap::Prose) {
                     s.prose.push(n);
+                }
+                if let Some(n) = g(Cap::Function) {
+                    s.functions.push(n);
                 }
                 if let Some(body) = g(Cap::DocstringBody) {
                     if let Some(doc) = docstring_of(body) {

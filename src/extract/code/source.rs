@@ -42,6 +42,17 @@ struct Memo {
     uses: Option<HashMap<String, usize>>,
     /// The byte offset of each line's start.
     lines: Option<Vec<usize>>,
+    /// The top-level names that prompt parts crossed to in the last whole-file extraction
+    /// (`Cx::linked`): a window that mentions one is extracted with the whole file.
+    linked: Vec<String>,
+}
+
+impl Memo {
+    /// Forgets what an edit invalidates (the links are names, which edits do not move).
+    fn reset(&mut self) {
+        self.uses = None;
+        self.lines = None;
+    }
 }
 
 /// How an edit is applied to the tree (see [`SourceFile::begin_edit`]).
@@ -152,7 +163,7 @@ impl SourceFile {
                     count_words_around(uses, text, start, old_end, false);
                 }
             }
-            EditKind::Reparse => *memo = Memo::default(),
+            EditKind::Reparse => memo.reset(),
         }
         kind
     }
@@ -242,7 +253,10 @@ impl SourceFile {
     /// Incremental re-parse after an edit: `Tree::edit`, then parse `new_text`
     /// (the whole new document) reusing the old tree.
     pub fn edit(&mut self, edit: &InputEdit, new_text: &str) {
-        *self.memo.get_mut().unwrap_or_else(|p| p.into_inner()) = Memo::default();
+        self.memo
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .reset();
         let Some(mut parser) = new_parser(self.lang) else {
             self.tree = None;
             return;
@@ -290,7 +304,7 @@ impl SourceFile {
         let Some((facts, fp)) = self.facts(text, &tops) else {
             return Vec::new();
         };
-        self.prompts_in(text, rules, None, &tops, facts, fp)
+        self.prompts_in(text, rules, None, &tops, facts, fp).1
     }
 
     /// Whether the tree holds syntax errors (then error recovery may regroup statements far
@@ -325,7 +339,7 @@ impl SourceFile {
         if fp != self.facts_seen.load(Ordering::Relaxed) {
             return (
                 0..text.len(),
-                self.prompts_in(text, rules, None, &all, facts, fp),
+                self.prompts_in(text, rules, None, &all, facts, fp).1,
             );
         }
         if all.is_empty() {
@@ -360,13 +374,24 @@ impl SourceFile {
             all[b - 1].end_byte()
         };
         let covered = covered.start.min(window.start)..covered.end.max(window.end).min(text.len());
-        (
-            covered.clone(),
-            self.prompts_in(text, rules, Some(covered), &all, facts, fp),
-        )
+        let (whole, prompts) = self.prompts_in(text, rules, Some(covered.clone()), &all, facts, fp);
+        (if whole { 0..text.len() } else { covered }, prompts)
     }
 
-    /// The prompts of `window` (else the whole text), given the file-wide facts.
+    /// Whether `window`'s text mentions a name that parts crossed to last time.
+    fn mentions_linked(&self, text: &str, window: &Range<usize>) -> bool {
+        let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        if memo.linked.is_empty() {
+            return false;
+        }
+        let w = text.get(window.clone()).unwrap_or("");
+        w.split(|c: char| !c.is_ascii() || !is_word_byte(c as u8))
+            .any(|word| !word.is_empty() && memo.linked.iter().any(|l| l == word))
+    }
+
+    /// The prompts of `window` (else the whole text), given the file-wide facts, and
+    /// whether they are the whole text's: a window whose prompt parts reach other
+    /// top-level statements (a constant, a function) is extracted with the whole file.
     fn prompts_in<'t>(
         &'t self,
         text: &'t str,
@@ -375,13 +400,19 @@ impl SourceFile {
         tops: &[Node<'t>],
         facts: Facts<'t>,
         fingerprint: u64,
-    ) -> Vec<CodePrompt> {
+    ) -> (bool, Vec<CodePrompt>) {
         let (Some(tree), Ok(lq)) = (self.tree.as_ref(), lang_query(self.lang).as_ref()) else {
-            return Vec::new();
+            return (true, Vec::new());
         };
         let fam = self.lang.family();
         if fam == Family::Js && is_minified(text) {
-            return Vec::new();
+            return (true, Vec::new());
+        }
+        if window
+            .as_ref()
+            .is_some_and(|w| self.mentions_linked(text, w))
+        {
+            return self.prompts_in(text, rules, None, tops, facts, fingerprint);
         }
         let root = tree.root_node();
         let mut cx = Cx {
@@ -393,15 +424,30 @@ impl SourceFile {
             facts,
             prompt_module: self.module_names.iter().any(|n| rules.name_matches(n)),
             sinks: Default::default(),
+            linked: Default::default(),
         };
         self.facts_seen.store(fingerprint, Ordering::Relaxed);
         let sites = cx.collect(root, tops, lq, window.clone());
         cx.jsx = sites.jsx.clone();
         let mut out = cx.run(root, sites);
-        if let Some(w) = window {
-            out.retain(|p| p.range.start >= w.start && p.range.end <= w.end);
+        let linked = cx.linked.into_inner();
+        match window {
+            Some(_) if !linked.is_empty() => {
+                // the window's parts reach outside it: the whole file, with fresh facts
+                match self.facts(text, tops) {
+                    Some((facts, fp)) => self.prompts_in(text, rules, None, tops, facts, fp),
+                    None => (true, Vec::new()),
+                }
+            }
+            Some(w) => {
+                out.retain(|p| p.range.start >= w.start && p.range.end <= w.end);
+                (false, out)
+            }
+            None => {
+                self.memo.lock().unwrap_or_else(|p| p.into_inner()).linked = linked.into_iter().collect();
+                (true, out)
+            }
         }
-        out
     }
 
     /// The line starts of `text` (the text this tree was parsed from), kept between edits.
@@ -424,6 +470,7 @@ impl SourceFile {
             facts: top_level(tops, text, fam),
             prompt_module: false,
             sinks: Default::default(),
+            linked: Default::default(),
         };
         cx.link_models(tops);
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());

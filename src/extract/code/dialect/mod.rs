@@ -88,11 +88,7 @@ impl<'a> Cx<'a> {
         if d > MAX_DEPTH || !placeholder_kinds.contains(&n.kind()) {
             return None;
         }
-        let text = self.t(n);
-        let p = match self.fam {
-            Family::Js => format!("${{{text}}}"),
-            _ => format!("{{{text}}}"),
-        };
+        let p = self.placeholder(n);
         Some((
             Resolved {
                 value: p.clone(),
@@ -241,11 +237,32 @@ impl<'a> Cx<'a> {
             if i > 0 {
                 r.append(sep.clone());
             }
-            let (part, is_string) = self.resolve_part(it, d + 1)?;
+            // any other item of a joined list is text too (`*lines`, `a if c else b`): a
+            // placeholder
+            let (part, is_string) = self.resolve_part(it, d + 1).unwrap_or_else(|| {
+                let p = self.placeholder(it);
+                (
+                    Resolved {
+                        value: p.clone(),
+                        placeholders: vec![p],
+                        ..Resolved::default()
+                    },
+                    false,
+                )
+            });
             strings += usize::from(is_string);
             r.append(part);
         }
         (strings > 0).then_some(r)
+    }
+
+    /// An expression kept as written, as the language's interpolation (`{x}`, `${x}`).
+    pub(crate) fn placeholder(&self, n: Node) -> String {
+        let text = self.t(n);
+        match self.fam {
+            Family::Js => format!("${{{text}}}"),
+            _ => format!("{{{text}}}"),
+        }
     }
 }
 pub(crate) fn strip_quotes(text: &str) -> &str {
