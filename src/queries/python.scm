@@ -48,9 +48,9 @@
 
 ; LangChain messages: SystemMessage("..."), HumanMessage(content="...")
 ((call function: (identifier) @_ctor) @sdk.message
-  (#match? @_ctor "^(System|Human|AI|Tool|Chat)Message$"))
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer)Message$"))
 ((call function: (attribute attribute: (identifier) @_ctor)) @sdk.message
-  (#match? @_ctor "^(System|Human|AI|Tool|Chat)Message$"))
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer)Message$"))
 
 ; ---- docstrings are never prompts: bodies whose first statement (after
 ; comments; Rust checks) is a lone string

@@ -86,8 +86,9 @@ impl<'a> Cx<'a> {
         let role = self
             .resolve(*role, 0)
             .map_or_else(|| "message".to_string(), |r| r.value);
-        if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "content") {
-            self.walk_content(*v, &format!("{role}.content"), false, Rank::Sdk, out, 0);
+        // (Gemini's messages hold `parts`)
+        if let Some((k, v)) = pairs.iter().find(|(k, _)| k == "content" || k == "parts") {
+            self.walk_content(*v, &format!("{role}.{k}"), false, Rank::Sdk, out, 0);
         }
     }
 
@@ -109,13 +110,14 @@ impl<'a> Cx<'a> {
                 // a framework argument or message content (a name that matches the
                 // pattern says less: `prompt=question` may be a CLI question)
                 if matches!(rank, Rank::Sdk | Rank::SdkMessage | Rank::Tag)
-                    && matches!(
+                    && (matches!(
                         b.kind(),
                         "identifier"
                             | "shorthand_property_identifier"
                             | "binary_operator"
                             | "binary_expression"
-                    )
+                    ) || (self.is_call(b)
+                        && super::parts::fills_template(&self.callee_text(b))))
                 {
                     self.sinks.borrow_mut().push(b.byte_range());
                 }
@@ -150,6 +152,9 @@ impl<'a> Cx<'a> {
             for (i, el) in named_children(n).into_iter().enumerate() {
                 self.walk_content(el, &format!("{path}[{i}]"), template, rank, out, d + 1);
             }
+        } else if let Some(body) = comprehension_body(n) {
+            // `[{"type": "tool_result", "content": text} for id in ids]`
+            self.walk_content(body, &format!("{path}[]"), template, rank, out, d + 1);
         } else if self.is_dict(n) {
             for (k, v) in self.pairs(n) {
                 if matches!(k.as_str(), "content" | "text" | "parts") {
@@ -248,6 +253,16 @@ impl<'a> Cx<'a> {
             }
         }
     }
+}
+
+/// The element a comprehension builds (`[x for ...]`, `(x for ...)`).
+pub(crate) fn comprehension_body(n: Node<'_>) -> Option<Node<'_>> {
+    matches!(
+        n.kind(),
+        "list_comprehension" | "generator_expression" | "set_comprehension"
+    )
+    .then(|| n.child_by_field_name("body"))
+    .flatten()
 }
 
 /// Role names of chat messages.

@@ -119,7 +119,7 @@ fn reshapes_text(callee: &str) -> bool {
 
 /// Calls that fill a template with their arguments (`t.format(x=a)`, `fmt.Sprintf(t, a)`):
 /// the arguments are text of the result.
-fn fills_template(callee: &str) -> bool {
+pub(crate) fn fills_template(callee: &str) -> bool {
     let leaf = callee.rsplit('.').next().unwrap_or(callee);
     matches!(
         leaf,
@@ -172,7 +172,12 @@ impl<'a> Cx<'a> {
                     model: self.model_around(n).map(|m| (m, ModelSource::Call)),
                     resolved: false,
                 };
-                self.follow_expr(n, &from, &mut w);
+                if self.is_call(n) {
+                    // `content=template.format(answer=a or "(none given)")`
+                    self.part_value(n, &from, &mut w);
+                } else {
+                    self.follow_expr(n, &from, &mut w);
+                }
             }
         }
         for &f in functions {
@@ -380,6 +385,9 @@ impl<'a> Cx<'a> {
             }
             return;
         }
+        if let Some(body) = super::messages::comprehension_body(v) {
+            return self.part_value(body, x, w);
+        }
         if matches!(v.kind(), "list_splat" | "spread_element") {
             if let Some(inner) = named_children(v).first() {
                 self.part_value(*inner, x, w);
@@ -434,12 +442,17 @@ impl<'a> Cx<'a> {
             } else if self.is_call(b) {
                 let callee = self.callee_text(b);
                 if fills_template(&callee) {
-                    let from = Work {
+                    // each value filled in is text of the result
+                    let at = Work {
                         hops: x.hops + 1,
-                        ..next(String::new(), false)
+                        ..next(x.name.clone(), false)
                     };
-                    if let Some(args) = b.child_by_field_name("arguments") {
-                        self.follow_expr(args, &from, w);
+                    let (pos, kw) = self.call_args(b);
+                    for a in pos.into_iter().filter(|a| !self.is_dict(*a)) {
+                        self.part_value(a, &at, w);
+                    }
+                    for (_, a) in kw {
+                        self.part_value(a, &at, w);
                     }
                     if let Some(recv) = b
                         .child_by_field_name("function")

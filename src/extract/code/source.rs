@@ -444,7 +444,8 @@ impl SourceFile {
                 (false, out)
             }
             None => {
-                self.memo.lock().unwrap_or_else(|p| p.into_inner()).linked = linked.into_iter().collect();
+                self.memo.lock().unwrap_or_else(|p| p.into_inner()).linked =
+                    linked.into_iter().collect();
                 (true, out)
             }
         }
