@@ -18,6 +18,7 @@ use super::tree::{is_scope, named_children, preorder};
 use super::ModelSource;
 
 /// A local variable to follow: in function `f`, `hops` names away from the prompt.
+#[derive(Clone)]
 struct Work<'t> {
     f: Node<'t>,
     name: String,
@@ -37,6 +38,9 @@ struct Walk<'t> {
     out: Vec<Cand<'t>>,
     /// The file's functions by name (built on the first call to follow).
     fns: Option<HashMap<String, Vec<Node<'t>>>>,
+    /// (function start, parameter) → the arguments calls that were followed pass to it, and
+    /// where each was read (`section("Agent instructions", body)` into `def section(title, body)`).
+    bound: HashMap<(usize, String), Vec<(Node<'t>, Work<'t>)>>,
 }
 
 /// How far a chain of local variables is followed (`a` names `b` names `c`).
@@ -98,8 +102,11 @@ fn has_words(value: &str, placeholders: &[String]) -> bool {
     // template variables of other engines (`{{ name }}`, `${name}`) are not words either
     let t = TEMPLATE_VAR.replace_all(&t, " ");
     let t = t.trim();
+    // identifiers and keys (`rollout_id=`, `snake_case`) are not words
     t.contains(char::is_whitespace)
-        && t.split(|c: char| !c.is_alphabetic())
+        && t.split_whitespace()
+            .filter(|tok| !tok.contains(['_', '=']))
+            .flat_map(|tok| tok.split(|c: char| !c.is_alphabetic()))
             .any(|w| w.chars().count() >= 3)
 }
 
@@ -123,7 +130,15 @@ pub(crate) fn fills_template(callee: &str) -> bool {
     let leaf = callee.rsplit('.').next().unwrap_or(callee);
     matches!(
         leaf,
-        "format" | "format_map" | "substitute" | "safe_substitute" | "Sprintf" | "replace"
+        "format"
+            | "format_map"
+            | "substitute"
+            | "safe_substitute"
+            | "Sprintf"
+            | "replace"
+            | "render"
+            | "render_template"
+            | "populate_template"
     )
 }
 
@@ -144,6 +159,7 @@ impl<'a> Cx<'a> {
             seen: HashSet::new(),
             out: Vec::new(),
             fns: None,
+            bound: HashMap::new(),
         };
         for c in prompts {
             let f = enclosing_function(c.node).unwrap_or(root);
@@ -184,7 +200,7 @@ impl<'a> Cx<'a> {
             let Some(name) = self.function_name(f) else {
                 continue;
             };
-            if self.rules.name_matches(&name) && !self.excluded_context(f) {
+            if self.builds_prompt(&name) && !self.excluded_context(f) {
                 self.follow_returns(f, &name, 0, None, &mut w);
             }
         }
@@ -193,6 +209,12 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let mut values = self.values_of(x.f, &x.name);
+            // a parameter: what the followed calls pass to it
+            if let Some(args) = w.bound.get(&(x.f.start_byte(), x.name.clone())) {
+                for (a, caller) in args.clone() {
+                    self.part_value(a, &caller, &mut w);
+                }
+            }
             let mut at = x;
             if values.is_empty() && at.f.id() != root.id() {
                 // not assigned in the function: a top-level constant of the file
@@ -275,8 +297,67 @@ impl<'a> Cx<'a> {
             if top_of(g).map(|t| t.id()) != top {
                 self.crossed(name);
             }
+            self.bind_args(call, g, from, w);
             self.follow_returns(g, name, from.hops + 1, from.model.clone(), w);
         }
+    }
+
+    /// Pairs a followed call's arguments with the parameters of `g` (by position, and by
+    /// keyword in Python); an argument of a parameter already followed is followed now.
+    fn bind_args<'t>(&self, call: Node<'t>, g: Node<'t>, from: &Work<'t>, w: &mut Walk<'t>) {
+        let mut params = self.params_of(g);
+        if params.first().is_some_and(|p| p == "self" || p == "cls") {
+            params.remove(0);
+        }
+        let (pos, kw) = self.call_args(call);
+        let mut pairs: Vec<(String, Node<'t>)> = Vec::new();
+        for (p, a) in params.iter().zip(pos) {
+            pairs.push((p.clone(), a));
+        }
+        if self.fam == Family::Py {
+            pairs.extend(kw.into_iter().filter(|(k, _)| params.contains(k)));
+        }
+        for (p, a) in pairs {
+            let caller = Work {
+                f: from.f,
+                name: p.clone(),
+                hops: from.hops + 1,
+                model: from.model.clone(),
+                resolved: false,
+            };
+            let key = (g.start_byte(), p);
+            if w.seen.contains(&key) {
+                self.part_value(a, &caller, w);
+            }
+            w.bound.entry(key).or_default().push((a, caller));
+        }
+    }
+
+    /// A function's parameter names, in order.
+    fn params_of(&self, g: Node) -> Vec<String> {
+        let Some(ps) = g
+            .child_by_field_name("parameters")
+            .or_else(|| g.child_by_field_name("parameter"))
+        else {
+            return Vec::new();
+        };
+        if ps.kind() == "identifier" {
+            return vec![self.t(ps).to_string()];
+        }
+        named_children(ps)
+            .into_iter()
+            .filter_map(|p| {
+                if p.kind() == "identifier" {
+                    return Some(self.t(p).to_string());
+                }
+                let n = p
+                    .child_by_field_name("name")
+                    .or_else(|| p.child_by_field_name("pattern"))
+                    .or_else(|| p.child_by_field_name("left"))
+                    .or_else(|| named_children(p).into_iter().next())?;
+                (n.kind() == "identifier").then(|| self.t(n).to_string())
+            })
+            .collect()
     }
 
     /// The values `f` returns, followed as parts.
@@ -337,6 +418,16 @@ impl<'a> Cx<'a> {
             }
         }
         out
+    }
+
+    /// A function whose name says it builds a prompt: the name pattern, or (in a file that
+    /// talks to a model) a message (`format_user_message_content`, `_build_summary_message`).
+    fn builds_prompt(&self, name: &str) -> bool {
+        self.rules.name_matches(name)
+            || (self.rules.sdk_calls
+                && self.uses_llm()
+                && name.to_ascii_lowercase().contains("message")
+                && !name.to_ascii_lowercase().contains("error"))
     }
 
     /// A function's name: its own, or the variable / property it is bound to.
@@ -421,6 +512,8 @@ impl<'a> Cx<'a> {
         for b in self.branches(v) {
             if let Some(list) = self.joined_name(b) {
                 w.work.push_back(next(list, false));
+            } else if let Some(item) = self.joined_item(b) {
+                self.part_value(item, x, w);
             } else if let Some((n, r, wrapped)) = self.resolve_wrapped(b) {
                 if wrapped && !(self.is_call(b) && reshapes_text(&self.callee_text(b))) {
                     // `section("Title")`: a literal argument is not text; what the function
@@ -452,7 +545,15 @@ impl<'a> Cx<'a> {
                         self.part_value(a, &at, w);
                     }
                     for (_, a) in kw {
-                        self.part_value(a, &at, w);
+                        let a = self.unwrap_value(a);
+                        if self.is_dict(a) {
+                            // `populate_template(t, variables={"k": "..."})`
+                            for (_, v) in self.pairs(a) {
+                                self.part_value(v, &at, w);
+                            }
+                        } else {
+                            self.part_value(a, &at, w);
+                        }
                     }
                     if let Some(recv) = b
                         .child_by_field_name("function")
@@ -520,6 +621,40 @@ impl<'a> Cx<'a> {
                 let recv = callee.strip_suffix(".join")?;
                 let ok = !recv.is_empty() && recv.chars().all(|c| c.is_alphanumeric() || c == '_');
                 ok.then(|| recv.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// What a join of built items joins: `sep.join(f"- {x}" for x in xs)`,
+    /// `xs.map((x) => `- ${x}`).join("\n")`: the item expression.
+    fn joined_item<'t>(&self, call: Node<'t>) -> Option<Node<'t>> {
+        if !self.is_call(call) || !self.callee_text(call).ends_with(".join") {
+            return None;
+        }
+        let f = call.child_by_field_name("function")?;
+        match self.fam {
+            Family::Py => {
+                // `sep.join(x for x in xs)`: the generator is the call's `arguments`
+                let args = call.child_by_field_name("arguments")?;
+                let gen = if args.kind() == "generator_expression" {
+                    args
+                } else {
+                    *self.call_args(call).0.first()?
+                };
+                super::messages::comprehension_body(gen)
+            }
+            Family::Js => {
+                let recv = f.child_by_field_name("object")?;
+                if !self.is_call(recv) || !self.callee_text(recv).ends_with(".map") {
+                    return None;
+                }
+                let (pos, _) = self.call_args(recv);
+                let cb = *pos.first()?;
+                if cb.kind() != "arrow_function" {
+                    return None;
+                }
+                self.returns_of(cb).into_iter().next()
             }
             _ => None,
         }

@@ -334,7 +334,7 @@ impl<'a> Cx<'a> {
 
     /// Whether the file imports an LLM SDK or framework (`frameworks.toml`) or is a prompt
     /// module: then its prose is taken for prompts.
-    fn uses_llm(&self) -> bool {
+    pub(crate) fn uses_llm(&self) -> bool {
         self.prompt_module || super::sdk::imports_framework(&self.facts.imports)
     }
 
