@@ -68,3 +68,5 @@
 (method_definition) @function
 (variable_declarator value: (arrow_function) @function)
 (variable_declarator value: (function_expression) @function)
+(pair value: (arrow_function) @function)
+(pair value: (function_expression) @function)

@@ -20,6 +20,10 @@ pub(crate) struct Facts<'t> {
     /// Top-level names bound once, and their value.
     pub consts: HashMap<String, Node<'t>>,
     pub imports: Vec<String>,
+    /// Of `imports`, how many come first as written (the rest are relative imports resolved
+    /// against the file's package: they apply framework calls, they do not make the file
+    /// one that talks to a model).
+    pub written_imports: Option<usize>,
     /// Constant name → the model of a call it is passed to.
     pub model_links: HashMap<String, String>,
     /// Constant name → the tools of a call it is passed to.
@@ -131,6 +135,7 @@ pub(crate) fn top_level<'t>(tops: &[Node<'t>], text: &str, fam: Family) -> Facts
     Facts {
         consts,
         imports,
+        written_imports: None,
         model_links: HashMap::new(),
         tool_links: HashMap::new(),
     }

@@ -262,7 +262,11 @@ impl<'a> Cx<'a> {
         }
         let mut calls = Vec::new();
         preorder(n, |x| {
-            if x.id() != n.id() && is_scope(x.kind()) {
+            // a call interpolated into a string names a value (`f"{self.friendly_name()} ..."`)
+            if x.id() != n.id()
+                && (is_scope(x.kind())
+                    || matches!(x.kind(), "interpolation" | "template_substitution"))
+            {
                 return false;
             }
             if self.is_call(x) {
@@ -563,6 +567,20 @@ impl<'a> Cx<'a> {
                     }
                 } else if !super::rules::is_excluded_callee(&callee) {
                     self.follow_call(b, x, w);
+                    // `instruction_section("Agent instructions", body)`: a callee named like
+                    // the pattern takes text
+                    let leaf = callee.rsplit('.').next().unwrap_or(&callee);
+                    if self.rules.name_matches(leaf) {
+                        let at = Work {
+                            hops: x.hops + 1,
+                            ..x.clone()
+                        };
+                        for a in self.call_args(b).0 {
+                            if !self.is_dict(a) {
+                                self.part_value(a, &at, w);
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -335,7 +335,8 @@ impl<'a> Cx<'a> {
     /// Whether the file imports an LLM SDK or framework (`frameworks.toml`) or is a prompt
     /// module: then its prose is taken for prompts.
     pub(crate) fn uses_llm(&self) -> bool {
-        self.prompt_module || super::sdk::imports_framework(&self.facts.imports)
+        let written = self.facts.written_imports.unwrap_or(self.facts.imports.len());
+        self.prompt_module || super::sdk::imports_framework(&self.facts.imports[..written])
     }
 
     /// Rule 4: in a file that uses an LLM, the maximal string expressions that read as prose
@@ -508,7 +509,11 @@ impl<'a> Cx<'a> {
                     } else {
                         self.callee_text(p)
                     };
-                    return is_excluded_callee(&text);
+                    // a framework's own feedback to the model (`AgentToolExecutionError`,
+                    // `ModelRetry`: `frameworks.toml`) is sent, not shown
+                    return is_excluded_callee(&text)
+                        && super::sdk::specs_for(&self.callee_text(p), &self.facts.imports)
+                            .is_empty();
                 }
                 "expression_statement"
                 | "block"

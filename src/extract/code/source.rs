@@ -250,6 +250,24 @@ impl SourceFile {
         self
     }
 
+    /// Python's relative imports resolved against the file's folder (`from .utils import x`
+    /// in `smolagents/agents.py` is `smolagents.utils`): a framework's own code uses it.
+    fn with_package<'t>(&self, mut facts: Facts<'t>) -> Facts<'t> {
+        if self.lang.family() == Family::Py {
+            if let Some(dir) = self.module_names.get(1) {
+                let resolved: Vec<String> = facts
+                    .imports
+                    .iter()
+                    .filter(|m| m.starts_with('.') && !m.starts_with(".."))
+                    .map(|m| format!("{dir}{m}"))
+                    .collect();
+                facts.written_imports = Some(facts.imports.len());
+                facts.imports.extend(resolved);
+            }
+        }
+        facts
+    }
+
     /// Incremental re-parse after an edit: `Tree::edit`, then parse `new_text`
     /// (the whole new document) reusing the old tree.
     pub fn edit(&mut self, edit: &InputEdit, new_text: &str) {
@@ -468,7 +486,7 @@ impl SourceFile {
             text,
             rules: &RULES,
             lines: Vec::new(),
-            facts: top_level(tops, text, fam),
+            facts: self.with_package(top_level(tops, text, fam)),
             prompt_module: false,
             sinks: Default::default(),
             linked: Default::default(),
