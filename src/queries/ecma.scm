@@ -51,7 +51,7 @@
   (#eq? @_method "fromMessages"))
 ; LangChain.js: new SystemMessage("...")
 ((new_expression constructor: (identifier) @_ctor) @sdk.message
-  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer)Message$"))
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer|Base)Message$"))
 
 ; ---- tagged templates: prompt`...`
 ((call_expression

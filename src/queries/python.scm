@@ -13,6 +13,9 @@
 ; a_prompt, b_prompt = "...", "..."
 (assignment left: (pattern_list) @name.list right: (expression_list) @value.list)
 (assignment left: (tuple_pattern) @name.list right: (tuple) @value.list)
+; messages[-1]["content"] += "..." (a message's content, set in place)
+(assignment left: (subscript subscript: (string) @name) right: (_) @value)
+(augmented_assignment left: (subscript subscript: (string) @name) right: (_) @value)
 ; system_prompt += "..."
 (augmented_assignment left: [(identifier) (attribute attribute: (identifier) @name)] @name right: (_) @value)
 ; f(instructions="...")
@@ -48,9 +51,9 @@
 
 ; LangChain messages: SystemMessage("..."), HumanMessage(content="...")
 ((call function: (identifier) @_ctor) @sdk.message
-  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer)Message$"))
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer|Base)Message$"))
 ((call function: (attribute attribute: (identifier) @_ctor)) @sdk.message
-  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer)Message$"))
+  (#match? @_ctor "^(System|Human|AI|Tool|Chat|User|Assistant|Developer|Base)Message$"))
 
 ; ---- docstrings are never prompts: bodies whose first statement (after
 ; comments; Rust checks) is a lone string

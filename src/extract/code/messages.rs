@@ -269,6 +269,14 @@ pub(crate) fn comprehension_body(n: Node<'_>) -> Option<Node<'_>> {
 pub(crate) fn is_role(r: &str) -> bool {
     matches!(
         r,
-        "system" | "human" | "user" | "ai" | "assistant" | "developer" | "placeholder" | "model"
+        "system"
+            | "human"
+            | "user"
+            | "ai"
+            | "assistant"
+            | "developer"
+            | "placeholder"
+            | "model"
+            | "tool"
     )
 }

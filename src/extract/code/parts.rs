@@ -80,7 +80,7 @@ fn enclosing_function(n: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The top-level statement that holds `n` (the root's child).
-fn top_of(n: Node<'_>) -> Option<Node<'_>> {
+pub(crate) fn top_of(n: Node<'_>) -> Option<Node<'_>> {
     let mut x = n;
     while let Some(p) = x.parent() {
         if p.parent().is_none() {
@@ -94,7 +94,7 @@ fn top_of(n: Node<'_>) -> Option<Node<'_>> {
 /// Text that says something: a word of three letters or more once its placeholders are
 /// out, and more than one token (`"- Platform: {p}\n"` yes; `"- {name}: {desc}\n"`, a key
 /// such as `"error_type"` no).
-fn has_words(value: &str, placeholders: &[String]) -> bool {
+pub(crate) fn has_words(value: &str, placeholders: &[String]) -> bool {
     let mut t = value.to_string();
     for p in placeholders {
         t = t.replacen(p.as_str(), " ", 1);
@@ -570,7 +570,7 @@ impl<'a> Cx<'a> {
                     // `instruction_section("Agent instructions", body)`: a callee named like
                     // the pattern takes text
                     let leaf = callee.rsplit('.').next().unwrap_or(&callee);
-                    if self.rules.name_matches(leaf) {
+                    if super::rules::names_prompt_builder(self.rules, leaf) {
                         let at = Work {
                             hops: x.hops + 1,
                             ..x.clone()

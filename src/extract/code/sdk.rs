@@ -18,6 +18,35 @@ struct FrameworkFile {
     call: Vec<CallSpec>,
     #[serde(default)]
     docstring: Vec<DocstringSpec>,
+    #[serde(default)]
+    module: Vec<ModuleSpec>,
+}
+
+/// One `[[module]]` entry: constructors whose instances are called with the prompt's input
+/// fields as keyword arguments (`self.qa = dspy.Predict(QA)` ... `self.qa(question="...")`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModuleSpec {
+    pub framework: String,
+    pub imports: Vec<String>,
+    pub ctor: Vec<String>,
+}
+
+/// Whether `callee` constructs a framework module whose calls take prompt text
+/// (`frameworks.toml` `[[module]]`).
+pub(crate) fn makes_module(callee: &str, imports: &[String]) -> bool {
+    let segs = callee_segments(callee);
+    if segs.is_empty() {
+        return false;
+    }
+    FILE.as_ref().is_ok_and(|f| {
+        f.module.iter().any(|m| {
+            m.ctor.iter().any(|c| callee_matches(&segs, c))
+                && m.imports
+                    .iter()
+                    .any(|w| imports.iter().any(|i| module_matches(i, w)))
+        })
+    })
 }
 
 /// One `[[docstring]]` entry: classes whose docstring the framework sends as instructions.
@@ -117,12 +146,12 @@ fn specs() -> &'static [CallSpec] {
 /// Checks the frameworks file: `Ok` lists the frameworks it describes (sorted, deduplicated).
 pub fn frameworks_check() -> Result<Vec<String>, FrameworksError> {
     let specs = SPECS.as_ref().map_err(Clone::clone)?;
-    let docs = FILE
-        .as_ref()
-        .map_err(Clone::clone)?
+    let file = FILE.as_ref().map_err(Clone::clone)?;
+    let docs = file
         .docstring
         .iter()
-        .map(|d| d.framework.clone());
+        .map(|d| d.framework.clone())
+        .chain(file.module.iter().map(|m| m.framework.clone()));
     let mut names: Vec<String> = specs
         .iter()
         .map(|s| s.framework.clone())

@@ -22,16 +22,19 @@ pub(crate) enum Rank {
     Name = 1,
     Sdk = 2,
     SdkMessage = 3,
+    /// A text argument of a callee named like the pattern (`instruction_section("...")`):
+    /// judged like a name, weaker than what a framework entry says of the same call.
+    Callee = 4,
     /// A piece of a prompt that the function builds in a local variable (`parts.rs`).
-    Part = 4,
-    Prose = 5,
+    Part = 5,
+    Prose = 6,
 }
 
 impl Rank {
     /// Names, prompt classes and prompt modules keep only text that reads as natural
     /// language; tags, framework arguments and messages keep any non-empty text.
     fn judged(self) -> bool {
-        self == Rank::Name
+        matches!(self, Rank::Name | Rank::Callee)
     }
     /// Prose must read as prose: more than a judged name.
     fn prose(self) -> bool {
@@ -174,7 +177,7 @@ impl<'a> Cx<'a> {
                     inside: c.inside,
                     reason: match c.rank {
                         Rank::Tag => Reason::Tag,
-                        Rank::Name => Reason::Name,
+                        Rank::Name | Rank::Callee => Reason::Name,
                         Rank::Sdk | Rank::SdkMessage => Reason::Sdk,
                         // prose that a tag names is a tagged prompt
                         Rank::Prose if c.tagged => Reason::Tag,
@@ -208,6 +211,9 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        for &(name, value) in &sites.bindings {
+            self.message_content_set(name, self.unwrap_value(value), cands);
+        }
         for (name, value) in &bindings {
             binding_names
                 .entry((value.start_byte(), value.end_byte()))
@@ -224,6 +230,36 @@ impl<'a> Cx<'a> {
             }
         }
         binding_names
+    }
+
+    /// `self.cur_messages[-1]["content"] += "\n^C KeyboardInterrupt"`: text set into the
+    /// content of a message (the subscripted object names messages).
+    fn message_content_set<'t>(&self, key: Node<'t>, value: Node<'t>, cands: &mut Vec<Cand<'t>>) {
+        let Some(sub) = key.parent().filter(|p| p.kind() == "subscript") else {
+            return;
+        };
+        if self.name_text(key) != "content" {
+            return;
+        }
+        let object = sub
+            .child_by_field_name("value")
+            .map(|o| self.t(o).to_ascii_lowercase())
+            .unwrap_or_default();
+        if object.contains("message") || object.contains("msg") {
+            let mut found = Vec::new();
+            self.emit(value, "content", false, Rank::SdkMessage, &mut found);
+            // it must say something: `"\n\n{message}"` does not
+            cands.extend(found.into_iter().filter(|c| {
+                let own: Vec<String> = c
+                    .res
+                    .placeholders
+                    .iter()
+                    .chain(&c.res.borrowed)
+                    .cloned()
+                    .collect();
+                super::parts::has_words(&c.res.value, &own)
+            }));
+        }
     }
 
     /// The string values of a dict / list bound to a prompt name (`PROMPTS = {"a": "..."}`).
@@ -258,9 +294,12 @@ impl<'a> Cx<'a> {
         binding_names: &HashMap<(usize, usize), String>,
         cands: &mut Vec<Cand<'t>>,
     ) {
+        let modules = self.module_instances(sites);
         for &call in &sites.calls {
             self.framework_call(call, cands);
             self.appended_to_prompt(call, cands);
+            self.named_callee(call, cands);
+            self.module_call(call, &modules, cands);
         }
         for &m in &sites.role_messages {
             self.role_message(m, cands);
@@ -332,10 +371,98 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Names bound to a framework module (`self.qa = dspy.Predict(QA)`), with the top-level
+    /// statement that binds them (a call elsewhere in the file is not followed: windows).
+    fn module_instances(&self, sites: &Sites) -> HashSet<(usize, String)> {
+        let mut out = HashSet::new();
+        for &(name, value) in &sites.bindings {
+            let v = self.unwrap_value(value);
+            if self.is_call(v)
+                && super::sdk::makes_module(&self.callee_text(v), &self.facts.imports)
+            {
+                if let Some(top) = super::parts::top_of(v) {
+                    out.insert((top.id(), self.name_text(name)));
+                }
+            }
+        }
+        out
+    }
+
+    /// `self.qa(question="...", context=ctx)` on a framework module: its keyword arguments.
+    fn module_call<'t>(
+        &self,
+        call: Node<'t>,
+        modules: &HashSet<(usize, String)>,
+        cands: &mut Vec<Cand<'t>>,
+    ) {
+        // `dspy.Predict(Sig)(question=q)`: the module is made and called at once
+        let made_here = call
+            .child_by_field_name("function")
+            .filter(|f| self.is_call(*f))
+            .is_some_and(|f| super::sdk::makes_module(&self.callee_text(f), &self.facts.imports));
+        if made_here {
+            for (k, v) in self.call_args(call).1 {
+                self.emit(self.unwrap_value(v), &k, false, Rank::Sdk, cands);
+            }
+            return;
+        }
+        if modules.is_empty() {
+            return;
+        }
+        let callee = self.callee_text(call);
+        let name = match callee.split_once('.') {
+            None => callee.as_str(),
+            Some(("self" | "this", rest)) if !rest.contains('.') => rest,
+            _ => return,
+        };
+        let Some(top) = super::parts::top_of(call) else {
+            return;
+        };
+        if !modules.contains(&(top.id(), name.to_string())) {
+            return;
+        }
+        for (k, v) in self.call_args(call).1 {
+            self.emit(
+                self.unwrap_value(v),
+                &format!("{name}.{k}"),
+                false,
+                Rank::Sdk,
+                cands,
+            );
+        }
+    }
+
+    /// `combine_system_messages(s, [{"type": "text", "text": "..."}])`,
+    /// `render_instructions("...")`: the text arguments of a callee named like the pattern
+    /// (judged like names; a name they receive is followed as a part).
+    fn named_callee<'t>(&self, call: Node<'t>, cands: &mut Vec<Cand<'t>>) {
+        let callee = self.callee_text(call);
+        let leaf = callee.rsplit('.').next().unwrap_or(&callee);
+        if !super::rules::names_prompt_builder(self.rules, leaf) || is_excluded_callee(&callee) {
+            return;
+        }
+        let (pos, kw) = self.call_args(call);
+        let n0 = cands.len();
+        for a in pos.into_iter().filter(|a| !self.is_dict(*a)) {
+            self.walk_content(a, leaf, false, Rank::Sdk, cands, 0);
+        }
+        for (k, a) in kw {
+            if self.rules.name_matches(&k) || matches!(k.as_str(), "content" | "text") {
+                self.walk_content(a, &format!("{leaf}.{k}"), false, Rank::Sdk, cands, 0);
+            }
+        }
+        for c in &mut cands[n0..] {
+            c.rank = Rank::Callee;
+        }
+    }
+
     /// Whether the file imports an LLM SDK or framework (`frameworks.toml`) or is a prompt
     /// module: then its prose is taken for prompts.
     pub(crate) fn uses_llm(&self) -> bool {
-        let written = self.facts.written_imports.unwrap_or(self.facts.imports.len());
+        let written = self
+            .facts
+            .written_imports
+            .unwrap_or(self.facts.imports.len());
         self.prompt_module || super::sdk::imports_framework(&self.facts.imports[..written])
     }
 

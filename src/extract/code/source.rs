@@ -23,8 +23,9 @@ use super::CodePrompt;
 pub struct SourceFile {
     lang: Lang,
     tree: Option<Tree>,
-    /// The file's stem and folder names (a prompt module is named like the pattern).
-    module_names: Vec<String>,
+    /// The file's stem, then the folders above it, nearest first: a prompt module is
+    /// named like the pattern (stem or folder); Python's relative imports climb the folders.
+    names: Vec<String>,
     /// Fingerprint of the file-wide facts of the last extraction (see `facts.rs`).
     facts_seen: AtomicU64,
     /// Byte ranges (new text) whose syntax changed in the last `edit`.
@@ -104,7 +105,7 @@ impl Clone for SourceFile {
         SourceFile {
             lang: self.lang,
             tree: self.tree.clone(),
-            module_names: self.module_names.clone(),
+            names: self.names.clone(),
             facts_seen: AtomicU64::new(self.facts_seen.load(Ordering::Relaxed)),
             changed: self.changed.clone(),
             memo: Mutex::new(self.memo()),
@@ -130,7 +131,7 @@ impl SourceFile {
         SourceFile {
             lang,
             tree,
-            module_names: Vec::new(),
+            names: Vec::new(),
             facts_seen: AtomicU64::new(0),
             changed: Vec::new(),
             memo: Mutex::new(Memo::default()),
@@ -237,30 +238,45 @@ impl SourceFile {
     /// `*_prompts.py`, `prompts/*.ts`) is a prompt module, whose top-level strings count.
     pub fn for_path(mut self, path: &Path) -> SourceFile {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let dir = path
-            .parent()
-            .and_then(|p| p.file_name())
-            .and_then(|s| s.to_str())
-            .unwrap_or("");
-        self.module_names = [stem, dir]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+        self.names = std::iter::once(stem.to_string())
+            .chain(
+                path.ancestors()
+                    .skip(1)
+                    .take(6)
+                    .filter_map(|a| a.file_name().and_then(|s| s.to_str()).map(str::to_string)),
+            )
             .collect();
         self
+    }
+
+    /// The folders above the file, nearest first.
+    fn packages(&self) -> &[String] {
+        self.names.get(1..).unwrap_or(&[])
     }
 
     /// Python's relative imports resolved against the file's folder (`from .utils import x`
     /// in `smolagents/agents.py` is `smolagents.utils`): a framework's own code uses it.
     fn with_package<'t>(&self, mut facts: Facts<'t>) -> Facts<'t> {
-        if self.lang.family() == Family::Py {
-            if let Some(dir) = self.module_names.get(1) {
-                let resolved: Vec<String> = facts
-                    .imports
-                    .iter()
-                    .filter(|m| m.starts_with('.') && !m.starts_with(".."))
-                    .map(|m| format!("{dir}{m}"))
-                    .collect();
+        if self.lang.family() == Family::Py && !self.packages().is_empty() {
+            {
+                let mut resolved = Vec::new();
+                for m in facts.imports.iter().filter(|m| m.starts_with('.')) {
+                    let rest = m.trim_start_matches('.');
+                    let up = m.len() - rest.len();
+                    // `..x` in `pkg/sub/f.py` is `pkg.x`; the package root is not known, so
+                    // each enclosing folder is tried as the root
+                    for root in (up - 1)..self.packages().len().min(up + 3) {
+                        let mut name: Vec<&str> = self.packages()[up - 1..=root]
+                            .iter()
+                            .rev()
+                            .map(String::as_str)
+                            .collect();
+                        if !rest.is_empty() {
+                            name.push(rest);
+                        }
+                        resolved.push(name.join("."));
+                    }
+                }
                 facts.written_imports = Some(facts.imports.len());
                 facts.imports.extend(resolved);
             }
@@ -440,7 +456,11 @@ impl SourceFile {
             rules,
             lines: self.line_starts(text),
             facts,
-            prompt_module: self.module_names.iter().any(|n| rules.name_matches(n)),
+            prompt_module: self
+                .names
+                .iter()
+                .take(2)
+                .any(|n| !n.is_empty() && rules.name_matches(n)),
             sinks: Default::default(),
             linked: Default::default(),
         };
