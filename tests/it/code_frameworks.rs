@@ -54,6 +54,8 @@ fn the_data_file_describes_every_framework() {
         "Vercel AI SDK",
         "Mastra",
         "Genkit",
+        "Marvin",
+        "CAMEL",
     ] {
         assert!(names.iter().any(|n| n == f), "{f} missing from {names:?}");
     }
@@ -262,4 +264,59 @@ fn frameworks_need_their_import() {
     let src = "researcher = Agent(role=\"Senior Data Researcher\", goal=\"Find news\")\n";
     let ps = SourceFile::parse(Lang::Python, src).prompts(src, &CompiledRules::default());
     assert!(ps.is_empty(), "{ps:#?}");
+}
+
+#[test]
+fn pydantic_ai_model_retry_is_sent_and_a_plain_exception_is_not() {
+    expect(
+        "pydantic_ai_retry.py",
+        &[("Please give the name of a city, for example Paris.", None)],
+    );
+}
+
+#[test]
+fn smolagents_step_errors_are_fed_back_but_generation_errors_end_the_run() {
+    expect(
+        "smolagents_errors.py",
+        &[(
+            "Unknown tool {tool_name}, please use one of the listed tools.",
+            None,
+        )],
+    );
+}
+
+#[test]
+fn dspy_module_calls_take_their_input_fields() {
+    // `self.respond = dspy.ChainOfThought(QA)` ... `self.respond(context=context)`, and a
+    // module made and called at once
+    let values: Vec<String> = found("dspy_module.py")
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "Answer the question using the context.",
+            "No passages were retrieved for this question.",
+            "Summarize the release notes in one paragraph.",
+        ]
+    );
+}
+
+#[test]
+fn marvin_info_messages_and_camel_messages() {
+    expect(
+        "marvin_thread.py",
+        &[("{name} has finished its turn.", None)],
+    );
+    expect(
+        "camel_messages.py",
+        &[
+            (
+                "Please choose one of the options below and explain your choice:\n{options}",
+                None,
+            ),
+            ("\n> Executed Results:\n{results}", None),
+        ],
+    );
 }

@@ -317,3 +317,102 @@ export function buildInstructions(items: string[]): string {
         );
     }
 }
+
+#[test]
+fn arguments_bound_to_a_helpers_parameters_and_named_callees() {
+    let src = r###"import openai
+
+
+def _section(title, body):
+    return f"# {title}\n\n{body}"
+
+
+def instructions(extra):
+    parts = [_section("Agent instructions", extra)]
+    parts.append(render_instruction_block("Keep every answer under fifty words."))
+    return "\n\n".join(parts)
+"###;
+    let ps = prompts("prep.py", src);
+    let values: Vec<&str> = ps.iter().map(|p| p.value.as_str()).collect();
+    // (the helper's own `f"# {title}\n\n{body}"` says nothing; what it is given does)
+    for want in ["Agent instructions", "Keep every answer under fifty words."] {
+        assert!(values.contains(&want), "missing {want:?} in {values:#?}");
+    }
+}
+
+#[test]
+fn content_set_into_a_message_in_place() {
+    let src = r#"def interrupt(self):
+    self.cur_messages[-1]["content"] += "\n^C KeyboardInterrupt"
+    row["content"] = "Not a message of a model"
+    self.cur_messages[-1]["content"] += "\n\n{message}"
+"#;
+    let ps = prompts("chat.py", src);
+    let values: Vec<&str> = ps.iter().map(|p| p.value.as_str()).collect();
+    assert_eq!(values, ["\n^C KeyboardInterrupt"], "{ps:#?}");
+}
+
+#[test]
+fn relative_imports_inside_a_framework_package_apply_its_calls() {
+    // `from .utils import AgentToolExecutionError` in `smolagents/agents.py`
+    let src = r#"from .utils import AgentToolExecutionError
+
+
+def run(tool_name):
+    raise AgentToolExecutionError(f"Unknown tool {tool_name}, please pick another one.", None)
+"#;
+    let inside = prompts("smolagents/agents.py", src);
+    assert_eq!(inside.len(), 1, "{inside:#?}");
+    // the same text elsewhere is an exception shown to the developer
+    assert!(prompts("myapp/agents.py", src).is_empty());
+}
+
+#[test]
+fn an_edit_in_a_helper_updates_the_parts_it_returns_incrementally() {
+    let src = r#"import openai
+
+client = openai.OpenAI()
+
+
+def helper():
+    return "Use the tools when you need them."
+
+
+def unrelated():
+    return 1
+
+
+def ask():
+    text = helper()
+    client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": text}])
+"#;
+    let rules = std::sync::Arc::new(CompiledRules::default());
+    let encs = [promptcost::tokenize::Encoding::O200kBase];
+    let path = Path::new("ask.py");
+    let mut doc =
+        promptcost::document::Document::new_code(path, Lang::Python, src, rules.clone(), &encs);
+    let at = src.find("the tools").unwrap() + 4;
+    let mut text = src.to_string();
+    for (range, ins) in [(at..at, "search "), (at..at + 7, ""), (at..at, "web ")] {
+        text.replace_range(range.clone(), ins);
+        doc.replace(range, ins);
+        let fresh = promptcost::document::Document::new_code(
+            path,
+            Lang::Python,
+            &text,
+            rules.clone(),
+            &encs,
+        );
+        assert_eq!(
+            doc.code().unwrap().prompts,
+            fresh.code().unwrap().prompts,
+            "{text}"
+        );
+    }
+    assert!(doc
+        .code()
+        .unwrap()
+        .prompts
+        .iter()
+        .any(|p| p.value == "Use the web tools when you need them."));
+}

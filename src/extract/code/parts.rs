@@ -230,6 +230,10 @@ impl<'a> Cx<'a> {
                     at.hops += 1;
                 }
             }
+            if at.f.id() == root.id() && !values.is_empty() {
+                // top-level statements reading each other
+                self.crossed(&at.name);
+            }
             // a constant that the reading expression resolved is counted there already
             let inside = at.resolved
                 && at.f.id() == root.id()
@@ -536,6 +540,11 @@ impl<'a> Cx<'a> {
                 }
             } else if self.is_identifier(b) {
                 w.work.push_back(next(self.t(b).to_string(), false));
+            } else if self.is_plus(b) {
+                // `options + format`: names only, each followed
+                for op in self.flatten_plus(b) {
+                    self.part_value(op, x, w);
+                }
             } else if self.is_call(b) {
                 let callee = self.callee_text(b);
                 if fills_template(&callee) {

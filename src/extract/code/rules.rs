@@ -296,6 +296,20 @@ pub(crate) fn is_excluded_callee(callee: &str) -> bool {
                 | "add_argument"
         )
         || matches!(last, "add_argument" | "add_option")
+        // a pattern, not text: `re.findall(r"Answer: (.+)", out)`
+        || (matches!(owner.as_str(), "re" | "regex")
+            && matches!(
+                last,
+                "compile"
+                    | "match"
+                    | "fullmatch"
+                    | "search"
+                    | "findall"
+                    | "finditer"
+                    | "sub"
+                    | "subn"
+                    | "split"
+            ))
 }
 
 #[cfg(test)]

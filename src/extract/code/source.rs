@@ -46,6 +46,8 @@ struct Memo {
     /// The top-level names that prompt parts crossed to in the last whole-file extraction
     /// (`Cx::linked`): a window that mentions one is extracted with the whole file.
     linked: Vec<String>,
+    /// An edit since the last whole-file extraction removed text that mentions a linked name.
+    linked_dirty: bool,
 }
 
 impl Memo {
@@ -158,6 +160,19 @@ impl SourceFile {
             EditKind::Reparse
         };
         let memo = self.memo.get_mut().unwrap_or_else(|p| p.into_inner());
+        if !memo.linked.is_empty() && !memo.linked_dirty {
+            // the removed text, out to whole words
+            let b = text.as_bytes();
+            let mut a = start.min(b.len());
+            let mut e = old_end.min(b.len());
+            while a > 0 && is_word_byte(b[a - 1]) {
+                a -= 1;
+            }
+            while e < b.len() && is_word_byte(b[e]) {
+                e += 1;
+            }
+            memo.linked_dirty = mentions(text.get(a..e).unwrap_or(""), &memo.linked);
+        }
         match kind {
             EditKind::InString => {
                 if let Some(uses) = memo.uses.as_mut() {
@@ -415,12 +430,9 @@ impl SourceFile {
     /// Whether `window`'s text mentions a name that parts crossed to last time.
     fn mentions_linked(&self, text: &str, window: &Range<usize>) -> bool {
         let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        if memo.linked.is_empty() {
-            return false;
-        }
-        let w = text.get(window.clone()).unwrap_or("");
-        w.split(|c: char| !c.is_ascii() || !is_word_byte(c as u8))
-            .any(|word| !word.is_empty() && memo.linked.iter().any(|l| l == word))
+        memo.linked_dirty
+            || (!memo.linked.is_empty()
+                && mentions(text.get(window.clone()).unwrap_or(""), &memo.linked))
     }
 
     /// The prompts of `window` (else the whole text), given the file-wide facts, and
@@ -482,8 +494,9 @@ impl SourceFile {
                 (false, out)
             }
             None => {
-                self.memo.lock().unwrap_or_else(|p| p.into_inner()).linked =
-                    linked.into_iter().collect();
+                let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+                memo.linked = linked.into_iter().collect();
+                memo.linked_dirty = false;
                 (true, out)
             }
         }
@@ -528,6 +541,12 @@ impl SourceFile {
         drop(memo);
         Some((std::mem::take(&mut cx.facts), fp))
     }
+}
+
+/// Whether `text` has one of `names` as a whole word.
+fn mentions(text: &str, names: &[String]) -> bool {
+    text.split(|c: char| !c.is_ascii() || !is_word_byte(c as u8))
+        .any(|word| !word.is_empty() && names.iter().any(|l| l == word))
 }
 
 /// The root's children (top-level statements and comments), walked once per extraction:
