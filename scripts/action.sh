@@ -54,6 +54,9 @@ check() {
   [ -z "${INPUT_MAX_GROWTH:-}" ] || args+=(--max-growth "$INPUT_MAX_GROWTH")
   [ -z "${INPUT_BUDGET:-}" ] || args+=(--budget "$INPUT_BUDGET")
   [ -z "${INPUT_CONFIG:-}" ] || args+=(--config "$INPUT_CONFIG")
+  [ -z "${INPUT_SHARD:-}" ] || args+=(--shard "$INPUT_SHARD")
+  # The log, SARIF and summary reports are three runs: a cache makes the last two cheap.
+  args+=(--cache "${INPUT_CACHE:-${RUNNER_TEMP:-/tmp}/promptcost-cache}")
   local m
   local models="${INPUT_MODELS:-}"
   for m in ${models//,/ }; do args+=(--model "$m"); done

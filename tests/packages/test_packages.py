@@ -234,6 +234,29 @@ def test_action_check_inputs_and_errors(tmp_path):
     assert "sarif-file" not in outputs(env)
 
 
+def test_action_cache_and_shard(tmp_path):
+    work = fixture_pull_request(tmp_path)
+    cache = tmp_path / "cache"
+    env = action_env(tmp_path, PROMPTCOST_BIN.parent, install="none", format="json", sarif="false", cache=str(cache))
+    proc = run(["bash", ACTION, "check"], cwd=work, env=env)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    whole = json.loads(proc.stdout)
+    assert any(cache.rglob("*")), "the counts were cached in the given directory"
+    # the same report from the cache
+    again = run(["bash", ACTION, "check"], cwd=work, env=env)
+    assert json.loads(again.stdout)["prompts"] == whole["prompts"]
+    # two shards cover the files once between them
+    seen = []
+    for i in (1, 2):
+        env = action_env(tmp_path / f"s{i}", PROMPTCOST_BIN.parent, install="none", format="json", sarif="false", shard=f"{i}/2")
+        proc = run(["bash", ACTION, "check"], cwd=work, env=env)
+        assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+        seen += [p["path"] for p in json.loads(proc.stdout)["prompts"] if p["kind"] == "file"]
+    assert sorted(seen) == sorted(p["path"] for p in whole["prompts"] if p["kind"] == "file")
+    # without a cache input the runner's temporary directory holds it
+    assert any((tmp_path / "s1" / "runner" / "promptcost-cache").rglob("*"))
+
+
 def test_action_install_from_the_wheel(host, tmp_path):
     env = action_env(tmp_path, pathlib.Path("/nonexistent"), install="pip", package=str(wheel(host)))
     env["PATH"] = f"{pathlib.Path(sys.executable).parent}:/usr/bin:/bin"
