@@ -30,8 +30,10 @@
 //! | `template` | resolved values and their placeholders |
 //! | `dialect/*` | per language: string expressions, unescape, format rules |
 
+mod calls;
 mod dialect;
 mod facts;
+mod functions;
 mod json;
 mod lang;
 mod messages;

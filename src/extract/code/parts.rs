@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use tree_sitter::Node;
 
+use super::functions::{enclosing_function, top_of};
 use super::lang::Family;
 use super::select::{Cand, Cx, Rank};
 use super::tree::{is_scope, named_children, preorder};
@@ -45,51 +46,6 @@ struct Walk<'t> {
 
 /// How far a chain of local variables is followed (`a` names `b` names `c`).
 const MAX_HOPS: u32 = 6;
-
-/// Kinds that open a function scope: a local variable never crosses one.
-pub(crate) fn is_function(kind: &str) -> bool {
-    matches!(
-        kind,
-        "function_definition"
-            | "lambda"
-            | "function_declaration"
-            | "generator_function_declaration"
-            | "function_expression"
-            | "function"
-            | "arrow_function"
-            | "method_definition"
-            | "method_declaration"
-            | "func_literal"
-            | "function_item"
-            | "closure_expression"
-    )
-}
-
-fn enclosing_function(n: Node<'_>) -> Option<Node<'_>> {
-    let mut p = n.parent();
-    while let Some(x) = p {
-        if is_function(x.kind()) {
-            return Some(x);
-        }
-        if matches!(x.kind(), "class_definition" | "class_declaration" | "class") {
-            return None;
-        }
-        p = x.parent();
-    }
-    None
-}
-
-/// The top-level statement that holds `n` (the root's child).
-pub(crate) fn top_of(n: Node<'_>) -> Option<Node<'_>> {
-    let mut x = n;
-    while let Some(p) = x.parent() {
-        if p.parent().is_none() {
-            return Some(x);
-        }
-        x = p;
-    }
-    None
-}
 
 /// Text that says something: a word of three letters or more once its placeholders are
 /// out, and more than one token (`"- Platform: {p}\n"` yes; `"- {name}: {desc}\n"`, a key
@@ -341,33 +297,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// A function's parameter names, in order.
-    fn params_of(&self, g: Node) -> Vec<String> {
-        let Some(ps) = g
-            .child_by_field_name("parameters")
-            .or_else(|| g.child_by_field_name("parameter"))
-        else {
-            return Vec::new();
-        };
-        if ps.kind() == "identifier" {
-            return vec![self.t(ps).to_string()];
-        }
-        named_children(ps)
-            .into_iter()
-            .filter_map(|p| {
-                if p.kind() == "identifier" {
-                    return Some(self.t(p).to_string());
-                }
-                let n = p
-                    .child_by_field_name("name")
-                    .or_else(|| p.child_by_field_name("pattern"))
-                    .or_else(|| p.child_by_field_name("left"))
-                    .or_else(|| named_children(p).into_iter().next())?;
-                (n.kind() == "identifier").then(|| self.t(n).to_string())
-            })
-            .collect()
-    }
-
     /// The values `f` returns, followed as parts.
     fn follow_returns<'t>(
         &self,
@@ -390,83 +319,6 @@ impl<'a> Cx<'a> {
         for r in self.returns_of(f) {
             self.part_value(r, &at, w);
         }
-    }
-
-    /// The expressions `f` returns: `return` statements outside nested functions, an arrow
-    /// function's expression body, a Rust block's tail expression.
-    fn returns_of<'t>(&self, f: Node<'t>) -> Vec<Node<'t>> {
-        let Some(body) = f.child_by_field_name("body") else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        if f.kind() == "arrow_function" && body.kind() != "statement_block" {
-            return vec![body];
-        }
-        preorder(body, |x| {
-            if x.id() != body.id() && is_scope(x.kind()) {
-                return false;
-            }
-            if matches!(x.kind(), "return_statement" | "return_expression") {
-                if let Some(v) = named_children(x).first() {
-                    out.push(if v.kind() == "expression_list" {
-                        named_children(*v).first().copied().unwrap_or(*v)
-                    } else {
-                        *v
-                    });
-                }
-                return false;
-            }
-            true
-        });
-        if self.fam == Family::Rs {
-            if let Some(last) = named_children(body).last() {
-                if !last.kind().ends_with("statement") && !last.kind().ends_with("declaration") {
-                    out.push(*last);
-                }
-            }
-        }
-        out
-    }
-
-    /// A function whose name says it builds a prompt: the name pattern, or (in a file that
-    /// talks to a model) a message (`format_user_message_content`, `_build_summary_message`).
-    fn builds_prompt(&self, name: &str) -> bool {
-        self.rules.name_matches(name)
-            || (self.rules.sdk_calls
-                && self.uses_llm()
-                && name.to_ascii_lowercase().contains("message")
-                && !name.to_ascii_lowercase().contains("error"))
-    }
-
-    /// A function's name: its own, or the variable / property it is bound to.
-    pub(crate) fn function_name(&self, f: Node) -> Option<String> {
-        if let Some(n) = f.child_by_field_name("name") {
-            return Some(self.t(n).to_string());
-        }
-        let p = f.parent()?;
-        let key = match p.kind() {
-            "variable_declarator" => p.child_by_field_name("name"),
-            "pair" => p.child_by_field_name("key"),
-            "assignment_expression" => p.child_by_field_name("left"),
-            _ => None,
-        }?;
-        Some(self.name_text(key))
-    }
-
-    /// Every named function of the file (one walk).
-    fn functions_by_name<'t>(&self, root: Node<'t>) -> HashMap<String, Vec<Node<'t>>> {
-        let mut out: HashMap<String, Vec<Node<'t>>> = HashMap::new();
-        let mut steps = 0usize;
-        preorder(root, |x| {
-            steps += 1;
-            if is_function(x.kind()) {
-                if let Some(n) = self.function_name(x) {
-                    out.entry(n).or_default().push(x);
-                }
-            }
-            steps < 2_000_000
-        });
-        out
     }
 
     /// A part of this walk reaches outside the statements it starts from (a top-level
