@@ -416,3 +416,24 @@ def ask():
         .iter()
         .any(|p| p.value == "Use the web tools when you need them."));
 }
+
+#[test]
+fn functions_that_send_to_a_person_do_not_build_prompts() {
+    let src = r#"import openai
+
+
+def send_template_message(to):
+    return f"Template message sent to {to}"
+
+
+def postprocess_prompt(text):
+    return f"{text}\nAnswer in one short paragraph, please."
+"#;
+    let ps = prompts("tools.py", src);
+    let values: Vec<&str> = ps.iter().map(|p| p.value.as_str()).collect();
+    assert_eq!(
+        values,
+        ["{text}\nAnswer in one short paragraph, please."],
+        "{ps:#?}"
+    );
+}

@@ -56,6 +56,24 @@ pub(crate) fn top_of(n: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// The words of a snake_case or camelCase name, lowercased.
+fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if (c == '_' || (c.is_uppercase() && prev_lower)) && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        if c != '_' {
+            cur.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_lowercase();
+    }
+    words.push(cur);
+    words.into_iter().filter(|w| !w.is_empty())
+}
+
 impl Cx<'_> {
     /// A function's parameter names, in order.
     pub(crate) fn params_of(&self, g: Node) -> Vec<String> {
@@ -121,13 +139,18 @@ impl Cx<'_> {
     }
 
     /// A function whose name says it builds a prompt: the name pattern, or (in a file that
-    /// talks to a model) a message (`format_user_message_content`, `_build_summary_message`).
+    /// talks to a model) a message (`format_user_message_content`, `_build_summary_message`);
+    /// not one that sends something to a person or a channel (`send_template_message`).
     pub(crate) fn builds_prompt(&self, name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        if name_words(name).any(|w| matches!(w.as_str(), "send" | "post" | "notify" | "publish")) {
+            return false;
+        }
         self.rules.name_matches(name)
             || (self.rules.sdk_calls
                 && self.uses_llm()
-                && name.to_ascii_lowercase().contains("message")
-                && !name.to_ascii_lowercase().contains("error"))
+                && n.contains("message")
+                && !n.contains("error"))
     }
 
     /// A function's name: its own, or the variable / property it is bound to.

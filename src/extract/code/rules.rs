@@ -231,6 +231,18 @@ pub(crate) fn is_excluded_callee(callee: &str) -> bool {
     {
         return true;
     }
+    // a project's own logging helpers: `log_warning(...)`, `log_debug(...)`
+    if let Some(level) = last
+        .strip_prefix("log_")
+        .or_else(|| last.strip_prefix("log"))
+    {
+        if matches!(
+            level.to_ascii_lowercase().as_str(),
+            "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical"
+        ) {
+            return true;
+        }
+    }
     if last.ends_with("Error")
         || last.ends_with("Exception")
         || last.ends_with("Warning")
