@@ -33,16 +33,11 @@ impl<'a> Cx<'a> {
             let mut found = Vec::new();
             self.emit(value, "content", false, Rank::SdkMessage, &mut found);
             // it must say something: `"\n\n{message}"` does not
-            cands.extend(found.into_iter().filter(|c| {
-                let own: Vec<String> = c
-                    .res
-                    .placeholders
-                    .iter()
-                    .chain(&c.res.borrowed)
-                    .cloned()
-                    .collect();
-                super::parts::has_words(&c.res.value, &own)
-            }));
+            cands.extend(
+                found
+                    .into_iter()
+                    .filter(|c| super::parts::has_words(&c.res.value, &c.res.not_own())),
+            );
         }
     }
 
@@ -85,10 +80,8 @@ impl<'a> Cx<'a> {
             return;
         }
         let callee = self.callee_text(call);
-        let name = match callee.split_once('.') {
-            None => callee.as_str(),
-            Some(("self" | "this", rest)) if !rest.contains('.') => rest,
-            _ => return,
+        let Some(name) = super::functions::own_callee(&callee) else {
+            return;
         };
         let Some(top) = super::functions::top_of(call) else {
             return;

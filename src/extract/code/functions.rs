@@ -56,6 +56,17 @@ pub(crate) fn top_of(n: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// The name a call reaches in its own file: `helper(...)`, or a method of the same object
+/// (`self.helper(...)`, `this.helper(...)`, `cls.helper(...)`).
+pub(crate) fn own_callee(callee: &str) -> Option<&str> {
+    let name = match callee.split_once('.') {
+        None => callee,
+        Some(("self" | "this" | "cls", rest)) if !rest.contains('.') => rest,
+        _ => return None,
+    };
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+}
+
 /// The words of a snake_case or camelCase name, lowercased.
 fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
     let mut words = Vec::new();

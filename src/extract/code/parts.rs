@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use tree_sitter::Node;
 
-use super::functions::{enclosing_function, top_of};
+use super::functions::{enclosing_function, own_callee, top_of};
 use super::lang::Family;
 use super::select::{Cand, Cx, Rank};
 use super::tree::{is_scope, named_children, preorder};
@@ -243,14 +243,9 @@ impl<'a> Cx<'a> {
     /// `this.helper(...)`): its returns are text of the caller's value.
     fn follow_call<'t>(&self, call: Node<'t>, from: &Work<'t>, w: &mut Walk<'t>) {
         let callee = self.callee_text(call);
-        let name = match callee.split_once('.') {
-            None => callee.as_str(),
-            Some(("self" | "this" | "cls", rest)) if !rest.contains('.') => rest,
-            _ => return,
-        };
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        let Some(name) = own_callee(&callee) else {
             return;
-        }
+        };
         let fns = w.fns.get_or_insert_with(|| self.functions_by_name(w.root));
         let targets = fns.get(name).cloned().unwrap_or_default();
         if targets.is_empty() {
@@ -384,8 +379,7 @@ impl<'a> Cx<'a> {
                 for id in self.free_names(n) {
                     w.work.push_back(next(id, true));
                 }
-                let own: Vec<String> = r.placeholders.iter().chain(&r.borrowed).cloned().collect();
-                if has_words(&r.value, &own) && !self.excluded_context(n) {
+                if has_words(&r.value, &r.not_own()) && !self.excluded_context(n) {
                     let mut c = self.cand(x.name.clone(), n, r, Rank::Part);
                     c.model.clone_from(&x.model);
                     w.out.push(c);

@@ -197,10 +197,6 @@ fn looks_like_regex(t: &str) -> bool {
         || (t.starts_with('^') && t.ends_with('$'))
 }
 
-/// Callees whose string arguments are shown to a human or logged, never sent to a model:
-/// `input`, `getpass`, `print`, `click.prompt` / `typer.prompt` and their options,
-/// `Prompt.ask`, loggers, `console.*`, warnings, exceptions (`*Error`, `*Exception`,
-/// `*Warning`), JS `alert` / `confirm` / `prompt`.
 /// A callee whose name says it builds a prompt from its arguments
 /// (`instruction_section`, `combine_system_messages`, `renderPrompt`), named like the pattern
 /// but not just the pattern's word: a bare `prompt(...)` / `session.prompt(...)` asks a human.
@@ -212,6 +208,10 @@ pub(crate) fn names_prompt_builder(rules: &CompiledRules, leaf: &str) -> bool {
         )
 }
 
+/// Callees whose string arguments are shown to a human or logged, never sent to a model:
+/// `input`, `getpass`, `print`, `click.prompt` / `typer.prompt` and their options,
+/// `Prompt.ask`, loggers, `console.*`, warnings, exceptions (`*Error`, `*Exception`,
+/// `*Warning`), JS `alert` / `confirm` / `prompt`.
 pub(crate) fn is_excluded_callee(callee: &str) -> bool {
     let callee = callee.trim_start_matches("new ").trim();
     let segs: Vec<&str> = callee.split(['.', ':']).filter(|s| !s.is_empty()).collect();

@@ -41,10 +41,7 @@ pub(crate) fn makes_module(callee: &str, imports: &[String]) -> bool {
     }
     FILE.as_ref().is_ok_and(|f| {
         f.module.iter().any(|m| {
-            m.ctor.iter().any(|c| callee_matches(&segs, c))
-                && m.imports
-                    .iter()
-                    .any(|w| imports.iter().any(|i| module_matches(i, w)))
+            m.ctor.iter().any(|c| callee_matches(&segs, c)) && imports_any(imports, &m.imports)
         })
     })
 }
@@ -132,10 +129,7 @@ pub(crate) fn docstring_is_prompt(bases: &str, imports: &[String]) -> bool {
         .map(|b| b.trim().rsplit('.').next().unwrap_or(""))
         .collect();
     f.docstring.iter().any(|d| {
-        d.bases.iter().any(|b| names.contains(&b.as_str()))
-            && d.imports
-                .iter()
-                .any(|w| imports.iter().any(|m| module_matches(m, w)))
+        d.bases.iter().any(|b| names.contains(&b.as_str())) && imports_any(imports, &d.imports)
     })
 }
 
@@ -178,6 +172,13 @@ pub(crate) fn callee_segments(callee: &str) -> Vec<&str> {
 fn callee_matches(segs: &[&str], pattern: &str) -> bool {
     let p: Vec<&str> = pattern.split('.').collect();
     p.len() <= segs.len() && segs[segs.len() - p.len()..] == p[..]
+}
+
+/// Whether one of the file's `imports` is one of `wanted` (or a submodule of one).
+fn imports_any(imports: &[String], wanted: &[String]) -> bool {
+    wanted
+        .iter()
+        .any(|w| imports.iter().any(|m| module_matches(m, w)))
 }
 
 /// Whether `module` (as imported) is `wanted` or one of its submodules.
@@ -234,21 +235,13 @@ pub(crate) fn specs_for<'s>(callee: &str, imports: &[String]) -> Vec<&'s CallSpe
     specs()
         .iter()
         .filter(|s| s.callee.iter().any(|p| callee_matches(&segs, p)))
-        .filter(|s| {
-            s.imports
-                .iter()
-                .any(|w| imports.iter().any(|m| module_matches(m, w)))
-        })
+        .filter(|s| imports_any(imports, &s.imports))
         .collect()
 }
 
 /// Whether one of the modules is an SDK or framework of the data file.
 pub(crate) fn imports_framework(imports: &[String]) -> bool {
-    specs().iter().any(|s| {
-        s.imports
-            .iter()
-            .any(|w| imports.iter().any(|m| module_matches(m, w)))
-    })
+    specs().iter().any(|s| imports_any(imports, &s.imports))
 }
 
 /// Keyword / property names that name a model in any call.

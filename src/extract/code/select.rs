@@ -135,13 +135,7 @@ impl<'a> Cx<'a> {
             ignores.get(i).is_some_and(|r| r.start < c.end)
         };
         cands.retain(|c| {
-            let own: Vec<String> = c
-                .res
-                .placeholders
-                .iter()
-                .chain(&c.res.borrowed)
-                .cloned()
-                .collect();
+            let own = c.res.not_own();
             !c.res.value.trim().is_empty()
                 && !sites.docstrings.contains(&(c.range.start, c.range.end))
                 && !ignored(&c.range)

@@ -16,6 +16,15 @@ pub(crate) struct Resolved {
 }
 
 impl Resolved {
+    /// What in the value is not the expression's own text (its placeholders and the
+    /// constants substituted into it): left out when the text is judged.
+    pub(crate) fn not_own(&self) -> Vec<String> {
+        self.placeholders
+            .iter()
+            .chain(&self.borrowed)
+            .cloned()
+            .collect()
+    }
     pub(crate) fn append(&mut self, other: Resolved) {
         self.value.push_str(&other.value);
         self.placeholders.extend(other.placeholders);
