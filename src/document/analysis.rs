@@ -169,6 +169,13 @@ pub struct PartInfo {
     pub has_budget: bool,
 }
 
+impl PartInfo {
+    /// Whether its hint falls in the byte range `visible` (ends included).
+    pub fn hint_in(&self, visible: &Range<usize>) -> bool {
+        self.hint_at >= visible.start && self.hint_at <= visible.end
+    }
+}
+
 /// Budget warnings (on the section's range, or the first line for a file) and context-window
 /// errors (the file against every configured model).
 pub fn budget_problems(a: &mut Analysis, rope: &Rope) {

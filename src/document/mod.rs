@@ -245,6 +245,12 @@ impl Document {
         self.analyze_where(settings, &|_| true)
     }
 
+    /// The analysis an inlay-hint request needs: the file and the sections (or literals)
+    /// whose hint falls in the byte range `visible`.
+    pub fn analyze_visible(&self, settings: &Settings, visible: Range<usize>) -> Analysis {
+        self.analyze_where(settings, &|p| p.hint_in(&visible))
+    }
+
     /// Like [`Document::analyze`], but counts only the sections (or literals) `keep` accepts
     /// (the file is always counted): the language server asks for the visible sections
     /// (hints), the one under the cursor (hover) or those with a budget (diagnostics), so a

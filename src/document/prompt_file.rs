@@ -153,20 +153,15 @@ impl PromptFileState {
             problems.push(Problem::warning_at(0, "directive", e.clone()));
         }
         let mut counter = RangeCounter::over(rope, &self.counters);
-        let sections = self.structure.sections(rope);
-        let n_messages = sections
-            .iter()
-            .filter(|s| matches!(s.kind, SectionKind::Message(_)))
-            .count() as u64;
+        // The outline is a cheap pass; only the sections `keep` accepts are built below.
+        let outline = self.structure.outline(rope);
+        let n_messages = outline.messages().count() as u64;
         let file_models = own_models(settings, file_directive.model.as_deref(), &mut problems, 0);
         let body = self.structure.body_start()..rope.len_bytes();
         let file_counts = if n_messages > 0 {
             // A chat file: the messages' contents plus their framing.
             let mut sum = vec![0u64; file_models.len()];
-            for s in sections
-                .iter()
-                .filter(|s| matches!(s.kind, SectionKind::Message(_)))
-            {
+            for s in outline.messages() {
                 for (i, c) in counter
                     .models(s.counted.clone(), file_models.iter().copied())
                     .iter()
@@ -195,13 +190,14 @@ impl PromptFileState {
         };
 
         let mut parts = Vec::new();
-        for s in sections.iter().filter(|s| {
+        for span in outline.spans.iter().filter(|s| {
             keep(&PartInfo {
                 range: s.range.clone(),
                 hint_at: s.header_end,
-                has_budget: s.budget.is_some(),
+                has_budget: s.has_budget(),
             })
         }) {
+            let s = outline.section(&self.structure, span);
             // A section's model: its own directive, else the file's (front matter / directive).
             let models = own_models(
                 settings,

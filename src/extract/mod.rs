@@ -2,3 +2,4 @@
 pub mod code;
 pub mod directive;
 pub mod prompt_file;
+pub mod sections;

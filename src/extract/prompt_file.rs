@@ -40,7 +40,7 @@ impl Flavor {
 }
 
 /// A line that matters to the structure. `offset` is the byte offset of the line start.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Marker {
     pub offset: usize,
     /// Heading level 1..=6, or 0.
@@ -49,8 +49,8 @@ pub struct Marker {
     pub fence: Option<(u8, u8)>,
     /// A chat role marker (Prompty / Dotprompt).
     pub role: Option<Arc<str>>,
-    /// The line holds a `promptcost:` directive.
-    pub directive: bool,
+    /// The `promptcost:` directive the line holds, parsed once when the line is scanned.
+    pub directive: Option<Arc<Directive>>,
     /// Length of the line without its line break, and with it.
     pub content_len: usize,
     pub line_len: usize,
@@ -161,94 +161,6 @@ impl Structure {
         self.front_matter.as_ref().map_or(0, |f| f.end)
     }
 
-    /// Sections and messages, in document order, outside code fences and front matter.
-    pub fn sections(&self, rope: &Rope) -> Vec<Section> {
-        let len = rope.len_bytes();
-        let body = self.body_start();
-        let mut fence: Option<(u8, u8)> = None;
-        // Markers that count (outside fences and front matter).
-        let mut live: Vec<&Marker> = Vec::new();
-        for m in &self.markers {
-            if m.offset < body {
-                continue;
-            }
-            if let Some((c, n)) = m.fence {
-                match fence {
-                    None => fence = Some((c, n)),
-                    Some((oc, on)) if oc == c && n >= on => fence = None,
-                    _ => {}
-                }
-                continue;
-            }
-            if fence.is_none() {
-                live.push(m);
-            }
-        }
-        // One pass: a heading closes the open headings of the same or a deeper level; a role
-        // line closes every open heading and the previous message.
-        let mut out: Vec<Section> = Vec::with_capacity(live.len());
-        let mut open_headings: Vec<(usize, u8)> = Vec::new();
-        let mut open_message: Option<usize> = None;
-        for m in &live {
-            let header_end = m.offset + m.content_len;
-            if m.heading > 0 {
-                while let Some(&(i, level)) = open_headings.last() {
-                    if level < m.heading {
-                        break;
-                    }
-                    out[i].range.end = m.offset;
-                    out[i].counted.end = m.offset;
-                    open_headings.pop();
-                }
-                open_headings.push((out.len(), m.heading));
-                out.push(Section {
-                    kind: SectionKind::Heading(m.heading),
-                    title: m.title.clone(),
-                    range: m.offset..len,
-                    counted: m.offset..len,
-                    header_end,
-                    budget: None,
-                    model: None,
-                    cost: Default::default(),
-                });
-            } else if let Some(role) = &m.role {
-                for (i, _) in open_headings.drain(..) {
-                    out[i].range.end = m.offset;
-                    out[i].counted.end = m.offset;
-                }
-                if let Some(i) = open_message.take() {
-                    out[i].range.end = m.offset;
-                    out[i].counted.end = m.offset;
-                }
-                open_message = Some(out.len());
-                let body = (m.offset + m.line_len).min(len);
-                out.push(Section {
-                    kind: SectionKind::Message(role.clone()),
-                    title: role.clone(),
-                    range: m.offset..len,
-                    counted: body..len,
-                    header_end,
-                    budget: None,
-                    model: None,
-                    cost: Default::default(),
-                });
-            }
-        }
-        // Directives apply to the innermost section holding them.
-        for m in live.iter().filter(|m| m.directive) {
-            let line = rope
-                .byte_slice(m.offset..(m.offset + m.line_len).min(len))
-                .to_string();
-            let d = parse_directive(&line).unwrap_or_default();
-            if let Some(s) = out.iter_mut().rfind(|s| s.range.contains(&m.offset)) {
-                s.budget = d.budget.or(s.budget);
-                s.model = d.model.or(s.model.take());
-                s.cost = s.cost.over(&d.cost);
-            }
-        }
-        out
-    }
-
     /// The file-level directive: directives before the first section (or in front matter
     /// keys `budget` / `model`).
     pub(crate) fn file_directive(&self, rope: &Rope) -> Directive {
@@ -262,20 +174,17 @@ impl Structure {
             .iter()
             .find(|m| m.offset >= self.body_start() && (m.heading > 0 || m.role.is_some()))
             .map_or(rope.len_bytes(), |m| m.offset);
-        for m in self
+        for x in self
             .markers
             .iter()
-            .filter(|m| m.directive && m.offset < first_section)
+            .take_while(|m| m.offset < first_section)
+            .filter_map(|m| m.directive.as_deref())
         {
-            let end = rope.line_to_byte((rope.byte_to_line(m.offset) + 1).min(rope.len_lines()));
-            let line = rope.byte_slice(m.offset..end.max(m.offset)).to_string();
-            if let Some(x) = parse_directive(&line) {
-                d.budget = x.budget.or(d.budget);
-                d.model = x.model.or(d.model);
-                d.ignore |= x.ignore;
-                d.cost = d.cost.over(&x.cost);
-                d.errors.extend(x.errors);
-            }
+            d.budget = x.budget.or(d.budget);
+            d.model = x.model.clone().or(d.model);
+            d.ignore |= x.ignore;
+            d.cost = d.cost.over(&x.cost);
+            d.errors.extend(x.errors.iter().cloned());
         }
         d
     }
@@ -318,7 +227,7 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
         heading: 0,
         fence: None,
         role: None,
-        directive: false,
+        directive: None,
         content_len: content.len(),
         line_len: line.len(),
         title: Arc::from(""),
@@ -345,11 +254,13 @@ fn classify(flavor: Flavor, line: &str, offset: usize) -> Option<Marker> {
         Flavor::Dotprompt => dotprompt_role(content).map(Arc::from),
         Flavor::Markdown => None,
     };
-    m.directive = content.contains("promptcost:");
+    if content.contains("promptcost:") {
+        m.directive = Some(Arc::new(parse_directive(line).unwrap_or_default()));
+    }
     if m.heading > 0 {
         m.title = heading_title(content).into();
     }
-    (m.heading > 0 || m.fence.is_some() || m.role.is_some() || m.directive).then_some(m)
+    (m.heading > 0 || m.fence.is_some() || m.role.is_some() || m.directive.is_some()).then_some(m)
 }
 
 const ROLES: &[&str] = &[

@@ -19,7 +19,7 @@ pub fn handle(s: &Session, uri: &Uri, visible: Range) -> Option<Vec<InlayHint>> 
     let rope = &d.doc.rope;
     let from = position::to_offset(rope, enc, visible.start.line, 0);
     let to = position::to_offset(rope, enc, visible.end.line.saturating_add(1), 0);
-    let a = s.analysis(uri, d, &|p| p.hint_at >= from && p.hint_at <= to);
+    let a = s.analysis(uri, d, &|p| p.hint_in(&(from..to)));
     let mut hints = render(&d.doc, &a, enc, visible);
     hints.extend(super::agent_context::hints(
         &d.doc,
@@ -101,7 +101,7 @@ fn whole_file(doc: &Document, a: &Analysis, enc: PosEncoding, visible: Range) ->
     }
     // `a.parts` holds only the visible sections: only now (no section in view, the first line
     // is) ask the structure whether there are any at all (O(markers)).
-    if !structure.sections(&doc.rope).is_empty() {
+    if !structure.outline(&doc.rope).spans.is_empty() {
         return None;
     }
     let c = a.file.budget_count();
