@@ -177,7 +177,7 @@ fn main() {
     );
 
     println!("One-character edit → `publishDiagnostics` for the new version, then → `textDocument/inlayHint`");
-    println!("for the 60 lines around the edit. 300 edits per size, models gpt-4o, claude-sonnet-4-5, gemini-2.5-pro.\n");
+    println!("for the 60 lines around the edit. 300 edits per size (typing: 1,000), models gpt-4o, claude-sonnet-4-5, gemini-2.5-pro.\n");
     println!("Typing: `didChange` and the hint request sent back to back, time to the hints.\n");
     println!("| file | open → first diagnostics | edit → diagnostics p50 | p99 | edit → hints p50 | p99 | typing → hints p50 | p99 |");
     println!("|---|--:|--:|--:|--:|--:|--:|--:|");
@@ -193,7 +193,7 @@ fn main() {
         s.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 1);
         let open = t.elapsed();
         let (diag, hints) = edit_loop(&mut s, &uri, &text, 300, 2);
-        let typing = stats(typing_loop(&mut s, &uri, &text, 300, 302));
+        let typing = stats(typing_loop(&mut s, &uri, &text, 1000, 302));
         let (d, h) = (stats(diag), stats(hints));
         p50s.push(h.p50);
         typing_p99.push(typing.p99);

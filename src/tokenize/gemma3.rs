@@ -27,7 +27,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxBuildHasher;
 
@@ -395,14 +395,29 @@ const CACHE_MAX_SEGMENT: usize = 64;
 /// The per-thread cache is cleared when it grows past this many segments (a few MB).
 const CACHE_MAX_ENTRIES: usize = 100_000;
 
+type SegmentCache = HashMap<Box<str>, u32, FxBuildHasher>;
+
 thread_local! {
-    static CACHE: RefCell<HashMap<Box<str>, u32, FxBuildHasher>> = RefCell::new(HashMap::default());
+    static CACHE: RefCell<SegmentCache> = RefCell::new(HashMap::default());
 }
 
-/// Empties this thread's segment cache (benchmarks measure cold counts with it).
+/// Segments counted on any thread, looked up when a thread's own cache misses: the server's
+/// main loop edits a file whose words a background job counted, and would otherwise merge
+/// every word of its first edits again. Written once per count (the new segments in bulk).
+static SHARED: Mutex<SegmentCache> = Mutex::new(HashMap::with_hasher(FxBuildHasher));
+
+fn shared() -> std::sync::MutexGuard<'static, SegmentCache> {
+    SHARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Empties this thread's segment cache and the shared one (benchmarks measure cold counts
+/// with it).
 #[doc(hidden)]
 pub fn clear_cache() {
     CACHE.with(|c| c.borrow_mut().clear());
+    shared().clear();
 }
 
 /// Exact Gemma 3 token count of `text` (no BOS/EOS), equal to
@@ -424,10 +439,18 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
         // Not re-entered: the merge loop never counts.
         let mut cache = cache.borrow_mut();
         let mut normalized = String::new();
+        let mut fresh: Vec<(Box<str>, u32)> = Vec::new();
         let mut count_segment = |seg: &str| -> usize {
             let cacheable = seg.len() <= CACHE_MAX_SEGMENT;
             if cacheable {
                 if let Some(&n) = cache.get(seg) {
+                    return n as usize;
+                }
+                if cache.len() >= CACHE_MAX_ENTRIES {
+                    cache.clear();
+                }
+                if let Some(&n) = shared().get(seg) {
+                    cache.insert(seg.into(), n);
                     return n as usize;
                 }
             }
@@ -435,10 +458,8 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
             normalized.extend(seg.chars().map(|c| if c == ' ' { SPACE } else { c }));
             let n = merge(m, &normalized);
             if cacheable {
-                if cache.len() >= CACHE_MAX_ENTRIES {
-                    cache.clear();
-                }
                 cache.insert(seg.into(), n as u32);
+                fresh.push((seg.into(), n as u32));
             }
             n
         };
@@ -458,7 +479,15 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
             }
             prev = next;
         }
-        total + count_segment(&text[seg_start..])
+        total += count_segment(&text[seg_start..]);
+        if !fresh.is_empty() {
+            let mut shared = shared();
+            if shared.len() + fresh.len() > CACHE_MAX_ENTRIES {
+                shared.clear();
+            }
+            shared.extend(fresh);
+        }
+        total
     })
 }
 
@@ -490,6 +519,22 @@ fn is_cut_class(prev: u8, next: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words another thread counted are found in the shared cache, with their counts: a
+    /// thread that never saw them counts the text the same as a merge from scratch.
+    #[test]
+    fn words_counted_on_another_thread_are_shared() {
+        let text = "Zygomorphic quixotry, flabbergasted ptarmigans: 12,345 résumés.";
+        clear_cache();
+        let expected = count_by_reference(text);
+        clear_cache();
+        let other = std::thread::spawn(move || count(text)).join().unwrap();
+        assert!(shared().contains_key("Zygomorphic"));
+        CACHE.with(|c| c.borrow_mut().clear());
+        assert_eq!(count(text), other);
+        assert_eq!(other, expected);
+        assert!(CACHE.with(|c| c.borrow().contains_key("Zygomorphic")));
+    }
 
     #[test]
     fn embedded_model_has_the_spec_this_encoder_implements() {
