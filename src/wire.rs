@@ -1,26 +1,29 @@
 //! The JSON shapes the command line prints that more than one command shares: a model's
-//! count (`count --json`, `check --format json`, `context --json`) and a request's cost
-//! (`check`), and the whole of `count --json`. Dedicated serde structs, built from the core
+//! count (`count --json`, `check --format json`, `context --json`; read back by `check
+//! --merge` and `check --cache`) and a request's cost (`check`; read back by `--merge`), and
+//! the whole of `count --json`. Dedicated serde structs, built from the core
 //! types, so those can change without changing the wire; field names and order are the
 //! format (tests compare them). The LSP's custom requests have theirs in `server/ext.rs`,
 //! `check`'s report in `check/wire.rs`.
 //!
 //! Never: computes anything.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::cost::count::CountModel;
 use crate::cost::report::PromptCost;
 use crate::document::ModelCount;
+use crate::pricing::Tokenizer;
 
-/// A model's count and input cost for one piece of text.
-#[derive(Serialize)]
-pub(crate) struct ModelCountJson<'a> {
-    pub model: &'a str,
+/// A model's count and input cost for one piece of text; also read back (`check --merge`,
+/// `check --cache`), so the one shape is written and read by the same struct.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct ModelCountJson {
+    pub model: String,
     /// The encoding the count was made with (for an estimate: the exact base count).
-    pub encoding: &'a str,
+    pub encoding: String,
     /// The model's tokenizer label (`o200k_base`, `claude`, `estimate`, ...).
-    pub tokenizer: &'static str,
+    pub tokenizer: Tokenizer,
     pub tokens: u64,
     pub exact: bool,
     pub error_pct: Option<f64>,
@@ -29,16 +32,34 @@ pub(crate) struct ModelCountJson<'a> {
     pub cached_input_cost_usd: Option<f64>,
     pub context_window: Option<u64>,
     pub context_share: Option<f64>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub via_api: bool,
 }
 
-impl<'a> From<&'a ModelCount> for ModelCountJson<'a> {
-    fn from(c: &'a ModelCount) -> Self {
+impl From<&ModelCount> for ModelCountJson {
+    fn from(c: &ModelCount) -> Self {
         ModelCountJson {
-            model: &c.model,
-            encoding: &c.encoding,
-            tokenizer: c.tokenizer.as_str(),
+            model: c.model.clone(),
+            encoding: c.encoding.clone(),
+            tokenizer: c.tokenizer,
+            tokens: c.tokens,
+            exact: c.exact,
+            error_pct: c.error_pct,
+            input_cost_usd: c.input_cost_usd,
+            cached_input_cost_usd: c.cached_input_cost_usd,
+            context_window: c.context_window,
+            context_share: c.context_share,
+            via_api: c.via_api,
+        }
+    }
+}
+
+impl From<ModelCountJson> for ModelCount {
+    fn from(c: ModelCountJson) -> Self {
+        ModelCount {
+            model: c.model,
+            encoding: c.encoding,
+            tokenizer: c.tokenizer,
             tokens: c.tokens,
             exact: c.exact,
             error_pct: c.error_pct,
@@ -52,7 +73,7 @@ impl<'a> From<&'a ModelCount> for ModelCountJson<'a> {
 }
 
 /// The counts of several models, as their wire shape.
-pub(crate) fn model_counts(counts: &[ModelCount]) -> Vec<ModelCountJson<'_>> {
+pub(crate) fn model_counts(counts: &[ModelCount]) -> Vec<ModelCountJson> {
     counts.iter().map(ModelCountJson::from).collect()
 }
 
@@ -64,38 +85,38 @@ pub(crate) fn serialize_counts<S: Serializer>(
     model_counts(counts).serialize(s)
 }
 
-/// `cost` of a prompt in `check --format json`.
-#[derive(Serialize)]
-pub(crate) struct PromptCostJson<'a> {
+/// `cost` of a prompt in `check --format json` (read back by `check --merge`).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct PromptCostJson {
     /// The budget model.
-    pub model: &'a str,
+    pub model: String,
     pub output_tokens: u64,
     /// `directive`, `prompt_settings` (an upper bound), `usage`, `flag`, `config`, `default`.
-    pub output_source: &'a str,
+    pub output_source: String,
     pub per_call_usd: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_call_high_usd: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turns: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_share: Option<f64>,
     pub calls_per_day: Option<f64>,
     pub daily_usd: Option<f64>,
     pub monthly_usd: Option<f64>,
     pub budget_usd: Option<f64>,
     pub monthly_budget_usd: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_per_call_usd: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_change_usd: Option<f64>,
 }
 
-impl<'a> From<&'a PromptCost> for PromptCostJson<'a> {
-    fn from(c: &'a PromptCost) -> Self {
+impl From<&PromptCost> for PromptCostJson {
+    fn from(c: &PromptCost) -> Self {
         PromptCostJson {
-            model: &c.model,
+            model: c.model.clone(),
             output_tokens: c.output_tokens,
-            output_source: &c.output_source,
+            output_source: c.output_source.clone(),
             per_call_usd: c.per_call_usd,
             per_call_high_usd: c.per_call_high_usd,
             turns: c.turns,
@@ -111,6 +132,30 @@ impl<'a> From<&'a PromptCost> for PromptCostJson<'a> {
     }
 }
 
+impl From<PromptCostJson> for PromptCost {
+    fn from(c: PromptCostJson) -> Self {
+        PromptCost {
+            model: c.model,
+            output_tokens: c.output_tokens,
+            output_source: c.output_source,
+            per_call_usd: c.per_call_usd,
+            per_call_high_usd: c.per_call_high_usd,
+            turns: c.turns,
+            history_share: c.history_share,
+            calls_per_day: c.calls_per_day,
+            daily_usd: c.daily_usd,
+            monthly_usd: c.monthly_usd,
+            budget_usd: c.budget_usd,
+            monthly_budget_usd: c.monthly_budget_usd,
+            base_per_call_usd: c.base_per_call_usd,
+            monthly_change_usd: c.monthly_change_usd,
+            // Only the check that decides violations reads these.
+            worst_per_call: None,
+            worst_monthly: None,
+        }
+    }
+}
+
 /// `count --json`.
 #[derive(Serialize)]
 pub struct CountJson<'a> {
@@ -118,7 +163,7 @@ pub struct CountJson<'a> {
     bytes: usize,
     chars: usize,
     snapshot_date: &'a str,
-    models: Vec<CountModelJson<'a>>,
+    models: Vec<CountModelJson>,
 }
 
 impl<'a> CountJson<'a> {
@@ -141,9 +186,9 @@ impl<'a> CountJson<'a> {
 
 /// One model of `count --json`: the count, then the cost fields.
 #[derive(Serialize)]
-struct CountModelJson<'a> {
+struct CountModelJson {
     #[serde(flatten)]
-    count: ModelCountJson<'a>,
+    count: ModelCountJson,
     output_tokens: u64,
     reasoning_tokens: u64,
     /// Input tokens of the tool definitions (`--tools`), included in the call's cost.
@@ -161,8 +206,8 @@ struct CountModelJson<'a> {
     monthly_usd: Option<f64>,
 }
 
-impl<'a> From<&'a CountModel> for CountModelJson<'a> {
-    fn from(m: &'a CountModel) -> Self {
+impl From<&CountModel> for CountModelJson {
+    fn from(m: &CountModel) -> Self {
         CountModelJson {
             count: ModelCountJson::from(&m.count),
             output_tokens: m.output_tokens,

@@ -23,7 +23,7 @@ use super::walk::Facts;
 use crate::config::Settings;
 use crate::cost::report::PromptCost;
 use crate::document::{Analysis, ModelCount, Problem, Prompt, PromptKind, Severity};
-use crate::pricing::Tokenizer;
+use crate::wire::ModelCountJson;
 
 /// The entry format's version (part of every key).
 const FORMAT: &str = "promptcost check cache 1";
@@ -192,23 +192,8 @@ struct PromptC {
     hint_at: usize,
     budget: Option<u64>,
     budget_model: String,
-    counts: Vec<CountC>,
+    counts: Vec<ModelCountJson>,
     placeholders: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct CountC {
-    model: String,
-    encoding: String,
-    tokenizer: Tokenizer,
-    tokens: u64,
-    exact: bool,
-    error_pct: Option<f64>,
-    input_cost_usd: Option<f64>,
-    cached_input_cost_usd: Option<f64>,
-    context_window: Option<u64>,
-    context_share: Option<f64>,
-    via_api: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -315,23 +300,7 @@ impl PromptC {
             hint_at: p.hint_at,
             budget: p.budget,
             budget_model: p.budget_model.clone(),
-            counts: p
-                .counts
-                .iter()
-                .map(|c| CountC {
-                    model: c.model.clone(),
-                    encoding: c.encoding.clone(),
-                    tokenizer: c.tokenizer,
-                    tokens: c.tokens,
-                    exact: c.exact,
-                    error_pct: c.error_pct,
-                    input_cost_usd: c.input_cost_usd,
-                    cached_input_cost_usd: c.cached_input_cost_usd,
-                    context_window: c.context_window,
-                    context_share: c.context_share,
-                    via_api: c.via_api,
-                })
-                .collect(),
+            counts: p.counts.iter().map(ModelCountJson::from).collect(),
             placeholders: p.placeholders.clone(),
         }
     }
@@ -348,23 +317,7 @@ impl PromptC {
             hint_at: self.hint_at,
             budget: self.budget,
             budget_model: self.budget_model,
-            counts: self
-                .counts
-                .into_iter()
-                .map(|c| ModelCount {
-                    model: c.model,
-                    encoding: c.encoding,
-                    tokenizer: c.tokenizer,
-                    tokens: c.tokens,
-                    exact: c.exact,
-                    error_pct: c.error_pct,
-                    input_cost_usd: c.input_cost_usd,
-                    cached_input_cost_usd: c.cached_input_cost_usd,
-                    context_window: c.context_window,
-                    context_share: c.context_share,
-                    via_api: c.via_api,
-                })
-                .collect(),
+            counts: self.counts.into_iter().map(ModelCount::from).collect(),
             placeholders: self.placeholders,
         })
     }

@@ -19,7 +19,7 @@ use super::report::{BaseInfo, Deleted, LineCol, PromptEntry, Report, Skipped, Su
 use super::{CheckError, Rule};
 use crate::cost::report::PromptCost;
 use crate::document::{ModelCount, PromptKind, Severity};
-use crate::pricing::Tokenizer;
+use crate::wire::{ModelCountJson, PromptCostJson};
 
 #[derive(Deserialize)]
 struct CheckIn {
@@ -57,7 +57,7 @@ struct ContextIn {
     name: String,
     tokens: u64,
     budget_model: String,
-    models: Vec<CountIn>,
+    models: Vec<ModelCountJson>,
     budget: Option<u64>,
     status: String,
     base: Option<BaseIn>,
@@ -97,44 +97,10 @@ struct PromptIn {
     budget: Option<u64>,
     budget_model: String,
     status: String,
-    models: Vec<CountIn>,
+    models: Vec<ModelCountJson>,
     placeholders: usize,
     base: Option<BaseIn>,
-    cost: Option<CostIn>,
-}
-
-#[derive(Deserialize)]
-struct CountIn {
-    model: String,
-    encoding: String,
-    tokenizer: Tokenizer,
-    tokens: u64,
-    exact: bool,
-    error_pct: Option<f64>,
-    input_cost_usd: Option<f64>,
-    cached_input_cost_usd: Option<f64>,
-    context_window: Option<u64>,
-    context_share: Option<f64>,
-    #[serde(default)]
-    via_api: bool,
-}
-
-#[derive(Deserialize)]
-struct CostIn {
-    model: String,
-    output_tokens: u64,
-    output_source: String,
-    per_call_usd: Option<f64>,
-    per_call_high_usd: Option<f64>,
-    turns: Option<u64>,
-    history_share: Option<f64>,
-    calls_per_day: Option<f64>,
-    daily_usd: Option<f64>,
-    monthly_usd: Option<f64>,
-    budget_usd: Option<f64>,
-    monthly_budget_usd: Option<f64>,
-    base_per_call_usd: Option<f64>,
-    monthly_change_usd: Option<f64>,
+    cost: Option<PromptCostJson>,
 }
 
 #[derive(Deserialize)]
@@ -204,22 +170,8 @@ fn base(b: Option<BaseIn>) -> Result<Option<BaseInfo>, Bad> {
     .transpose()
 }
 
-fn counts(cs: Vec<CountIn>) -> Vec<ModelCount> {
-    cs.into_iter()
-        .map(|c| ModelCount {
-            model: c.model,
-            encoding: c.encoding,
-            tokenizer: c.tokenizer,
-            tokens: c.tokens,
-            exact: c.exact,
-            error_pct: c.error_pct,
-            input_cost_usd: c.input_cost_usd,
-            cached_input_cost_usd: c.cached_input_cost_usd,
-            context_window: c.context_window,
-            context_share: c.context_share,
-            via_api: c.via_api,
-        })
-        .collect()
+fn counts(cs: Vec<ModelCountJson>) -> Vec<ModelCount> {
+    cs.into_iter().map(ModelCount::from).collect()
 }
 
 fn prompt(p: PromptIn) -> Result<PromptEntry, Bad> {
@@ -233,25 +185,7 @@ fn prompt(p: PromptIn) -> Result<PromptEntry, Bad> {
         kind: kind(&p.kind)?,
         status: one_of(&STATUSES, &p.status, "status")?,
         base: base(p.base)?,
-        cost: p.cost.map(|c| PromptCost {
-            model: c.model,
-            output_tokens: c.output_tokens,
-            output_source: c.output_source,
-            per_call_usd: c.per_call_usd,
-            per_call_high_usd: c.per_call_high_usd,
-            turns: c.turns,
-            history_share: c.history_share,
-            calls_per_day: c.calls_per_day,
-            daily_usd: c.daily_usd,
-            monthly_usd: c.monthly_usd,
-            budget_usd: c.budget_usd,
-            monthly_budget_usd: c.monthly_budget_usd,
-            base_per_call_usd: c.base_per_call_usd,
-            monthly_change_usd: c.monthly_change_usd,
-            // Only the check that decides violations reads these.
-            worst_per_call: None,
-            worst_monthly: None,
-        }),
+        cost: p.cost.map(PromptCost::from),
         path: p.path,
         name: p.name,
         start: lc(p.start),

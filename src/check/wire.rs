@@ -55,7 +55,7 @@ pub(crate) struct ContextJson<'a> {
     pub name: &'a str,
     pub tokens: u64,
     pub budget_model: &'a str,
-    pub models: Vec<ModelCountJson<'a>>,
+    pub models: Vec<ModelCountJson>,
     pub budget: Option<u64>,
     pub status: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,12 +97,12 @@ pub(crate) struct PromptJson<'a> {
     pub budget: Option<u64>,
     pub budget_model: &'a str,
     pub status: &'a str,
-    pub models: Vec<ModelCountJson<'a>>,
+    pub models: Vec<ModelCountJson>,
     pub placeholders: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<PromptCostJson<'a>>,
+    pub cost: Option<PromptCostJson>,
 }
 
 #[derive(Serialize)]
