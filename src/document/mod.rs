@@ -166,7 +166,11 @@ impl Document {
                     .into_iter()
                     .map(|e| {
                         let (rope, anchors) = (&rope, &anchors);
-                        scope.spawn(move || ChunkedCount::new(e, rope, anchors))
+                        scope.spawn(move || {
+                            let c = ChunkedCount::new(e, rope, anchors);
+                            crate::tokenize::gemma3::share_thread_cache();
+                            c
+                        })
                     })
                     .collect();
                 jobs.into_iter().filter_map(|j| j.join().ok()).collect()

@@ -529,6 +529,8 @@ fn count_chunks(enc: Encoding, text: &str, lens: &[usize], out: &mut Vec<Chunk>)
                         lens,
                         &mut v,
                     );
+                    // This thread ends: what it learnt about Gemma 3 segments serves others.
+                    super::gemma3::share_thread_cache();
                     v
                 })
             })

@@ -27,7 +27,8 @@
 
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustc_hash::FxBuildHasher;
 
@@ -401,22 +402,50 @@ thread_local! {
     static CACHE: RefCell<SegmentCache> = RefCell::new(HashMap::default());
 }
 
-/// Segments counted on any thread, looked up when a thread's own cache misses: the server's
-/// main loop edits a file whose words a background job counted, and would otherwise merge
-/// every word of its first edits again. Written once per count (the new segments in bulk).
-static SHARED: Mutex<SegmentCache> = Mutex::new(HashMap::with_hasher(FxBuildHasher));
+/// Segment caches that finished counting threads handed over ([`share_thread_cache`]),
+/// newest last, looked up when a thread's own cache misses: the server's main loop edits a
+/// file whose words a background count saw, and would otherwise merge them all again.
+/// Handing a cache over moves it (O(1)); a thread that never counted in bulk only reads.
+static SHARED: Mutex<Vec<Arc<SegmentCache>>> = Mutex::new(Vec::new());
+/// Whether [`SHARED`] holds anything (a cold count never takes its lock).
+static ANY_SHARED: AtomicBool = AtomicBool::new(false);
+/// At most this many segments are kept in [`SHARED`] (the oldest caches are dropped).
+const SHARED_MAX_ENTRIES: usize = 2 * CACHE_MAX_ENTRIES;
 
-fn shared() -> std::sync::MutexGuard<'static, SegmentCache> {
+fn shared() -> std::sync::MutexGuard<'static, Vec<Arc<SegmentCache>>> {
     SHARED
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Empties this thread's segment cache and the shared one (benchmarks measure cold counts
+fn shared_get(seg: &str) -> Option<u32> {
+    if !ANY_SHARED.load(Ordering::Acquire) {
+        return None;
+    }
+    shared().iter().rev().find_map(|c| c.get(seg).copied())
+}
+
+/// Hands this thread's segment cache to the others (a counting thread about to end: the
+/// chunk engine's workers, a background count).
+pub(crate) fn share_thread_cache() {
+    let mine = CACHE.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    if mine.is_empty() {
+        return;
+    }
+    let mut all = shared();
+    all.push(Arc::new(mine));
+    while all.len() > 1 && all.iter().map(|c| c.len()).sum::<usize>() > SHARED_MAX_ENTRIES {
+        all.remove(0);
+    }
+    ANY_SHARED.store(true, Ordering::Release);
+}
+
+/// Empties this thread's segment cache and the shared ones (benchmarks measure cold counts
 /// with it).
 #[doc(hidden)]
 pub fn clear_cache() {
     CACHE.with(|c| c.borrow_mut().clear());
+    ANY_SHARED.store(false, Ordering::Release);
     shared().clear();
 }
 
@@ -439,7 +468,6 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
         // Not re-entered: the merge loop never counts.
         let mut cache = cache.borrow_mut();
         let mut normalized = String::new();
-        let mut fresh: Vec<(Box<str>, u32)> = Vec::new();
         let mut count_segment = |seg: &str| -> usize {
             let cacheable = seg.len() <= CACHE_MAX_SEGMENT;
             if cacheable {
@@ -449,7 +477,7 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
                 if cache.len() >= CACHE_MAX_ENTRIES {
                     cache.clear();
                 }
-                if let Some(&n) = shared().get(seg) {
+                if let Some(n) = shared_get(seg) {
                     cache.insert(seg.into(), n);
                     return n as usize;
                 }
@@ -459,7 +487,6 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
             let n = merge(m, &normalized);
             if cacheable {
                 cache.insert(seg.into(), n as u32);
-                fresh.push((seg.into(), n as u32));
             }
             n
         };
@@ -479,15 +506,7 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
             }
             prev = next;
         }
-        total += count_segment(&text[seg_start..]);
-        if !fresh.is_empty() {
-            let mut shared = shared();
-            if shared.len() + fresh.len() > CACHE_MAX_ENTRIES {
-                shared.clear();
-            }
-            shared.extend(fresh);
-        }
-        total
+        total + count_segment(&text[seg_start..])
     })
 }
 
@@ -520,17 +539,21 @@ fn is_cut_class(prev: u8, next: u8) -> bool {
 mod tests {
     use super::*;
 
-    /// Words another thread counted are found in the shared cache, with their counts: a
-    /// thread that never saw them counts the text the same as a merge from scratch.
+    /// Words a finished counting thread saw are found by another thread, with their counts.
     #[test]
     fn words_counted_on_another_thread_are_shared() {
         let text = "Zygomorphic quixotry, flabbergasted ptarmigans: 12,345 résumés.";
         clear_cache();
         let expected = count_by_reference(text);
         clear_cache();
-        let other = std::thread::spawn(move || count(text)).join().unwrap();
-        assert!(shared().contains_key("Zygomorphic"));
-        CACHE.with(|c| c.borrow_mut().clear());
+        let other = std::thread::spawn(move || {
+            let n = count(text);
+            share_thread_cache();
+            n
+        })
+        .join()
+        .unwrap();
+        assert!(shared_get("Zygomorphic").is_some());
         assert_eq!(count(text), other);
         assert_eq!(other, expected);
         assert!(CACHE.with(|c| c.borrow().contains_key("Zygomorphic")));
