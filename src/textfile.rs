@@ -63,14 +63,24 @@ fn utf16(rest: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, Skip> {
 
 /// Reads a file as text, or says why it is skipped.
 pub fn read(path: &Path, max: u64) -> Result<String, Skip> {
-    let meta = std::fs::metadata(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
-    if meta.len() > max {
-        return Err(Skip::TooLarge {
-            size: meta.len(),
-            max,
-        });
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| Skip::Unreadable(e.to_string());
+    // The size from the open file (no second path look-up); a file that grows past `max`
+    // while it is read is too large all the same.
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    let too_large = |size| Skip::TooLarge { size, max };
+    if size > max {
+        return Err(too_large(size));
     }
-    decode(std::fs::read(path).map_err(|e| Skip::Unreadable(e.to_string()))?)
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    decode(bytes)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! Owns: which files are looked at (`FileKind`), opening a document, skipped files and why.
 //! Never: compares with the base or decides violations.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -130,6 +131,7 @@ fn walk(
     );
     let found = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
+    let dirs = Mutex::new(HashMap::new());
     let progress = std::sync::atomic::AtomicUsize::new(0);
     let show_progress = std::io::stderr().is_terminal();
     let encodings = encodings_of(&settings.models);
@@ -146,10 +148,7 @@ fn walk(
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return ignore::WalkState::Continue;
             }
-            let path = entry
-                .path()
-                .canonicalize()
-                .unwrap_or_else(|_| entry.path().to_path_buf());
+            let path = canonical(&entry, &dirs);
             let Some(kind) = file_kind(settings, &path) else {
                 return ignore::WalkState::Continue;
             };
@@ -179,6 +178,24 @@ fn walk(
         })
     });
     (found.into_inner().unwrap(), skipped.into_inner().unwrap())
+}
+
+/// The canonical path of a walked file: its directory's canonical path (resolved once per
+/// directory, kept in `dirs`) and its name; a symlink resolved on its own.
+fn canonical(entry: &ignore::DirEntry, dirs: &Mutex<HashMap<PathBuf, PathBuf>>) -> PathBuf {
+    let path = entry.path();
+    let whole = || path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return whole();
+    };
+    if entry.path_is_symlink() || dir.as_os_str().is_empty() {
+        return whole();
+    }
+    let mut dirs = dirs.lock().unwrap_or_else(|p| p.into_inner());
+    let real = dirs
+        .entry(dir.to_path_buf())
+        .or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));
+    real.join(name)
 }
 
 /// A file's analysis and facts (`None`: a source file without prompts).

@@ -435,6 +435,36 @@ fn unreadable_binary_huge_and_looping_files_are_skipped_with_a_note() {
     );
 }
 
+/// A file reached through a symlink (a linked directory, a linked file) is reported at its
+/// real path, once, as a file reached directly is.
+#[test]
+fn files_behind_symlinks_are_reported_at_their_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("prompts/real")).unwrap();
+    std::fs::write(d.join("prompts/a.md"), "# A\nYou are terse.\n").unwrap();
+    std::fs::write(d.join("prompts/real/b.md"), "# B\nYou are kind.\n").unwrap();
+    std::os::unix::fs::symlink(d.join("prompts/real"), d.join("prompts/shared")).unwrap();
+    std::os::unix::fs::symlink(d.join("prompts/real/b.md"), d.join("prompts/alias.md")).unwrap();
+    let o = run(d, &["--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut paths: Vec<String> = v["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "file")
+        .map(|p| p["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["prompts/a.md", "prompts/real/b.md"]);
+}
+
 #[test]
 fn bundled_examples_show_one_deliberate_violation() {
     let examples: PathBuf = oracle::repo().join("examples");
