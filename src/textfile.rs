@@ -78,7 +78,9 @@ pub fn read(path: &Path, max: u64) -> Result<String, Skip> {
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64));
+        // It grew while read: its size now (past the limit, at least what was read).
+        let now = std::fs::metadata(path).map_or(0, |m| m.len());
+        return Err(too_large(now.max(bytes.len() as u64)));
     }
     decode(bytes)
 }

@@ -23,10 +23,10 @@ use super::walk::Facts;
 use crate::config::Settings;
 use crate::cost::report::PromptCost;
 use crate::document::{Analysis, ModelCount, Problem, Prompt, PromptKind, Severity};
-use crate::wire::ModelCountJson;
+use crate::wire::{ModelCountJson, PromptCostJson};
 
 /// The entry format's version (part of every key).
-const FORMAT: &str = "promptcost check cache 1";
+const FORMAT: &str = "promptcost check cache 2";
 
 /// A cache directory and the key part every entry of this run shares.
 pub(crate) struct Cache {
@@ -215,20 +215,12 @@ struct FactsC {
     costs: Vec<Option<CostC>>,
 }
 
+/// A prompt's cost as `check --format json` writes it, and what only the deciding check
+/// reads (the worst case of an output range).
 #[derive(Serialize, Deserialize)]
 struct CostC {
-    model: String,
-    output_tokens: u64,
-    output_source: String,
-    per_call_usd: Option<f64>,
-    per_call_high_usd: Option<f64>,
-    turns: Option<u64>,
-    history_share: Option<f64>,
-    calls_per_day: Option<f64>,
-    daily_usd: Option<f64>,
-    monthly_usd: Option<f64>,
-    budget_usd: Option<f64>,
-    monthly_budget_usd: Option<f64>,
+    #[serde(flatten)]
+    cost: PromptCostJson,
     worst_per_call: Option<f64>,
     worst_monthly: Option<f64>,
 }
@@ -345,18 +337,7 @@ impl FactsC {
                 .iter()
                 .map(|c| {
                     c.as_ref().map(|c| CostC {
-                        model: c.model.clone(),
-                        output_tokens: c.output_tokens,
-                        output_source: c.output_source.clone(),
-                        per_call_usd: c.per_call_usd,
-                        per_call_high_usd: c.per_call_high_usd,
-                        turns: c.turns,
-                        history_share: c.history_share,
-                        calls_per_day: c.calls_per_day,
-                        daily_usd: c.daily_usd,
-                        monthly_usd: c.monthly_usd,
-                        budget_usd: c.budget_usd,
-                        monthly_budget_usd: c.monthly_budget_usd,
+                        cost: PromptCostJson::from(c),
                         worst_per_call: c.worst_per_call,
                         worst_monthly: c.worst_monthly,
                     })
@@ -382,22 +363,12 @@ impl FactsC {
                 .into_iter()
                 .map(|c| {
                     c.map(|c| PromptCost {
-                        model: c.model,
-                        output_tokens: c.output_tokens,
-                        output_source: c.output_source,
-                        per_call_usd: c.per_call_usd,
-                        per_call_high_usd: c.per_call_high_usd,
-                        turns: c.turns,
-                        history_share: c.history_share,
-                        calls_per_day: c.calls_per_day,
-                        daily_usd: c.daily_usd,
-                        monthly_usd: c.monthly_usd,
-                        budget_usd: c.budget_usd,
-                        monthly_budget_usd: c.monthly_budget_usd,
+                        // A cached result is the file's own; the base is compared afresh.
                         base_per_call_usd: None,
                         monthly_change_usd: None,
                         worst_per_call: c.worst_per_call,
                         worst_monthly: c.worst_monthly,
+                        ..PromptCost::from(c.cost)
                     })
                 })
                 .collect(),

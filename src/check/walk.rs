@@ -131,12 +131,14 @@ fn walk(
     );
     let found = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
-    let dirs = Mutex::new(HashMap::new());
     let progress = std::sync::atomic::AtomicUsize::new(0);
     let show_progress = std::io::stderr().is_terminal();
     let encodings = encodings_of(&settings.models);
     builder.build_parallel().run(|| {
-        Box::new(|entry| {
+        // Per walking thread: the real paths of the directories it has seen.
+        let mut dirs = HashMap::new();
+        let (found, skipped, progress, encodings) = (&found, &skipped, &progress, &encodings);
+        Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -148,7 +150,7 @@ fn walk(
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return ignore::WalkState::Continue;
             }
-            let path = canonical(&entry, &dirs);
+            let path = canonical(&entry, &mut dirs);
             let Some(kind) = file_kind(settings, &path) else {
                 return ignore::WalkState::Continue;
             };
@@ -162,7 +164,7 @@ fn walk(
             match crate::textfile::read(&path, settings.max_file_size) {
                 Ok(text) => {
                     let result = cached(cache, settings, &path, &text, |text| {
-                        analyse(settings, &path, text, kind, &encodings)
+                        analyse(settings, &path, text, kind, encodings)
                     });
                     if let Some((a, facts)) = result {
                         found.lock().unwrap().push((path, facts, a));
@@ -181,8 +183,8 @@ fn walk(
 }
 
 /// The canonical path of a walked file: its directory's canonical path (resolved once per
-/// directory, kept in `dirs`) and its name; a symlink resolved on its own.
-fn canonical(entry: &ignore::DirEntry, dirs: &Mutex<HashMap<PathBuf, PathBuf>>) -> PathBuf {
+/// directory and thread, kept in `dirs`) and its name; a symlink resolved on its own.
+fn canonical(entry: &ignore::DirEntry, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathBuf {
     let path = entry.path();
     let whole = || path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
@@ -191,7 +193,6 @@ fn canonical(entry: &ignore::DirEntry, dirs: &Mutex<HashMap<PathBuf, PathBuf>>) 
     if entry.path_is_symlink() || dir.as_os_str().is_empty() {
         return whole();
     }
-    let mut dirs = dirs.lock().unwrap_or_else(|p| p.into_inner());
     let real = dirs
         .entry(dir.to_path_buf())
         .or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));

@@ -180,6 +180,134 @@ mod tests {
         (rope, s)
     }
 
+    /// The section list as it was built before the outline (every section and its
+    /// directives, straight from the markers and the text): the outline must agree with it.
+    fn reference_sections(st: &Structure, rope: &Rope) -> Vec<Section> {
+        let len = rope.len_bytes();
+        let body = st.body_start();
+        let mut fence: Option<(u8, u8)> = None;
+        // Markers that count (outside fences and front matter).
+        let mut live: Vec<&crate::extract::prompt_file::Marker> = Vec::new();
+        for m in &st.markers {
+            if m.offset < body {
+                continue;
+            }
+            if let Some((c, n)) = m.fence {
+                match fence {
+                    None => fence = Some((c, n)),
+                    Some((oc, on)) if oc == c && n >= on => fence = None,
+                    _ => {}
+                }
+                continue;
+            }
+            if fence.is_none() {
+                live.push(m);
+            }
+        }
+        // One pass: a heading closes the open headings of the same or a deeper level; a role
+        // line closes every open heading and the previous message.
+        let mut out: Vec<Section> = Vec::with_capacity(live.len());
+        let mut open_headings: Vec<(usize, u8)> = Vec::new();
+        let mut open_message: Option<usize> = None;
+        for m in &live {
+            let header_end = m.offset + m.content_len;
+            if m.heading > 0 {
+                while let Some(&(i, level)) = open_headings.last() {
+                    if level < m.heading {
+                        break;
+                    }
+                    out[i].range.end = m.offset;
+                    out[i].counted.end = m.offset;
+                    open_headings.pop();
+                }
+                open_headings.push((out.len(), m.heading));
+                out.push(Section {
+                    kind: SectionKind::Heading(m.heading),
+                    title: m.title.clone(),
+                    range: m.offset..len,
+                    counted: m.offset..len,
+                    header_end,
+                    budget: None,
+                    model: None,
+                    cost: Default::default(),
+                });
+            } else if let Some(role) = &m.role {
+                for (i, _) in open_headings.drain(..) {
+                    out[i].range.end = m.offset;
+                    out[i].counted.end = m.offset;
+                }
+                if let Some(i) = open_message.take() {
+                    out[i].range.end = m.offset;
+                    out[i].counted.end = m.offset;
+                }
+                open_message = Some(out.len());
+                let body = (m.offset + m.line_len).min(len);
+                out.push(Section {
+                    kind: SectionKind::Message(role.clone()),
+                    title: role.clone(),
+                    range: m.offset..len,
+                    counted: body..len,
+                    header_end,
+                    budget: None,
+                    model: None,
+                    cost: Default::default(),
+                });
+            }
+        }
+        // Directives apply to the innermost section holding them.
+        for m in live.iter().filter(|m| m.directive.is_some()) {
+            let line = rope
+                .byte_slice(m.offset..(m.offset + m.line_len).min(len))
+                .to_string();
+            let d = crate::extract::prompt_file::parse_directive(&line).unwrap_or_default();
+            if let Some(s) = out.iter_mut().rfind(|s| s.range.contains(&m.offset)) {
+                s.budget = d.budget.or(s.budget);
+                s.model = d.model.or(s.model.take());
+                s.cost = s.cost.over(&d.cost);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_outline_agrees_with_the_straightforward_section_list() {
+        let lines = [
+            "# Title\n",
+            "## Sub <!-- promptcost: budget=40 -->\n",
+            "### Deep\n",
+            "text line\n",
+            "<!-- promptcost: budget=12 model=gpt-4o -->\n",
+            "<!-- promptcost: output=50 -->\n",
+            "```\n",
+            "~~~~\n",
+            "# fenced heading?\n",
+            "system:\n",
+            "user:\n",
+            "{{role \"assistant\"}}\n",
+            "\n",
+            "---\n",
+            "model: gpt-4o\n",
+        ];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for case in 0..600 {
+            let text: String = (0..next(40)).map(|_| lines[next(lines.len())]).collect();
+            for flavor in [Flavor::Markdown, Flavor::Prompty, Flavor::Dotprompt] {
+                let (rope, s) = outline(flavor, &text);
+                assert_eq!(
+                    s.sections(&rope),
+                    reference_sections(&s, &rope),
+                    "case {case} {flavor:?}: {text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_directive_applies_to_the_innermost_section_only() {
         let text = "# A\n<!-- promptcost: budget=10 -->\n## B\n<!-- promptcost: budget=20 model=gpt-4o -->\nb\n```\n<!-- promptcost: budget=99 -->\n```\n# C\n<!-- promptcost: output=50 -->\n<!-- promptcost: budget=30 -->\n";
