@@ -127,11 +127,19 @@ fn gemini() {
     println!(
         "\n## Gemma 3 (Gemini), 1 MB: the merge loop now vs the reference transcription (before)"
     );
+    println!("Now: candidate pairs looked up by the two symbols' piece ids in the pair table; before: the");
+    println!("reference, by the pair's text.");
     println!("Cold: the segment cache emptied before each run (goal: ≥ 3x before on prose and code); warm:");
     println!("counted again. Last column: time per byte relative to prose, now (goal: ≤ 3x for no whitespace).\n");
     println!("| text | before, cold | now, cold | speedup | now, warm | per byte vs prose |");
     println!("|---|--:|--:|--:|--:|--:|");
     Encoding::Gemma3.warm_up();
+    let (bytes, build) = promptcost::tokenize::gemma3::measure_pair_table();
+    println!(
+        "Pair table (piece ids, built once per process on a background thread): {:.1} MB, built in {}.\n",
+        bytes as f64 / 1e6,
+        ms(build)
+    );
     let cjk = repeat_to(
         "日本語のテキストと中文文本，한국어 텍스트도 함께。絵文字😀も。\n",
         MB,

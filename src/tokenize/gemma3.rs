@@ -32,6 +32,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rustc_hash::FxBuildHasher;
 
+use super::gemma3_pairs::PairTable;
+
 /// The model file, zlib-compressed (4.7 MB → 2.2 MB); see `data/README.md`.
 static MODEL_ZLIB: &[u8] = include_bytes!("../../data/gemma3_cleaned_262144_v2.spiece.model.zlib");
 
@@ -81,6 +83,42 @@ pub fn model() -> &'static Model {
         Model::parse(Box::leak(model_bytes().into_boxed_slice()))
             .expect("embedded Gemma 3 model parses")
     })
+}
+
+static PAIRS: OnceLock<PairTable> = OnceLock::new();
+static PAIRS_STARTED: AtomicBool = AtomicBool::new(false);
+
+/// The pair table, if it is built; the first call starts building it on a background thread
+/// (about 0.1 s), so a small count never waits for it.
+pub(super) fn pair_table() -> Option<&'static PairTable> {
+    if let Some(t) = PAIRS.get() {
+        return Some(t);
+    }
+    if !PAIRS_STARTED.swap(true, Ordering::AcqRel) {
+        let spawned = std::thread::Builder::new()
+            .name("promptcost-gemma3-pairs".into())
+            .spawn(|| {
+                build_pair_table();
+            });
+        if spawned.is_err() {
+            PAIRS_STARTED.store(false, Ordering::Release);
+        }
+    }
+    None
+}
+
+/// The pair table, built now if it is not yet (warm-up, tests).
+pub(crate) fn build_pair_table() -> &'static PairTable {
+    PAIRS.get_or_init(|| PairTable::build(model()))
+}
+
+/// Builds a pair table afresh and drops it: its size and build time (for the benchmarks).
+#[doc(hidden)]
+pub fn measure_pair_table() -> (usize, std::time::Duration) {
+    let m = model();
+    let t = std::time::Instant::now();
+    let table = PairTable::build(m);
+    (table.size_bytes(), t.elapsed())
 }
 
 /// A SentencePiece model file that cannot be read.
@@ -273,6 +311,15 @@ impl Model {
         self.pieces.get(piece).copied()
     }
 
+    /// Every piece a merge may produce, with its score.
+    pub(super) fn pieces(&self) -> impl Iterator<Item = (&'static str, f32)> + '_ {
+        self.pieces.iter().map(|(&p, &s)| (p, s))
+    }
+
+    pub(super) fn piece_count(&self) -> usize {
+        self.pieces.len()
+    }
+
     /// Token count of a normalized segment (spaces already turned into '▁'), by the
     /// straightforward transcription of `bpe_model.cc` (one heap of candidate merges): the
     /// reference that the fast merge loop (`gemma3_merge.rs`) is tested and benchmarked
@@ -407,10 +454,13 @@ thread_local! {
 /// file whose words a background count saw, and would otherwise merge them all again.
 /// Handing a cache over moves it (O(1)); a thread that never counted in bulk only reads.
 static SHARED: Mutex<Vec<Arc<SegmentCache>>> = Mutex::new(Vec::new());
-/// Whether [`SHARED`] holds anything (a cold count never takes its lock).
+/// Whether [`SHARED`] holds anything (until then no count takes its lock; after, one
+/// snapshot per count).
 static ANY_SHARED: AtomicBool = AtomicBool::new(false);
 /// At most this many segments are kept in [`SHARED`] (the oldest caches are dropped).
 const SHARED_MAX_ENTRIES: usize = 2 * CACHE_MAX_ENTRIES;
+/// ...in at most this many caches (a miss looks at each).
+const SHARED_MAX_CACHES: usize = 8;
 
 fn shared() -> std::sync::MutexGuard<'static, Vec<Arc<SegmentCache>>> {
     SHARED
@@ -418,11 +468,13 @@ fn shared() -> std::sync::MutexGuard<'static, Vec<Arc<SegmentCache>>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn shared_get(seg: &str) -> Option<u32> {
+/// The shared caches as they are now (a few reference counts): taken once per count, so a
+/// miss looks them up without a lock.
+fn shared_snapshot() -> Vec<Arc<SegmentCache>> {
     if !ANY_SHARED.load(Ordering::Acquire) {
-        return None;
+        return Vec::new();
     }
-    shared().iter().rev().find_map(|c| c.get(seg).copied())
+    shared().clone()
 }
 
 /// Hands this thread's segment cache to the others (a counting thread about to end: the
@@ -434,7 +486,9 @@ pub(crate) fn share_thread_cache() {
     }
     let mut all = shared();
     all.push(Arc::new(mine));
-    while all.len() > 1 && all.iter().map(|c| c.len()).sum::<usize>() > SHARED_MAX_ENTRIES {
+    while all.len() > SHARED_MAX_CACHES
+        || all.len() > 1 && all.iter().map(|c| c.len()).sum::<usize>() > SHARED_MAX_ENTRIES
+    {
         all.remove(0);
     }
     ANY_SHARED.store(true, Ordering::Release);
@@ -467,6 +521,7 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
     CACHE.with(|cache| {
         // Not re-entered: the merge loop never counts.
         let mut cache = cache.borrow_mut();
+        let others = shared_snapshot();
         let mut normalized = String::new();
         let mut count_segment = |seg: &str| -> usize {
             let cacheable = seg.len() <= CACHE_MAX_SEGMENT;
@@ -477,7 +532,7 @@ fn count_by(text: &str, merge: fn(&Model, &str) -> usize) -> usize {
                 if cache.len() >= CACHE_MAX_ENTRIES {
                     cache.clear();
                 }
-                if let Some(n) = shared_get(seg) {
+                if let Some(n) = others.iter().rev().find_map(|c| c.get(seg).copied()) {
                     cache.insert(seg.into(), n);
                     return n as usize;
                 }
@@ -539,24 +594,25 @@ fn is_cut_class(prev: u8, next: u8) -> bool {
 mod tests {
     use super::*;
 
-    /// Words a finished counting thread saw are found by another thread, with their counts.
+    /// A thread finds the segments a finished counting thread handed over, without counting
+    /// them: a value planted in a handed-over cache is what it reads.
     #[test]
     fn words_counted_on_another_thread_are_shared() {
-        let text = "Zygomorphic quixotry, flabbergasted ptarmigans: 12,345 résumés.";
-        clear_cache();
-        let expected = count_by_reference(text);
-        clear_cache();
-        let other = std::thread::spawn(move || {
-            let n = count(text);
+        let word = "Zygomorphicquixotryflabbergast";
+        std::thread::spawn(move || {
+            CACHE.with(|c| c.borrow_mut().insert(word.into(), 12_345));
             share_thread_cache();
-            n
         })
         .join()
         .unwrap();
-        assert!(shared_get("Zygomorphic").is_some());
-        assert_eq!(count(text), other);
-        assert_eq!(other, expected);
-        assert!(CACHE.with(|c| c.borrow().contains_key("Zygomorphic")));
+        let seen = std::thread::spawn(move || count(word)).join().unwrap();
+        clear_cache();
+        assert_eq!(seen, 12_345);
+        assert_ne!(
+            count(word),
+            12_345,
+            "counted afresh once the shared caches are cleared"
+        );
     }
 
     #[test]
@@ -603,6 +659,23 @@ mod tests {
         }
     }
 
+    /// What makes the pair table exact: a character that is not a piece is never inside one.
+    #[test]
+    fn every_character_of_a_piece_is_a_piece() {
+        let m = model();
+        let mut buf = [0u8; 4];
+        let missing: Vec<char> = m
+            .pieces()
+            .flat_map(|(p, _)| p.chars())
+            .filter(|c| m.score(c.encode_utf8(&mut buf)).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{:?}",
+            &missing[..missing.len().min(10)]
+        );
+    }
+
     #[test]
     fn known_counts() {
         // Values from `sentencepiece` 0.2.3 with the same model.
@@ -622,11 +695,15 @@ mod tests {
     /// order shows) and on long texts that take the heap and the two-level heap.
     #[test]
     fn fast_merge_equals_the_reference() {
+        use super::super::gemma3_merge::{count_by, ByText};
         let m = model();
+        let table = build_pair_table();
+        assert!(table.len() > 500_000, "{} pairs", table.len());
         let mut wrong = Vec::new();
         for &(piece, _) in &m.all_pieces {
+            let want = m.count_reference(piece);
             if !piece.is_empty()
-                && super::super::gemma3_merge::count(m, piece) != m.count_reference(piece)
+                && (count_by(m, &ByText(m), piece) != want || count_by(m, table, piece) != want)
             {
                 wrong.push(piece);
             }
@@ -650,11 +727,13 @@ mod tests {
         ];
         for len in [30, 47, 48, 49, 500, 5000, 8191, 8192, 20_000, 70_000] {
             let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let want = m.count_reference(&text);
             assert_eq!(
-                super::super::gemma3_merge::count(m, &text),
-                m.count_reference(&text),
-                "length {len}"
+                count_by(m, &ByText(m), &text),
+                want,
+                "length {len}, by text"
             );
+            assert_eq!(count_by(m, table, &text), want, "length {len}, by ids");
         }
     }
 

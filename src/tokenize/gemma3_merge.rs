@@ -2,7 +2,9 @@
 //! whose concatenation is the highest-scoring piece, leftmost first; never a frozen symbol),
 //! with the bookkeeping chosen by segment length.
 //!
-//! Owns: the merge loop and its per-thread scratch buffers. Short segments (words) scan the
+//! Owns: the merge loop and its per-thread scratch buffers, generic over how a candidate
+//! pair is looked up ([`Pairs`]: by the pair's text, ready at once, or by the two symbols'
+//! piece ids in `gemma3_pairs.rs`'s table, once it is built). Short segments (words) scan the
 //! live pairs for the best one (no heap, no allocation); long ones (text without whitespace)
 //! use a two-level heap: one small heap per block of symbols plus a tournament tree over the
 //! blocks' best keys, so that every operation stays in cache. Both pick exactly the pair
@@ -16,15 +18,47 @@ use std::collections::BinaryHeap;
 
 use super::gemma3::{score_rank, Model};
 
-const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Copy)]
-struct Sym {
+pub(super) struct Sym {
     start: u32,
     len: u32,
     prev: u32,
     next: u32,
+    /// Its piece id for [`Pairs`] ([`NONE`]: frozen, or a character that is not a piece).
+    pub(super) id: u32,
     frozen: bool,
+}
+
+/// How the merge loop finds what merging two adjacent symbols gives.
+pub(super) trait Pairs {
+    /// The id a one-character symbol starts with ([`NONE`] if it is not a piece).
+    fn char_id(&self, s: &str, start: usize, len: usize) -> u32;
+    /// (score rank + 1, id of the concatenation) if the concatenation of `a` and `b` (in
+    /// that order, adjacent in `s`) is a piece.
+    fn pair(&self, s: &str, a: &Sym, b: &Sym) -> Option<(u32, u32)>;
+}
+
+/// Pairs looked up by their text in the model's piece table (ids: 0 for a piece).
+pub(super) struct ByText<'m>(pub &'m Model);
+
+impl Pairs for ByText<'_> {
+    #[inline]
+    fn char_id(&self, s: &str, start: usize, len: usize) -> u32 {
+        if self.0.score(&s[start..start + len]).is_some() {
+            0
+        } else {
+            NONE
+        }
+    }
+
+    #[inline]
+    fn pair(&self, s: &str, a: &Sym, b: &Sym) -> Option<(u32, u32)> {
+        self.0
+            .score(&s[a.start as usize..(a.start + a.len + b.len) as usize])
+            .map(|score| (score_rank(score) + 1, 0))
+    }
 }
 
 /// Up to this many symbols the best pair is found by a scan.
@@ -37,32 +71,46 @@ const BLOCK: usize = 256;
 #[derive(Default)]
 struct Scratch {
     syms: Vec<Sym>,
-    /// Scan: `rank[k]` is 1 + the score rank of the pair (k, next of k), 0 if none.
-    rank: Vec<u32>,
-    heap: BinaryHeap<(u64, u32)>,
+    /// Scan: `rank[k]` is 1 + the score rank of the pair (k, next of k), 0 if none, and
+    /// the id of the piece merging it makes.
+    rank: Vec<(u32, u32)>,
+    heap: BinaryHeap<Entry>,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// A candidate merge as one integer: score rank in the high half (higher score first), then
-/// `!left` (leftmost first): SentencePiece's `SymbolPairComparator`.
+/// A candidate merge as one integer: score rank (+ 1) in the high half (higher score first),
+/// then `!left` (leftmost first): SentencePiece's `SymbolPairComparator`. Never 0.
 #[inline]
-fn key(score: f32, left: u32) -> u64 {
-    (u64::from(score_rank(score)) << 32) | u64::from(!left)
+fn key(rank1: u32, left: u32) -> u64 {
+    (u64::from(rank1) << 32) | u64::from(!left)
 }
 
-/// Token count of a normalized segment (spaces already turned into '▁').
+/// A heap entry: the key, the pair's size in bytes when pushed (to tell a stale entry), the
+/// id of the piece it makes.
+type Entry = (u64, u32, u32);
+
+/// Token count of a normalized segment (spaces already turned into '▁'): pairs looked up in
+/// the pair table once it is built (see `gemma3.rs`), by their text until then.
 pub(super) fn count(m: &Model, s: &str) -> usize {
+    match super::gemma3::pair_table() {
+        Some(t) => count_by(m, t, s),
+        None => count_by(m, &ByText(m), s),
+    }
+}
+
+/// [`count`] with the pairs looked up by `pairs`.
+pub(super) fn count_by(m: &Model, pairs: &impl Pairs, s: &str) -> usize {
     SCRATCH.with(|c| match c.try_borrow_mut() {
-        Ok(mut scratch) => count_with(m, s, &mut scratch),
+        Ok(mut scratch) => count_with(m, pairs, s, &mut scratch),
         // Re-entered on this thread (cannot happen today): fresh buffers, same result.
-        Err(_) => count_with(m, s, &mut Scratch::default()),
+        Err(_) => count_with(m, pairs, s, &mut Scratch::default()),
     })
 }
 
-fn count_with(m: &Model, s: &str, sc: &mut Scratch) -> usize {
+fn count_with(m: &Model, p: &impl Pairs, s: &str, sc: &mut Scratch) -> usize {
     let syms = &mut sc.syms;
     syms.clear();
     let mut i = 0;
@@ -74,6 +122,7 @@ fn count_with(m: &Model, s: &str, sc: &mut Scratch) -> usize {
             len: len as u32,
             prev: n.wrapping_sub(1),
             next: n + 1,
+            id: if frozen { NONE } else { p.char_id(s, i, len) },
             frozen,
         });
         i += len;
@@ -85,29 +134,29 @@ fn count_with(m: &Model, s: &str, sc: &mut Scratch) -> usize {
     syms[0].prev = NONE;
     let n = syms.len();
     if n <= SCAN_MAX {
-        merge_scan(m, s, syms, &mut sc.rank);
+        merge_scan(p, s, syms, &mut sc.rank);
     } else if n < BLOCKED_FROM {
-        merge_heap(m, s, syms, &mut sc.heap);
+        merge_heap(p, s, syms, &mut sc.heap);
     } else {
-        merge_blocked(m, s, syms);
+        merge_blocked(p, s, syms);
     }
-    // One token per piece; byte fallback for characters not in the vocabulary.
+    // One token per piece (a merged symbol is one); byte fallback for characters not in
+    // the vocabulary.
     syms.iter()
         .filter(|y| y.len > 0)
         .map(|y| {
-            let piece = &s[y.start as usize..(y.start + y.len) as usize];
-            if y.frozen || m.score(piece).is_some() {
+            if y.frozen || y.id != NONE {
                 1
             } else {
-                piece.len()
+                y.len as usize
             }
         })
         .sum()
 }
 
-/// The score of merging symbol `l` with its right neighbour, if that makes a piece.
+/// (score rank + 1, id) of merging symbol `l` with its right neighbour, if that makes a piece.
 #[inline]
-fn pair_score(m: &Model, s: &str, syms: &[Sym], l: u32) -> Option<f32> {
+fn pair_score(p: &impl Pairs, s: &str, syms: &[Sym], l: u32) -> Option<(u32, u32)> {
     if l == NONE {
         return None;
     }
@@ -119,13 +168,15 @@ fn pair_score(m: &Model, s: &str, syms: &[Sym], l: u32) -> Option<f32> {
     if a.frozen || b.frozen {
         return None;
     }
-    m.score(&s[a.start as usize..(a.start + a.len + b.len) as usize])
+    p.pair(s, &a, &b)
 }
 
-/// Merges symbol `l` with its right neighbour; returns that neighbour's old `next`.
+/// Merges symbol `l` with its right neighbour into the piece `id`; returns that neighbour's
+/// old `next`.
 #[inline]
-fn merge_at(syms: &mut [Sym], l: usize) -> u32 {
+fn merge_at(syms: &mut [Sym], l: usize, id: u32) -> u32 {
     let r = syms[l].next as usize;
+    syms[l].id = id;
     syms[l].len += syms[r].len;
     syms[r].len = 0;
     let next = syms[r].next;
@@ -136,18 +187,15 @@ fn merge_at(syms: &mut [Sym], l: usize) -> u32 {
     next
 }
 
-fn merge_scan(m: &Model, s: &str, syms: &mut [Sym], rank: &mut Vec<u32>) {
+fn merge_scan(p: &impl Pairs, s: &str, syms: &mut [Sym], rank: &mut Vec<(u32, u32)>) {
     rank.clear();
-    rank.extend(
-        (0..syms.len() as u32)
-            .map(|k| pair_score(m, s, syms, k).map_or(0, |sc| score_rank(sc) + 1)),
-    );
+    rank.extend((0..syms.len() as u32).map(|k| pair_score(p, s, syms, k).unwrap_or((0, NONE))));
     loop {
         // The live pair with the highest score; the first (leftmost) of equals.
         let (mut best, mut at) = (0, NONE);
         let mut k = 0u32;
         while k != NONE {
-            let r = rank[k as usize];
+            let r = rank[k as usize].0;
             if r > best {
                 best = r;
                 at = k;
@@ -157,11 +205,11 @@ fn merge_scan(m: &Model, s: &str, syms: &mut [Sym], rank: &mut Vec<u32>) {
         if at == NONE {
             return;
         }
-        merge_at(syms, at as usize);
-        rank[at as usize] = pair_score(m, s, syms, at).map_or(0, |sc| score_rank(sc) + 1);
-        let p = syms[at as usize].prev;
-        if p != NONE {
-            rank[p as usize] = pair_score(m, s, syms, p).map_or(0, |sc| score_rank(sc) + 1);
+        merge_at(syms, at as usize, rank[at as usize].1);
+        rank[at as usize] = pair_score(p, s, syms, at).unwrap_or((0, NONE));
+        let before = syms[at as usize].prev;
+        if before != NONE {
+            rank[before as usize] = pair_score(p, s, syms, before).unwrap_or((0, NONE));
         }
     }
 }
@@ -179,24 +227,24 @@ fn size_of(syms: &[Sym], l: u32) -> u32 {
     syms[l as usize].len + syms[syms[l as usize].next as usize].len
 }
 
-fn merge_heap(m: &Model, s: &str, syms: &mut [Sym], heap: &mut BinaryHeap<(u64, u32)>) {
+fn merge_heap(p: &impl Pairs, s: &str, syms: &mut [Sym], heap: &mut BinaryHeap<Entry>) {
     let mut v = std::mem::take(heap).into_vec();
     v.clear();
     for k in 0..syms.len() as u32 {
-        if let Some(sc) = pair_score(m, s, syms, k) {
-            v.push((key(sc, k), size_of(syms, k)));
+        if let Some((r, id)) = pair_score(p, s, syms, k) {
+            v.push((key(r, k), size_of(syms, k), id));
         }
     }
     let mut h = BinaryHeap::from(v);
-    while let Some((k, size)) = h.pop() {
+    while let Some((k, size, id)) = h.pop() {
         let l = !(k as u32) as usize;
         if !live(syms, l, size) {
             continue;
         }
-        merge_at(syms, l);
+        merge_at(syms, l, id);
         for x in [syms[l].prev, l as u32] {
-            if let Some(sc) = pair_score(m, s, syms, x) {
-                h.push((key(sc, x), size_of(syms, x)));
+            if let Some((r, id)) = pair_score(p, s, syms, x) {
+                h.push((key(r, x), size_of(syms, x), id));
             }
         }
     }
@@ -205,16 +253,16 @@ fn merge_heap(m: &Model, s: &str, syms: &mut [Sym], heap: &mut BinaryHeap<(u64, 
 
 /// The two-level heap: `heaps[b]` holds the entries whose left symbol is in block `b`;
 /// `tree` is a tournament tree whose leaves are the blocks' best keys (0 for none).
-fn merge_blocked(m: &Model, s: &str, syms: &mut [Sym]) {
+fn merge_blocked(p: &impl Pairs, s: &str, syms: &mut [Sym]) {
     let blocks = syms.len().div_ceil(BLOCK);
     let width = blocks.next_power_of_two();
-    let mut heaps: Vec<BinaryHeap<(u64, u32)>> = Vec::with_capacity(blocks);
+    let mut heaps: Vec<BinaryHeap<Entry>> = Vec::with_capacity(blocks);
     let mut tree = vec![0u64; 2 * width];
     for b in 0..blocks {
         let mut v = Vec::with_capacity(BLOCK);
         for k in (b * BLOCK) as u32..((b + 1) * BLOCK).min(syms.len()) as u32 {
-            if let Some(sc) = pair_score(m, s, syms, k) {
-                v.push((key(sc, k), size_of(syms, k)));
+            if let Some((r, id)) = pair_score(p, s, syms, k) {
+                v.push((key(r, k), size_of(syms, k), id));
             }
         }
         let h = BinaryHeap::from(v);
@@ -239,16 +287,16 @@ fn merge_blocked(m: &Model, s: &str, syms: &mut [Sym]) {
     while tree[1] != 0 {
         // Keys are unique (they hold the left index), so the best key names its block.
         let b = !(tree[1] as u32) as usize / BLOCK;
-        let (k, size) = heaps[b].pop().expect("a block's best key is in its heap");
+        let (k, size, id) = heaps[b].pop().expect("a block's best key is in its heap");
         set(&mut tree, b, heaps[b].peek().map_or(0, |e| e.0));
         let l = !(k as u32) as usize;
         if !live(syms, l, size) {
             continue;
         }
-        merge_at(syms, l);
+        merge_at(syms, l, id);
         for x in [syms[l].prev, l as u32] {
-            if let Some(sc) = pair_score(m, s, syms, x) {
-                let e = (key(sc, x), size_of(syms, x));
+            if let Some((r, id)) = pair_score(p, s, syms, x) {
+                let e = (key(r, x), size_of(syms, x), id);
                 let xb = x as usize / BLOCK;
                 heaps[xb].push(e);
                 if e.0 > tree[width + xb] {

@@ -8,6 +8,7 @@
 pub mod chunks;
 pub mod gemma3;
 mod gemma3_merge;
+mod gemma3_pairs;
 mod openai;
 mod vendors;
 
@@ -86,7 +87,7 @@ impl Encoding {
             Encoding::O200kBase => openai::warm_up(OpenAi::O200k),
             Encoding::Cl100kBase => openai::warm_up(OpenAi::Cl100k),
             Encoding::Gemma3 => {
-                gemma3::model();
+                gemma3::build_pair_table();
             }
             Encoding::DeepSeekV4 | Encoding::Tekken | Encoding::Llama3 | Encoding::Qwen => {}
         }
