@@ -18,7 +18,8 @@ use super::gemma3_merge::{Pairs, Sym, NONE};
 pub(crate) struct PairTable {
     /// The id of each ASCII character that is a piece ([`NONE`] otherwise).
     ascii: [u32; 128],
-    ids: HashMap<&'static str, u32, FxBuildHasher>,
+    /// The id of each other character that is a piece.
+    chars: HashMap<&'static str, u32, FxBuildHasher>,
     /// (left id, right id) → (score rank + 1, id of the concatenation).
     pairs: HashMap<u64, (u32, u32), FxBuildHasher>,
 }
@@ -41,7 +42,7 @@ impl PairTable {
             let s = std::str::from_utf8(&c).expect("ASCII");
             *slot = ids.get(s).copied().unwrap_or(NONE);
         }
-        let mut pairs = HashMap::with_capacity_and_hasher(600_000, FxBuildHasher);
+        let mut pairs = HashMap::with_capacity_and_hasher(520_000, FxBuildHasher);
         for (p, score) in m.pieces() {
             let id = ids[p];
             for (i, _) in p.char_indices().skip(1) {
@@ -50,7 +51,16 @@ impl PairTable {
                 }
             }
         }
-        PairTable { ascii, ids, pairs }
+        // Only one-character pieces are looked up by text later (a segment's first symbols).
+        let chars = ids
+            .into_iter()
+            .filter(|(p, _)| p.chars().nth(1).is_none() && !p.is_ascii())
+            .collect();
+        PairTable {
+            ascii,
+            chars,
+            pairs,
+        }
     }
 
     #[cfg(test)]
@@ -61,7 +71,7 @@ impl PairTable {
     /// Approximate heap size: hashbrown keeps one control byte and one slot per bucket.
     pub(crate) fn size_bytes(&self) -> usize {
         self.pairs.capacity() * (1 + std::mem::size_of::<(u64, (u32, u32))>())
-            + self.ids.capacity() * (1 + std::mem::size_of::<(&str, u32)>())
+            + self.chars.capacity() * (1 + std::mem::size_of::<(&str, u32)>())
     }
 }
 
@@ -72,7 +82,7 @@ impl Pairs for PairTable {
         if b.is_ascii() {
             self.ascii[b as usize]
         } else {
-            self.ids
+            self.chars
                 .get(&s[start..start + len])
                 .copied()
                 .unwrap_or(NONE)
