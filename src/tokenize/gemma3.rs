@@ -23,7 +23,9 @@
 //!
 //! Speed: no piece contains a character pair that [`is_cut`] accepts (asserted over the
 //! whole vocabulary in a test), so no symbol and no merge crosses such a boundary and text
-//! can be counted segment by segment; segments (mostly words) are cached per thread.
+//! can be counted segment by segment; segments (mostly words) are cached per thread, and a
+//! counting thread that ends hands its cache to the others. Candidate merges are looked up
+//! in `gemma3_pairs.rs`'s table of piece ids once it is built.
 
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet};
