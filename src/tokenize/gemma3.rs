@@ -96,7 +96,8 @@ pub(super) fn pair_table() -> Option<&'static PairTable> {
     if let Some(t) = PAIRS.get() {
         return Some(t);
     }
-    if !PAIRS_STARTED.swap(true, Ordering::AcqRel) {
+    // A load first: every segment counted while the table is built passes here.
+    if !PAIRS_STARTED.load(Ordering::Relaxed) && !PAIRS_STARTED.swap(true, Ordering::AcqRel) {
         let spawned = std::thread::Builder::new()
             .name("promptcost-gemma3-pairs".into())
             .spawn(|| {

@@ -28,6 +28,18 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// `check --format json` in `dir`, which must exit 0: the report.
+fn json_ok(dir: &Path) -> Value {
+    let o = run(dir, &["--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
 const AGENTS_V1: &str = "# Agents\n\nRun the tests before committing.\n\n## Style\nKeep functions small.\n\n## Old section\nThis goes away.\n";
 const AGENTS_V2: &str = "# Agents\n\nRun the tests before committing. Always run the linter too, and update the changelog for every user-visible change, with a link to the issue.\n\n## Style\nKeep functions small.\n\n## Release\nTag releases with the version number.\n";
 
@@ -391,14 +403,7 @@ fn unreadable_binary_huge_and_looping_files_are_skipped_with_a_note() {
     std::os::unix::fs::symlink(d.join("prompts/missing.md"), d.join("prompts/dangling.md"))
         .unwrap();
     std::os::unix::fs::symlink(d, d.join("prompts/loop")).unwrap();
-    let o = run(d, &["--format", "json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let v = json_ok(d);
     let skipped: Vec<(String, String)> = v["skipped"]
         .as_array()
         .unwrap()
@@ -446,14 +451,7 @@ fn files_behind_symlinks_are_reported_at_their_real_path() {
     std::fs::write(d.join("prompts/real/b.md"), "# B\nYou are kind.\n").unwrap();
     std::os::unix::fs::symlink(d.join("prompts/real"), d.join("prompts/shared")).unwrap();
     std::os::unix::fs::symlink(d.join("prompts/real/b.md"), d.join("prompts/alias.md")).unwrap();
-    let o = run(d, &["--format", "json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let v = json_ok(d);
     let mut paths: Vec<String> = v["prompts"]
         .as_array()
         .unwrap()
