@@ -9,7 +9,8 @@
 //! names another key or version, or holds a value this version cannot have is ignored and
 //! recomputed, never trusted. Entries are never deleted (a CI cache is replaced as a whole).
 //!
-//! Owns: keys, the entry format (owned serde twins of the core types), reads and writes.
+//! Owns: keys, the entry format (owned serde twins of the core types; a count and a cost in
+//! `wire.rs`'s shapes), reads and writes.
 //! Never: decides what a file's result is.
 
 use std::io::Write;
